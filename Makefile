@@ -1,0 +1,56 @@
+# facilitate: the front door. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 0.0.0.0
+PORT ?= 5000
+CATALOGS := $(wildcard facilitate/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint format translate install install-test clean
+
+## run: set everything up and start the app (SQLite, one process, demo content and leader)
+run: install $(COMPILED)
+	$(BIN)/facilitate db upgrade
+	$(BIN)/facilitate demo
+	$(BIN)/facilitate serve --host $(HOST) --port $(PORT)
+
+## test: set up and run the whole test suite
+test: install-test $(COMPILED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff check and format check
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## translate: extract the Swedish source strings, update the en/fi catalogs, compile them
+translate: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o facilitate/translations/messages.pot \
+		--project facilitate --no-location --sort-output .
+	$(BIN)/pybabel update -i facilitate/translations/messages.pot -d facilitate/translations \
+		--no-fuzzy-matching
+	$(BIN)/pybabel compile -d facilitate/translations --statistics
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -l $(word 3,$(subst /, ,$<)) -i $< -o $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,95 @@
+"""facilitate: live dialogues and study circles."""
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from . import config
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
+
+__all__ = ["create_app"]
+
+MIGRATIONS = config.ROOT / "facilitate" / "migrations"
+
+
+def create_app(config_override: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Raises :class:`facilitate.content.ContentError` if any module is broken."""
+    app = Flask(
+        __name__,
+        instance_path=str(config.instance_path()),
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+    )
+    app.config.update(config.load(app.instance_path, config_override))
+    _configure_logging(app)
+    _configure_db(app)
+    _configure_i18n(app)
+    _configure_security(app)
+    _configure_socketio(app)
+    _load_content(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def _configure_db(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """WAL lets readers run while an answer is written; NORMAL sync is safe with WAL."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _configure_i18n(app: Flask) -> None:
+    from .core.i18n import select_locale, template_helpers
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(template_helpers)
+
+
+def _configure_security(app: Flask) -> None:
+    from . import auth
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    auth.init_app(app)
+
+
+def _configure_socketio(app: Flask) -> None:
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=app.config["MESSAGE_QUEUE"] or None,
+    )
+
+
+def _load_content(app: Flask) -> None:
+    from . import content
+
+    content.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .core import errors
+    from .core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    errors.register(app)

@@ -1,0 +1,77 @@
+"""Changes to accounts. These flush; the caller (view or CLI command) commits."""
+
+import hashlib
+import logging
+import secrets
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .models import ApiToken, Role, User
+from .passwords import hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
+
+#: Prefix of every API token, so a leaked one is easy to recognise (e.g. by secret scanners).
+TOKEN_PREFIX = "fct_"
+
+
+class AccountError(Exception):
+    """A change to accounts that cannot be made; ``code`` is stable, the message is for people."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(email: str, role: Role, password: str | None, *, min_length: int) -> User:
+    """Create an account. Raises :class:`AccountError` for a taken e-mail or a weak password."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        raise AccountError("invalid_email", f"{email!r} is not an e-mail address")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise AccountError("email_taken", f"an account for {email} already exists")
+    user = User(email=email, role=role)
+    if password is not None:
+        set_password(user, password, min_length=min_length)
+    db.session.add(user)
+    db.session.flush()
+    log.info("created %s account %d", role.value, user.id)
+    return user
+
+
+def set_password(user: User, password: str, *, min_length: int) -> None:
+    if len(password) < min_length:
+        raise AccountError(
+            "weak_password", f"the password must have at least {min_length} characters"
+        )
+    user.password_hash = hash_password(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Upgrades old hashes on success."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User) -> str:
+    """Create an API token for ``user`` and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
+    db.session.flush()
+    log.info("created an API token for user %d", user.id)
+    return token

@@ -1,0 +1,65 @@
+"""Log in and log out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db
+from .forms import LoginForm
+from .operations import authenticate, normalise_email
+from .throttle import login_throttle
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after login, never another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("core.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login page. A wrong e-mail and a wrong password get the same answer."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data)
+        address = request.remote_addr or "unknown"
+        throttle = login_throttle()
+        if not throttle.allowed(email, address):
+            minutes = -(-throttle.retry_after(email, address) // 60)
+            flash(
+                _(
+                    "För många misslyckade inloggningar. Försök igen om %(minutes)d minuter.",
+                    minutes=minutes,
+                ),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(email, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        throttle.failed(email, address)
+        flash(_("Fel e-postadress eller lösenord."), "error")
+        status = 401
+    elif form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))

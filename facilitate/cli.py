@@ -1,0 +1,205 @@
+"""The ``facilitate`` command: a Flask CLI group over :func:`facilitate.create_app`."""
+
+import os
+import secrets
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, NoAppException
+
+from . import config, create_app
+from .content import ContentError, library, validate_paths
+from .core.network import base_url
+from .extensions import db
+
+DEMO_EMAIL = "ledare@example.org"
+#: gunicorn's gevent worker serves every connection of one process; see docs/deploy.md.
+WORKER_CONNECTIONS = 5000
+
+
+class BrokenContent(NoAppException):
+    """The app cannot start because modules are broken: exit status 1, like ``validate``."""
+
+    exit_code = 1
+
+
+def _app_for_cli():
+    """The app, or a clear list of content problems and exit status 1."""
+    try:
+        return create_app()
+    except ContentError as error:
+        raise BrokenContent(
+            f"{error}\nThe modules above have errors: fix them and start again."
+        ) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_app_for_cli, add_version_option=False)
+def cli():
+    """facilitate: live dialogues and study circles."""
+
+
+@cli.command(with_appcontext=False)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int):
+    """Run the production server (gunicorn with one gevent worker) and print the join address."""
+    app = _app_for_cli()
+    click.echo(f"facilitate: participants join at {base_url(app.config['PUBLIC_URL'], port)}/j")
+    sys.stdout.flush()
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--worker-class",
+        "gevent",
+        "--workers",
+        "1",
+        "--worker-connections",
+        str(WORKER_CONNECTIONS),
+        "--bind",
+        f"{host}:{port}",
+        "facilitate:create_app()",
+    ]
+    os.execv(sys.executable, argv)
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def users():
+    """Manage accounts."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "leader", "analyst"]))
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def users_create(email: str, role: str, password_stdin: bool):
+    """Create an account with a role."""
+    from .auth import Role
+    from .auth.operations import AccountError, create_user
+
+    password = _read_password(password_stdin)
+    try:
+        user = create_user(
+            email, Role(role), password, min_length=current_app.config["PASSWORD_MIN_LENGTH"]
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@users.command("password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def users_password(email: str, password_stdin: bool):
+    """Set a new password for an account."""
+    from .auth.operations import AccountError, set_password
+    from .auth.queries import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    try:
+        set_password(
+            user,
+            _read_password(password_stdin),
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"New password set for {user.email}.")
+
+
+@cli.group()
+def tokens():
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+def tokens_create(email: str):
+    """Create an API token; it is printed once, as the last line, and only its hash is kept."""
+    from .auth.operations import create_token
+    from .auth.queries import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    token = create_token(user)
+    db.session.commit()
+    click.echo(f"API token for {user.email} (shown once, store it now):")
+    click.echo(token)
+
+
+@cli.command()
+def demo():
+    """Create the demo leader account once and print its e-mail and password."""
+    from .auth import Role
+    from .auth.operations import create_user
+    from .auth.queries import user_by_email
+
+    if user_by_email(DEMO_EMAIL) is not None:
+        click.echo(
+            f"Demo leader: {DEMO_EMAIL} (the password was printed when it was created; "
+            f"set a new one with 'facilitate users password {DEMO_EMAIL}')."
+        )
+        return
+    password = secrets.token_urlsafe(12)
+    create_user(
+        DEMO_EMAIL, Role.leader, password, min_length=current_app.config["PASSWORD_MIN_LENGTH"]
+    )
+    db.session.commit()
+    click.echo("Demo leader account created. Log in with:")
+    click.echo(f"  e-mail:   {DEMO_EMAIL}")
+    click.echo(f"  password: {password}")
+    click.echo("(The password is shown only this once.)")
+
+
+# --- content ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def modules():
+    """Study-circle and dialogue modules."""
+
+
+@modules.command("list")
+def modules_list():
+    """List the modules and their parts."""
+    for module in library():
+        click.echo(f"{module.id}  {module.title}  ({len(module.parts)} parts)")
+        for part in module.parts:
+            click.echo(
+                f"  {part.id}  {part.title}  "
+                f"[{len(part.steps)} steps, {part.quiz_count} quiz, {part.prompt_count} prompts]"
+            )
+
+
+@modules.command("validate", with_appcontext=False)
+@click.argument("paths", nargs=-1, type=click.Path())
+def modules_validate(paths: tuple[str, ...]):
+    """Check modules (default: the modules folder); print ``file: location: message`` per error."""
+    if not paths:
+        paths = (config.load(config.instance_path())["MODULES_PATH"],)
+    problems = validate_paths(paths)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("All modules are valid.")

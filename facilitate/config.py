@@ -1,0 +1,114 @@
+"""Configuration: defaults < ``instance/config.py`` < ``FACILITATE_*`` environment < override.
+
+Every setting has a default here, so the app runs with nothing configured: SQLite in the
+instance folder and a secret key generated once and kept there.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+#: The repository root (the folder holding ``modules/``, ``templates/`` and ``static/``).
+ROOT = Path(__file__).resolve().parent.parent
+
+ENV_PREFIX = "FACILITATE"
+
+
+class Defaults:
+    """Built-in defaults; every one can be overridden by the layers above it."""
+
+    #: SQLAlchemy URL; empty means SQLite in the instance folder.
+    DATABASE_URL = ""
+    #: Session-cookie signing key; empty means generate one and keep it in the instance folder.
+    SECRET_KEY = ""
+    #: The address participants use, e.g. ``https://dialog.example.org``; empty means LAN address.
+    PUBLIC_URL = ""
+    #: Flask-SocketIO message queue (``redis://...``) for several processes; empty for one.
+    MESSAGE_QUEUE = ""
+    #: Folder of study-circle and dialogue modules.
+    MODULES_PATH = str(ROOT / "modules")
+
+    #: Failed logins allowed per e-mail address and per client address (``limits`` notation).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_MIN_LENGTH = 10
+
+    LANGUAGES = ("sv", "en", "fi")
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+def load(instance_path: str | os.PathLike, override: dict[str, Any] | None = None) -> dict:
+    """Return the merged configuration for an app whose instance folder is ``instance_path``."""
+    instance = Path(instance_path)
+    config: dict[str, Any] = {k: v for k, v in vars(Defaults).items() if k.isupper()}
+    config.update(_instance_file(instance / "config.py"))
+    config.update(_environment())
+    config.update(override or {})
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'facilitate.sqlite3'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret_key(instance)
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    return config
+
+
+def _instance_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+def _environment() -> dict[str, Any]:
+    prefix = ENV_PREFIX + "_"
+    return {
+        key.removeprefix(prefix): _coerce(key.removeprefix(prefix), value)
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and key != prefix + "INSTANCE_PATH"
+    }
+
+
+def _coerce(name: str, value: str) -> Any:
+    """Give an environment value the type of the setting's default (int, bool or str)."""
+    default = getattr(Defaults, name, None)
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it (readable by the owner only) the first time."""
+    path = instance / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    # Write a private temporary file and link it into place: if another process got there
+    # first, the link fails and both use the key that won.
+    temporary = instance / f".secret_key.{os.getpid()}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text(encoding="ascii").strip()
+
+
+def instance_path() -> Path:
+    """The instance folder: ``FACILITATE_INSTANCE_PATH`` or ``instance/`` in the repository."""
+    return Path(os.environ.get(ENV_PREFIX + "_INSTANCE_PATH") or ROOT / "instance")

@@ -1,0 +1,145 @@
+"""Typed, immutable content objects: what a module, a part and a step are once loaded."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+#: The source language: every text has it, and it is the fallback for every other language.
+SOURCE_LANGUAGE = "sv"
+
+STEP_KINDS = ("info", "quiz", "poll", "scale", "open", "wordcloud", "rank", "statements")
+#: Kinds that ask the room what it thinks (as opposed to quiz questions with a right answer).
+PROMPT_KINDS = frozenset({"poll", "scale", "open", "wordcloud", "rank", "statements"})
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in several languages; Swedish is always there."""
+
+    values: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def language_for(self, locale: str | None) -> str:
+        """The language actually shown for ``locale``: the locale itself, or Swedish."""
+        return locale if locale in self.values else SOURCE_LANGUAGE
+
+    def get(self, locale: str | None = None) -> str:
+        return self.values[self.language_for(locale)]
+
+    def __str__(self) -> str:
+        return self.values[SOURCE_LANGUAGE]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    year: int
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An answer option of a quiz, poll or rank step, or a statement of a statements step."""
+
+    id: str
+    text: Text
+    #: Only quiz options are ever correct.
+    correct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a part. Which fields are set depends on ``kind`` (docs/content-format.md)."""
+
+    id: str
+    kind: str
+    tags: tuple[str, ...] = ()
+    leader_notes: Text | None = None
+    time_limit: int | None = None
+    title: Text | None = None
+    body: Text | None = None
+    prompt: Text | None = None
+    options: tuple[Option, ...] = ()
+    multiple: bool = False
+    explanation: Text | None = None
+    source: Source | None = None
+    scale_min: int = 1
+    scale_max: int = 5
+    min_label: Text | None = None
+    max_label: Text | None = None
+    statements: tuple[Option, ...] = ()
+
+    @property
+    def heading(self) -> Text:
+        """What the step says first: the title of an info step, the prompt of any other."""
+        return self.title if self.kind == "info" else self.prompt  # type: ignore[return-value]
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    id: str
+    title: Text
+    description: Text
+    steps: tuple[Step, ...]
+    leader_notes: Text | None = None
+
+    @property
+    def quiz_count(self) -> int:
+        return sum(1 for step in self.steps if step.kind == "quiz")
+
+    @property
+    def prompt_count(self) -> int:
+        return sum(1 for step in self.steps if step.kind in PROMPT_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    kind: str
+    title: Text
+    description: Text
+    parts: tuple[Part, ...]
+    sources: tuple[Source, ...] = ()
+
+    def part(self, part_id: str) -> Part | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for p in self.parts for s in p.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: str
+    group: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The action-plan vocabulary: focus areas, development areas and principles."""
+
+    groups: Mapping[str, Text]
+    tags: Mapping[str, Tag]
+
+    def in_group(self, group: str) -> tuple[Tag, ...]:
+        return tuple(tag for tag in self.tags.values() if tag.group == group)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every loaded module, in a stable order, and the vocabulary their tags come from."""
+
+    modules: Mapping[str, Module]
+    vocabulary: Vocabulary = field(repr=False)
+
+    def get(self, module_id: str) -> Module | None:
+        return self.modules.get(module_id)
+
+    def __iter__(self):
+        return iter(self.modules.values())

@@ -1,0 +1,58 @@
+"""Home page, module library, health check and the language menu."""
+
+import logging
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..content import library
+from ..extensions import db
+from .i18n import LOCALE_COOKIE
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("core", __name__)
+
+#: How long an explicit language choice is remembered (one year).
+LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.get("/")
+def index():
+    """Logged-in users land in the module library; everyone else sees what this is."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.module_library"))
+    return render_template("core/index.html")
+
+
+@bp.get("/modules")
+@login_required
+def module_library():
+    """The module library: every module and its parts, where a session is started from."""
+    return render_template("core/library.html", modules=list(library()))
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        log.exception("health check: the database does not answer")
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")
+
+
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """Remember the chosen language and go back to the page the choice was made on."""
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LOCALE_COOKIE, code, max_age=LOCALE_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+        )
+    return response

@@ -1,0 +1,94 @@
+"""Shared fixtures: an app on in-memory SQLite with the shipped modules, clients, factories."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from facilitate import create_app
+from facilitate.auth import Role
+from facilitate.auth.operations import create_user
+from facilitate.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test reads the developer's instance folder or FACILITATE_* settings."""
+    for name in list(__import__("os").environ):
+        if name.startswith("FACILITATE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("FACILITATE_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def app():
+    """The app on a fresh in-memory database. No app context stays pushed, so every request
+    gets its own, as in production; tests that read the database push one themselves."""
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "test"})
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runs the ``facilitate`` command against the test app."""
+    from facilitate.cli import cli
+
+    flask_runner = app.test_cli_runner()
+
+    class Runner:
+        def invoke(self, args, **kwargs):
+            return flask_runner.invoke(cli, args, **kwargs)
+
+    return Runner()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email="leader@example.org", role=Role.leader, password=PASSWORD):
+        """A committed account, returned detached with its columns loaded."""
+        with app.app_context():
+            user = create_user(email, role, password, min_length=app.config["PASSWORD_MIN_LENGTH"])
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+def csrf_token(client, path="/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would find it."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token in the form on {path}"
+    return match.group(1)
+
+
+def log_in(client, email="leader@example.org", password=PASSWORD, **extra):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        **extra,
+    )
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    make_user()
+    response = log_in(client)
+    assert response.status_code == 302
+    return client

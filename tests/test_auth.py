@@ -1,0 +1,147 @@
+"""Login and logout as a leader experiences them, CSRF and the failed-login limit."""
+
+import pytest
+
+from facilitate.auth import Role
+
+from .conftest import PASSWORD, csrf_token, log_in
+
+GENERIC_ERROR = "Fel e-postadress eller lösenord."
+
+
+def test_login_page_has_a_csrf_protected_form(client):
+    page = client.get("/login")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="csrf_token"' in html
+    assert 'autocomplete="current-password"' in html
+
+
+def test_leader_logs_in_and_lands_in_the_module_library(client, make_user):
+    make_user()
+    response = log_in(client)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    library = client.get("/", follow_redirects=True)
+    assert "Norrbotten för alla" in library.get_data(as_text=True)
+    assert "Logga ut" in library.get_data(as_text=True)
+
+
+def test_email_is_case_insensitive(client, make_user):
+    make_user()
+    assert log_in(client, email="  Leader@Example.ORG ").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("leader@example.org", "wrong password!"), ("nobody@example.org", PASSWORD)],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_failed_login_does_not_reveal_whether_the_account_exists(
+    client, make_user, email, password
+):
+    make_user()
+    response = log_in(client, email=email, password=password)
+    assert response.status_code == 401
+    assert GENERIC_ERROR in response.get_data(as_text=True)
+    assert client.get("/modules").status_code == 302  # still not logged in
+
+
+def test_inactive_account_cannot_log_in(client, make_user, app):
+    from facilitate.extensions import db
+
+    user = make_user()
+    with app.app_context():
+        db.session.get(type(user), user.id).active = False
+        db.session.commit()
+    response = log_in(client)
+    assert response.status_code == 401
+    assert GENERIC_ERROR in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_rate_limited_per_account(client, make_user):
+    make_user()
+    for _ in range(5):
+        assert log_in(client, password="wrong password!").status_code == 401
+    blocked = log_in(client)  # even the right password waits now
+    assert blocked.status_code == 429
+    assert "För många misslyckade inloggningar" in blocked.get_data(as_text=True)
+    assert client.get("/modules").status_code == 302
+
+
+def test_rate_limit_per_address_covers_many_accounts(client, make_user):
+    make_user()
+    for n in range(20):
+        log_in(client, email=f"guess{n}@example.org", password="wrong password!")
+    assert log_in(client).status_code == 429
+
+
+def test_successful_logins_are_not_counted(client, make_user):
+    make_user()
+    for _ in range(8):
+        assert log_in(client).status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/modules")})
+
+
+def test_login_without_csrf_token_is_rejected(client, make_user):
+    make_user()
+    response = client.post("/login", data={"email": "leader@example.org", "password": PASSWORD})
+    assert response.status_code == 400
+    assert (
+        "säkerhetskod" in response.get_data(as_text=True)
+        or "csrf" in response.get_data(as_text=True).lower()
+    )
+    assert client.get("/modules").status_code == 302
+
+
+def test_login_with_a_forged_csrf_token_is_rejected(client, make_user):
+    make_user()
+    csrf_token(client)  # a session exists, but the token sent is not its token
+    response = client.post(
+        "/login", data={"email": "leader@example.org", "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert response.status_code == 400
+    assert client.get("/modules").status_code == 302
+
+
+def test_empty_fields_get_a_message_per_field(client):
+    response = client.post(
+        "/login", data={"email": "", "password": "", "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Fyll i din e-postadress." in html
+    assert "Fyll i ditt lösenord." in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_next_is_followed_only_within_the_site(client, make_user):
+    make_user()
+    inside = log_in(client, query_string={"next": "/modules"})
+    assert inside.headers["Location"] == "/modules"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/modules")})
+    outside = log_in(client, query_string={"next": "//evil.example/phish"})
+    assert outside.headers["Location"] == "/"
+
+
+def test_logout_needs_post_with_csrf(logged_in):
+    assert logged_in.get("/logout").status_code == 405
+    assert logged_in.post("/logout").status_code == 400
+    assert logged_in.get("/modules").status_code == 200
+    token = csrf_token(logged_in, "/modules")
+    response = logged_in.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert logged_in.get("/modules").status_code == 302
+
+
+def test_password_hash_is_argon2(make_user):
+    user = make_user(role=Role.analyst)
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_admin_has_every_role(make_user):
+    admin = make_user(email="admin@example.org", role=Role.admin)
+    analyst = make_user(email="analyst@example.org", role=Role.analyst)
+    assert admin.has_role(Role.leader) and admin.has_role(Role.analyst)
+    assert analyst.has_role(Role.analyst) and not analyst.has_role(Role.leader)
