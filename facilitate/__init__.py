@@ -67,17 +67,28 @@ def _configure_i18n(app: Flask) -> None:
 
 def _configure_security(app: Flask) -> None:
     from . import auth
+    from .core import throttle
 
+    throttle.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_app(app)
 
 
 def _configure_socketio(app: Flask) -> None:
+    from . import dialogue  # noqa: F401  (registers the dialogue step kinds)
+    from .sessions import events  # noqa: F401  (registers the /live namespace)
+
+    origins = [o for o in app.config["SOCKET_ALLOWED_ORIGINS"].split(",") if o.strip()]
+    if app.config["PUBLIC_URL"]:
+        origins.append(app.config["PUBLIC_URL"].rstrip("/"))
     socketio.init_app(
         app,
         async_mode="gevent",
         message_queue=app.config["MESSAGE_QUEUE"] or None,
+        # None means the page's own origin only; a public URL or extra origins are added to it.
+        cors_allowed_origins=origins or None,
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
     )
 
 
@@ -90,6 +101,8 @@ def _load_content(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .core import errors
     from .core.views import bp as core_bp
+    from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(sessions_bp)
     errors.register(app)

@@ -32,9 +32,24 @@ class Defaults:
     #: Failed logins allowed per e-mail address and per client address (``limits`` notation).
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    #: Failed joins (unknown join codes) allowed per client address; see docs/security.md.
+    JOIN_LIMIT_PER_ADDRESS = "20 per minute"
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+
+    #: Longest open-text contribution, in characters.
+    OPEN_TEXT_MAX_LENGTH = 500
+    #: Longest display name a participant may give.
+    NAME_MAX_LENGTH = 40
+    #: Digits in a join code; see docs/security.md for why eight.
+    JOIN_CODE_DIGITS = 8
+    #: Socket.IO messages larger than this are refused (bytes).
+    MAX_MESSAGE_BYTES = 16 * 1024
+    #: Live tallies to the leader and big screen are sent at most this often (seconds).
+    TALLY_INTERVAL = 0.25
+    #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
+    SOCKET_ALLOWED_ORIGINS = ""
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"

@@ -27,7 +27,9 @@ def _isolated_environment(monkeypatch, tmp_path):
 def app():
     """The app on a fresh in-memory database. No app context stays pushed, so every request
     gets its own, as in production; tests that read the database push one themselves."""
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "test"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "test", "TALLY_INTERVAL": 0}
+    )
     with app.app_context():
         db.create_all()
     yield app
@@ -92,3 +94,38 @@ def logged_in(client, make_user):
     response = log_in(client)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def make_session(app, make_user):
+    """A session in the lobby for a part, led by a (new or given) leader; returns its id."""
+    from facilitate.sessions.operations import create_session
+
+    def make(module="norrbotten-for-alla", part="demografi", leader=None):
+        leader = leader or make_user()
+        with app.app_context():
+            session = create_session(db.session.get(type(leader), leader.id), module, part)
+            db.session.commit()
+            return session.id
+
+    return make
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """A factory of /live Socket.IO test clients; pass ``flask_client`` for a logged-in one."""
+    from facilitate.extensions import socketio
+
+    made = []
+
+    def connect(flask_client=None, auth=None):
+        sio = socketio.test_client(
+            app, namespace="/live", flask_test_client=flask_client, auth=auth
+        )
+        made.append(sio)
+        return sio
+
+    yield connect
+    for sio in made:
+        if sio.is_connected("/live"):
+            sio.disconnect("/live")

@@ -4,7 +4,6 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
-from . import throttle
 from .models import ApiToken, Role, User
 
 __all__ = ["ApiToken", "Role", "User", "init_app"]
@@ -13,7 +12,6 @@ __all__ = ["ApiToken", "Role", "User", "init_app"]
 def init_app(app: Flask) -> None:
     from .views import bp
 
-    throttle.init_app(app)
     app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")

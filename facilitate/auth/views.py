@@ -6,10 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.throttle import throttle
 from ..extensions import db
 from .forms import LoginForm
 from .operations import authenticate, normalise_email
-from .throttle import login_throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -33,9 +33,9 @@ def login():
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
         address = request.remote_addr or "unknown"
-        throttle = login_throttle()
-        if not throttle.allowed(email, address):
-            minutes = -(-throttle.retry_after(email, address) // 60)
+        keys = {"login-account": email, "login-address": address}
+        if not throttle().allowed(**keys):
+            minutes = -(-throttle().retry_after(**keys) // 60)
             flash(
                 _(
                     "För många misslyckade inloggningar. Försök igen om %(minutes)d minuter.",
@@ -49,7 +49,7 @@ def login():
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        throttle.failed(email, address)
+        throttle().failed(**keys)
         flash(_("Fel e-postadress eller lösenord."), "error")
         status = 401
     elif form.errors:

@@ -22,4 +22,4 @@ def base_url(public_url: str, port: int) -> str:
     """``public_url`` when configured, otherwise ``http://<LAN address>:<port>``."""
     if public_url:
         return public_url.rstrip("/")
-    return f"http://{lan_address()}:{port}"
+    return f"http://{lan_address()}" + ("" if port == 80 else f":{port}")

@@ -1,0 +1,58 @@
+"""Failure throttling with the ``limits`` library: only failed attempts are counted, so a person
+who gets it right is never slowed down.
+
+Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several). Used for
+failed logins (per account and per client address) and failed joins (per client address).
+"""
+
+import time
+from collections.abc import Mapping
+
+from flask import Flask, current_app
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+EXTENSION_KEY = "facilitate.throttle"
+
+
+class FailureThrottle:
+    """Named limits, each counted per key (an e-mail address, a client address...)."""
+
+    def __init__(self, limiter: MovingWindowRateLimiter, limits: Mapping[str, RateLimitItem]):
+        self.limiter = limiter
+        self.limits = limits
+
+    def allowed(self, **keys: str) -> bool:
+        """True while every named limit still has room for its key (``{limit_name: key}``)."""
+        return all(self.limiter.test(self.limits[name], name, key) for name, key in keys.items())
+
+    def failed(self, **keys: str) -> None:
+        for name, key in keys.items():
+            self.limiter.hit(self.limits[name], name, key)
+
+    def retry_after(self, **keys: str) -> int:
+        """Seconds until the next attempt is allowed (at least one)."""
+        now = time.time()
+        resets = [
+            self.limiter.get_window_stats(self.limits[name], name, key).reset_time
+            for name, key in keys.items()
+            if not self.limiter.test(self.limits[name], name, key)
+        ]
+        return max(1, int(max(resets, default=now) - now))
+
+
+def init_app(app: Flask) -> None:
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[EXTENSION_KEY] = FailureThrottle(
+        MovingWindowRateLimiter(storage),
+        {
+            "login-account": parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
+            "login-address": parse(app.config["LOGIN_LIMIT_PER_ADDRESS"]),
+            "join-address": parse(app.config["JOIN_LIMIT_PER_ADDRESS"]),
+        },
+    )
+
+
+def throttle() -> FailureThrottle:
+    return current_app.extensions[EXTENSION_KEY]

@@ -1,0 +1,132 @@
+"""The step kinds a dialogue is made of, as plug-ins of :mod:`facilitate.sessions.kinds`."""
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from flask import current_app
+
+from ..content import Step
+from ..sessions.kinds import InvalidAnswer, base_view, option_views, render
+
+
+class _Kind:
+    answerable = True
+    many = False
+
+    def host_view(self, step: Step, locale: str) -> dict:
+        return {
+            **self.participant_view(step, locale, revealed=True),
+            "leader_notes": render(step.leader_notes, locale),
+        }
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        return [{"value": value} for value in values]
+
+
+class InfoKind(_Kind):
+    """An introduction or explanation: a title and a text, nothing to answer."""
+
+    name = "info"
+    answerable = False
+
+    def validate(self, step: Step, value: Any) -> Any:
+        raise InvalidAnswer("not_answerable")
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        return {}
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {**base_view(step, locale), "body": render(step.body, locale)}
+
+
+class PollKind(_Kind):
+    """One option (``"b"``) or several (``["a", "c"]``); each person's latest choice counts."""
+
+    name = "poll"
+
+    def validate(self, step: Step, value: Any) -> Any:
+        ids = {option.id for option in step.options}
+        if step.multiple:
+            if not isinstance(value, list) or not value or len(value) > len(ids):
+                raise InvalidAnswer()
+            if not all(isinstance(v, str) and v in ids for v in value) or len(set(value)) != len(
+                value
+            ):
+                raise InvalidAnswer()
+            return [o.id for o in step.options if o.id in value]  # in the step's order
+        if not isinstance(value, str) or value not in ids:
+            raise InvalidAnswer()
+        return value
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        counts = Counter(
+            v for value in values for v in (value if isinstance(value, list) else [value])
+        )
+        return {
+            "respondents": len(values),
+            "counts": {option.id: counts.get(option.id, 0) for option in step.options},
+        }
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {
+            **base_view(step, locale),
+            "multiple": step.multiple,
+            "options": option_views(step.options, locale),
+        }
+
+
+class ScaleKind(_Kind):
+    """A whole number from ``min`` to ``max``; each person's latest number counts."""
+
+    name = "scale"
+
+    def validate(self, step: Step, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidAnswer()
+        if not step.scale_min <= value <= step.scale_max:
+            raise InvalidAnswer()
+        return value
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        counts = Counter(values)
+        return {
+            "respondents": len(values),
+            "counts": {str(n): counts.get(n, 0) for n in range(step.scale_min, step.scale_max + 1)},
+            "mean": round(sum(values) / len(values), 2) if values else None,
+        }
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {
+            **base_view(step, locale),
+            "min": step.scale_min,
+            "max": step.scale_max,
+            "min_label": render(step.min_label, locale),
+            "max_label": render(step.max_label, locale),
+        }
+
+
+class OpenKind(_Kind):
+    """Free text; a participant may send several contributions, and every one counts."""
+
+    name = "open"
+    many = True
+
+    def validate(self, step: Step, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise InvalidAnswer()
+        text = value.strip()
+        if not text:
+            raise InvalidAnswer("empty_text")
+        if len(text) > current_app.config["OPEN_TEXT_MAX_LENGTH"]:
+            raise InvalidAnswer("text_too_long")
+        return text
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        return {"respondents": len(values), "texts": list(values)}
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {
+            **base_view(step, locale),
+            "max_length": current_app.config["OPEN_TEXT_MAX_LENGTH"],
+        }

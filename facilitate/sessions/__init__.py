@@ -1,0 +1,1 @@
+"""Live sessions: lifecycle, join codes and QR, the /live namespace, console, screen, phone."""

@@ -1,0 +1,171 @@
+"""The ``/live`` Socket.IO namespace. Each handler parses its payload, calls an operation,
+commits, and answers with an acknowledgement; see docs/protocol.md."""
+
+import logging
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import request
+from flask_login import current_user
+from flask_socketio import Namespace, join_room
+
+from ..auth.models import Role, User
+from ..auth.queries import user_by_token
+from ..core.i18n import select_locale
+from ..core.throttle import throttle
+from ..extensions import db, socketio
+from . import operations
+from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
+from .messages import error
+from .models import LiveSession, Participant
+from .schemas import AnswerRequest, ControlRequest, JoinRequest, PayloadError, SessionRequest
+from .snapshots import host_state, participant_state, screen_state
+
+log = logging.getLogger(__name__)
+
+
+#: Who each connection of this process is (user id, participant id, locale), by Socket.IO sid.
+#: It lives exactly as long as the connection, like the connection itself; after a reconnect the
+#: client identifies itself again (login cookie, API token, participant token), so nothing here
+#: needs to survive a restart or be shared between processes.
+_connections: dict[str, dict] = {}
+
+
+def _connection() -> dict:
+    return _connections.setdefault(request.sid, {})
+
+
+def _remember(**values) -> None:
+    _connection().update(values)
+
+
+def _locale() -> str:
+    """The recipient's language: the participant's choice once joined, else the browser's."""
+    return _connection().get("locale") or select_locale()
+
+
+def acknowledged(handler):
+    """Turn domain and payload errors into error acks; a database failure into ``unavailable``
+    (never a false success); anything else is logged and answered, never raised."""
+
+    @wraps(handler)
+    def wrapper(self, data=None):
+        try:
+            return handler(self, data)
+        except (PayloadError, operations.SessionError) as failure:
+            db.session.rollback()
+            return error(failure.code, _locale())
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            log.exception("database error in /live %s", handler.__name__)
+            return error("unavailable", _locale())
+
+    return wrapper
+
+
+class LiveNamespace(Namespace):
+    def on_connect(self, auth=None):
+        """Everyone may connect; leaders are recognised by their login cookie or an API token."""
+        user = None
+        if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+            user = user_by_token(auth["token"])
+        elif current_user.is_authenticated:
+            user = current_user
+        _connections[request.sid] = {"user_id": user.id if user else None}
+
+    def on_disconnect(self, reason=None):
+        _connections.pop(request.sid, None)
+
+    @acknowledged
+    def on_join(self, data):
+        """A participant joins with a code, or resumes with the token a previous join gave."""
+        join = JoinRequest.parse(data)
+        address = request.remote_addr or "unknown"
+        if not throttle().allowed(**{"join-address": address}):
+            raise PayloadError("rate_limited")
+        locale = join.locale or _locale()
+        try:
+            participant, new_token = operations.join(join.code, join.token, join.name, locale)
+        except operations.SessionError as failure:
+            if failure.code == "unknown_code":
+                throttle().failed(**{"join-address": address})
+            raise
+        db.session.commit()
+        session = participant.session
+        join_room(participants_room(session.id, locale))
+        _remember(participant_id=participant.id, session_id=session.id, locale=locale)
+        tallies.changed(session)
+        return {
+            "ok": True,
+            "token": new_token or join.token,
+            "participant": {"id": participant.id, "name": participant.name},
+            "state": participant_state(session, locale, participant),
+        }
+
+    @acknowledged
+    def on_answer(self, data):
+        """Store an answer (committed before the ack); a resend is recognised by its id."""
+        participant = self._participant()
+        request_ = AnswerRequest.parse(data)
+        duplicate = operations.answer(
+            participant, request_.step, request_.value, request_.submission_id
+        )
+        db.session.commit()
+        if not duplicate:
+            tallies.changed(participant.session)
+        return {"ok": True, "duplicate": duplicate}
+
+    @acknowledged
+    def on_sync(self, data=None):
+        """A fresh snapshot for a participant, with their own answer."""
+        participant = self._participant()
+        return {"ok": True, "state": participant_state(participant.session, _locale(), participant)}
+
+    @acknowledged
+    def on_host(self, data):
+        """The leader console follows a session: snapshot now, ``host_state``/``tally`` later."""
+        session = self._led_session(SessionRequest.parse(data).session)
+        locale = _locale()
+        join_room(host_room(session.id, locale))
+        return {"ok": True, "state": host_state(session, locale)}
+
+    @acknowledged
+    def on_screen(self, data):
+        """The big screen follows a session: ``screen_state`` and ``tally`` without controls."""
+        session = self._led_session(SessionRequest.parse(data).session)
+        join_room(screen_room(session.id))
+        return {"ok": True, "state": screen_state(session, session.locale)}
+
+    @acknowledged
+    def on_control(self, data):
+        """A leader action (start, next, previous, goto, open, close, reveal, end)."""
+        control = ControlRequest.parse(data)
+        session = self._led_session(control.session)
+        operations.control(session, control.action, control.step)
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    def _participant(self) -> Participant:
+        participant_id = _connection().get("participant_id")
+        participant = db.session.get(Participant, participant_id) if participant_id else None
+        if participant is None:
+            raise operations.SessionError("not_joined")
+        return participant
+
+    def _led_session(self, session_id: int) -> LiveSession:
+        """The session, if this connection's user leads it (or is an admin)."""
+        user_id = _connection().get("user_id")
+        user = db.session.get(User, user_id) if user_id else None
+        if user is None or not user.active:
+            raise operations.SessionError("not_authenticated")
+        session = db.session.get(LiveSession, session_id)
+        if session is None:
+            raise operations.SessionError("not_found")
+        if session.leader_id != user.id and user.role is not Role.admin:
+            raise operations.SessionError("forbidden")
+        return session
+
+
+# Registered once on the shared extension; every socketio.init_app() takes it over.
+socketio.on_namespace(LiveNamespace(NAMESPACE))

@@ -1,0 +1,101 @@
+"""The step-kind protocol and registry: how ``sessions`` knows step kinds without knowing them.
+
+Each kind (``info``, ``poll``, ``scale``, ``open``, later ``quiz``...) is one object registered
+here by its package (``facilitate.dialogue``, ``facilitate.quiz``). Views are plain dicts, ready
+to be sent as JSON; texts are rendered in the recipient's language (Swedish as fallback) and the
+view carries ``lang``, the language its main text is in.
+"""
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ..content import Step, Text
+
+
+class InvalidAnswer(Exception):
+    """A value that does not fit the step; ``code`` is the public error code."""
+
+    def __init__(self, code: str = "invalid_value"):
+        self.code = code
+        super().__init__(code)
+
+
+class StepKind(Protocol):
+    #: The ``kind`` in the module files.
+    name: str
+    #: Whether participants answer this kind at all.
+    answerable: bool
+    #: Whether every response counts (open contributions) or only each participant's latest.
+    many: bool
+
+    def validate(self, step: Step, value: Any) -> Any:
+        """The cleaned value, or :class:`InvalidAnswer`."""
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        """Results over the counted values (JSON-ready)."""
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        """What a phone may show; never a right answer before ``revealed``."""
+
+    def host_view(self, step: Step, locale: str) -> dict:
+        """What the leader console shows, leader notes included."""
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        """One row per counted value for spreadsheets."""
+
+
+_registry: dict[str, StepKind] = {}
+
+
+def register(kind: StepKind) -> StepKind:
+    _registry[kind.name] = kind
+    return kind
+
+
+def kind_of(step: Step) -> StepKind:
+    """The implementation of ``step.kind``; kinds without one are shown but not answered."""
+    return _registry.get(step.kind) or _ShownOnly(step.kind)
+
+
+def render(text: Text | None, locale: str) -> str | None:
+    return text.get(locale) if text is not None else None
+
+
+def base_view(step: Step, locale: str) -> dict:
+    """The fields every kind's view starts with."""
+    return {
+        "id": step.id,
+        "kind": step.kind,
+        "prompt": render(step.heading, locale),
+        "lang": step.heading.language_for(locale),
+        "answerable": kind_of(step).answerable,
+    }
+
+
+def option_views(options, locale: str) -> list[dict]:
+    return [{"id": o.id, "text": o.text.get(locale)} for o in options]
+
+
+class _ShownOnly:
+    """A step whose kind has no implementation yet: its prompt is shown, nothing is answered."""
+
+    answerable = False
+    many = False
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def validate(self, step: Step, value: Any) -> Any:
+        raise InvalidAnswer("not_answerable")
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        return {}
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return base_view(step, locale)
+
+    def host_view(self, step: Step, locale: str) -> dict:
+        return {**base_view(step, locale), "leader_notes": render(step.leader_notes, locale)}
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        return []

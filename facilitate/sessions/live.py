@@ -1,0 +1,104 @@
+"""Pushing session changes to connected clients: full snapshots on transitions, throttled tallies
+while answers come in. Rooms are named here and nowhere else."""
+
+import logging
+
+from flask import Flask, current_app
+
+from ..extensions import db, socketio
+from .models import LiveSession
+from .snapshots import host_state, participant_state, screen_state, tally
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/live"
+
+
+def participants_room(session_id: int, locale: str) -> str:
+    return f"participants:{session_id}:{locale}"
+
+
+def host_room(session_id: int, locale: str) -> str:
+    return f"host:{session_id}:{locale}"
+
+
+def screen_room(session_id: int) -> str:
+    return f"screen:{session_id}"
+
+
+def broadcast(session: LiveSession) -> None:
+    """After a transition: every client of the session gets a new snapshot in its language.
+
+    Participant broadcasts carry no ``answer`` field: a phone keeps the answers it has sent and
+    gets the stored ones in every ``join`` and ``sync`` snapshot."""
+    for locale in current_app.config["LANGUAGES"]:
+        socketio.emit(
+            "state",
+            participant_state(session, locale),
+            to=participants_room(session.id, locale),
+            namespace=NAMESPACE,
+        )
+        socketio.emit(
+            "host_state",
+            host_state(session, locale),
+            to=host_room(session.id, locale),
+            namespace=NAMESPACE,
+        )
+    socketio.emit(
+        "screen_state",
+        screen_state(session, session.locale),
+        to=screen_room(session.id),
+        namespace=NAMESPACE,
+    )
+
+
+def emit_tally(session: LiveSession) -> None:
+    """Counts (and, for the leader, results) of the current step."""
+    for locale in current_app.config["LANGUAGES"]:
+        socketio.emit(
+            "tally",
+            tally(session, include_results=True, include_people=True),
+            to=host_room(session.id, locale),
+            namespace=NAMESPACE,
+        )
+    socketio.emit(
+        "tally",
+        tally(session, include_results=session.revealed),
+        to=screen_room(session.id),
+        namespace=NAMESPACE,
+    )
+
+
+class TallyScheduler:
+    """At most one tally per session per ``TALLY_INTERVAL``: the first answer in a window
+    schedules it, later ones in the same window ride along. The pending set is only a
+    scheduling hint of this process; the answers themselves are in the database."""
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+
+    def changed(self, session: LiveSession) -> None:
+        interval = current_app.config["TALLY_INTERVAL"]
+        if interval <= 0:
+            emit_tally(session)
+            return
+        if session.id in self._pending:
+            return
+        self._pending.add(session.id)
+        socketio.start_background_task(
+            self._later, current_app._get_current_object(), session.id, interval
+        )
+
+    def _later(self, app: Flask, session_id: int, interval: float) -> None:
+        socketio.sleep(interval)
+        self._pending.discard(session_id)
+        with app.app_context():
+            try:
+                session = db.session.get(LiveSession, session_id)
+                if session is not None:
+                    emit_tally(session)
+            except Exception:  # a tally is a courtesy; the next answer schedules another
+                log.exception("tally for session %d failed", session_id)
+
+
+tallies = TallyScheduler()

@@ -1,0 +1,48 @@
+"""Error codes and their messages, translated for whoever receives them."""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+# i18n: the messages below answer a participant's or leader's action that did not go through.
+_MESSAGES = {
+    "invalid_payload": lambda: _("Det som skickades gick inte att förstå."),
+    "unknown_code": lambda: _(
+        "Det finns ingen pågående session med den koden. Kontrollera siffrorna."
+    ),
+    "session_ended": lambda: _("Sessionen är avslutad."),
+    "session_not_started": lambda: _("Sessionen har inte börjat än."),
+    "already_started": lambda: _("Sessionen har redan börjat."),
+    "not_joined": lambda: _("Gå med i sessionen först."),
+    "name_too_long": lambda: _("Namnet är för långt."),
+    "rate_limited": lambda: _("För många försök. Vänta en stund och försök igen."),
+    "unknown_step": lambda: _("Den frågan finns inte i sessionen."),
+    "not_current_step": lambda: _("Den frågan är inte aktuell längre."),
+    "step_closed": lambda: _("Svaren på den här frågan är stängda."),
+    "not_answerable": lambda: _("Det här steget har inget att svara på."),
+    "invalid_value": lambda: _("Svaret passar inte frågan. Välj bland alternativen."),
+    "empty_text": lambda: _("Skriv något innan du skickar."),
+    "text_too_long": lambda: _("Texten är för lång."),
+    "not_authenticated": lambda: _("Logga in som ledare först."),
+    "forbidden": lambda: _("Det här får bara sessionens ledare göra."),
+    "not_found": lambda: _("Sessionen finns inte."),
+    "unknown_action": lambda: _("Okänd åtgärd."),
+    "no_such_step": lambda: _("Det finns inget steg åt det hållet."),
+    "unknown_module": lambda: _("Modulen finns inte."),
+    "unknown_part": lambda: _("Delen finns inte i modulen."),
+    "content_missing": lambda: _("Sessionens innehåll finns inte längre."),
+    "unavailable": lambda: _("Det gick inte att spara just nu. Försök igen."),
+}
+
+
+def message(code: str, locale: str | None = None) -> str:
+    """The message for ``code`` in ``locale`` (or the request's language)."""
+    render = _MESSAGES.get(code, _MESSAGES["invalid_payload"])
+    if locale is None:
+        return render()
+    with force_locale(locale):
+        return render()
+
+
+def error(code: str, locale: str | None = None) -> dict:
+    """An error acknowledgement or API error body."""
+    return {"ok": False, "error": code, "message": message(code, locale)}

@@ -1,0 +1,167 @@
+"""Live sessions, their participants and responses, and the session's state machine."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User, utcnow
+from ..extensions import db
+
+
+class SessionStatus(enum.Enum):
+    lobby = "lobby"
+    running = "running"
+    ended = "ended"
+
+
+class SessionStateError(Exception):
+    """An illegal transition, e.g. ``next`` on the last step; ``code`` is the public error code."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
+
+
+class LiveSession(db.Model):
+    """One run of a module part with a group: the leader steps through it, participants answer."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (
+        # A join code is unique among sessions that are not over; ended sessions free theirs.
+        sa.Index(
+            "uq_live_sessions_live_code",
+            "code",
+            unique=True,
+            sqlite_where=sa.text("status != 'ended'"),
+            postgresql_where=sa.text("status != 'ended'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The numeric join code participants type or scan (see docs/security.md for its length).
+    code: Mapped[str] = mapped_column(sa.String(16), index=True)
+    module_id: Mapped[str] = mapped_column(sa.String(64))
+    part_id: Mapped[str] = mapped_column(sa.String(64))
+    leader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[SessionStatus] = mapped_column(
+        sa.Enum(SessionStatus, native_enum=False, length=16), default=SessionStatus.lobby
+    )
+    #: Id of the step being shown, None in the lobby.
+    current_step: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Whether answers to the current step are accepted.
+    step_open: Mapped[bool] = mapped_column(default=False)
+    #: Whether the current step's results (and right answers) are shown.
+    revealed: Mapped[bool] = mapped_column(default=False)
+    #: The language of the big screen; each phone follows its own participant's choice.
+    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    leader: Mapped[User] = relationship()
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
+    )
+
+    # --- the state machine: the only way status, step, open and revealed change -----------------
+
+    def start(self, first_step: str, answerable: bool) -> None:
+        if self.status is not SessionStatus.lobby:
+            raise SessionStateError(
+                "already_started" if self.status is SessionStatus.running else "session_ended"
+            )
+        self.status = SessionStatus.running
+        self.started_at = utcnow()
+        self._show(first_step, answerable)
+
+    def show_step(self, step_id: str, answerable: bool) -> None:
+        """Go to a step (next, previous or any); answering opens if the step takes answers."""
+        self._require_running()
+        self._show(step_id, answerable)
+
+    def open_step(self, answerable: bool) -> None:
+        self._require_running()
+        if not answerable:
+            raise SessionStateError("not_answerable")
+        self.step_open = True
+
+    def close_step(self) -> None:
+        self._require_running()
+        self.step_open = False
+
+    def reveal(self) -> None:
+        self._require_running()
+        self.revealed = True
+
+    def end(self) -> None:
+        if self.status is SessionStatus.ended:
+            raise SessionStateError("session_ended")
+        self.status = SessionStatus.ended
+        self.step_open = False
+        self.ended_at = utcnow()
+
+    def _show(self, step_id: str, answerable: bool) -> None:
+        self.current_step = step_id
+        self.step_open = answerable
+        self.revealed = False
+
+    def _require_running(self) -> None:
+        if self.status is SessionStatus.lobby:
+            raise SessionStateError("session_not_started")
+        if self.status is SessionStatus.ended:
+            raise SessionStateError("session_ended")
+
+    def accepts_answers_to(self, step_id: str) -> str | None:
+        """None if an answer to ``step_id`` is accepted now, otherwise the error code why not."""
+        if self.status is SessionStatus.lobby:
+            return "session_not_started"
+        if self.status is SessionStatus.ended:
+            return "session_ended"
+        if step_id != self.current_step:
+            return "not_current_step"
+        if not self.step_open:
+            return "step_closed"
+        return None
+
+
+class Participant(db.Model):
+    """Someone in a session, known only by a random resume token kept on their phone."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the resume token; the token itself lives only on the participant's device.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Optional display name; never exported.
+    name: Mapped[str | None] = mapped_column(sa.String(40))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[LiveSession] = relationship(back_populates="participants")
+
+
+class Response(db.Model):
+    """One answer as sent. A resend with the same submission id is the same response."""
+
+    __tablename__ = "responses"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "step_id", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(sa.String(64))
+    #: Chosen by the client per answer; a resend after a lost ack reuses it.
+    submission_id: Mapped[str] = mapped_column(sa.String(64))
+    #: The cleaned value (an option id, a list of them, a number or a text).
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

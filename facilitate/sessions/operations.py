@@ -1,0 +1,181 @@
+"""Changes to live sessions. These flush; the caller (Socket.IO handler, view, CLI) commits."""
+
+import hashlib
+import logging
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..auth.models import User
+from ..content import Part, library
+from ..extensions import db
+from .kinds import InvalidAnswer, kind_of
+from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
+from .queries import part_of, session_by_code
+
+log = logging.getLogger(__name__)
+
+#: Leader actions, as named in the public contract.
+ACTIONS = ("start", "next", "previous", "goto", "open", "close", "reveal", "end")
+
+
+class SessionError(Exception):
+    """A request that cannot be carried out; ``code`` is the public error code."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_code() -> str:
+    """A join code not used by any session that is not over."""
+    digits = current_app.config["JOIN_CODE_DIGITS"]
+    while True:
+        code = "".join(secrets.choice("0123456789") for _ in range(digits))
+        taken = db.session.scalar(
+            sa.select(LiveSession.id).where(
+                LiveSession.code == code, LiveSession.status != SessionStatus.ended
+            )
+        )
+        if taken is None:
+            return code
+
+
+def create_session(leader: User, module_id: str, part_id: str, locale: str = "sv") -> LiveSession:
+    """A new session in the lobby for a part of a module."""
+    module = library().get(module_id)
+    if module is None:
+        raise SessionError("unknown_module")
+    if module.part(part_id) is None:
+        raise SessionError("unknown_part")
+    session = LiveSession(
+        code=_new_code(), module_id=module_id, part_id=part_id, leader=leader, locale=locale
+    )
+    db.session.add(session)
+    db.session.flush()
+    log.info("leader %d created session %d (%s/%s)", leader.id, session.id, module_id, part_id)
+    return session
+
+
+def control(session: LiveSession, action: str, step_id: str | None = None) -> None:
+    """Carry out a leader action; illegal ones raise :class:`SessionError` and change nothing."""
+    part = part_of(session)
+    if part is None:
+        raise SessionError("content_missing")
+    try:
+        _apply(session, part, action, step_id)
+    except SessionStateError as error:
+        raise SessionError(error.code) from None
+    db.session.flush()
+    log.info(
+        "session %d: %s -> %s %s", session.id, action, session.status.value, session.current_step
+    )
+
+
+def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -> None:
+    ids = [step.id for step in part.steps]
+    answerable = {step.id: kind_of(step).answerable for step in part.steps}
+    here = ids.index(session.current_step) if session.current_step in ids else None
+
+    def show(index: int) -> None:
+        if not 0 <= index < len(ids):
+            raise SessionError("no_such_step")
+        session.show_step(ids[index], answerable[ids[index]])
+
+    if action == "start":
+        session.start(ids[0], answerable[ids[0]])
+    elif action == "next":
+        show((here if here is not None else -1) + 1)
+    elif action == "previous":
+        show((here if here is not None else 0) - 1)
+    elif action == "goto":
+        if step_id not in ids:
+            raise SessionError("unknown_step")
+        show(ids.index(step_id))
+    elif action == "open":
+        session.open_step(answerable.get(session.current_step or "", False))
+    elif action == "close":
+        session.close_step()
+    elif action == "reveal":
+        session.reveal()
+    elif action == "end":
+        session.end()
+    else:
+        raise SessionError("unknown_action")
+
+
+def join(
+    code: str, token: str | None, name: str | None, locale: str
+) -> tuple[Participant, str | None]:
+    """Join the session with ``code``, or resume as the participant ``token`` belongs to.
+
+    Returns the participant and, for a new participant, their new token (None on resume).
+    """
+    session = session_by_code(code)
+    if session is None:
+        raise SessionError("unknown_code")
+    if session.status is SessionStatus.ended:
+        raise SessionError("session_ended")
+    if token:
+        participant = db.session.scalar(
+            sa.select(Participant).where(
+                Participant.token_hash == hash_token(token), Participant.session_id == session.id
+            )
+        )
+        if participant is not None:
+            participant.locale = locale
+            if name:
+                participant.name = name
+            return participant, None
+    new_token = secrets.token_urlsafe(24)
+    participant = Participant(
+        session=session, token_hash=hash_token(new_token), name=name, locale=locale
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant, new_token
+
+
+def answer(participant: Participant, step_id: str, value: Any, submission_id: str) -> bool:
+    """Store an answer; returns True if this submission id was already stored (a resend).
+
+    Raises :class:`SessionError` for answers that are not accepted now or do not fit the step.
+    """
+    existing = db.session.scalar(
+        sa.select(Response.id).where(
+            Response.participant_id == participant.id,
+            Response.step_id == step_id,
+            Response.submission_id == submission_id,
+        )
+    )
+    if existing is not None:
+        return True
+    session = participant.session
+    part = part_of(session)
+    step = next((s for s in part.steps if s.id == step_id), None) if part else None
+    if step is None:
+        raise SessionError("unknown_step")
+    refusal = session.accepts_answers_to(step_id)
+    if refusal:
+        raise SessionError(refusal)
+    try:
+        clean = kind_of(step).validate(step, value)
+    except InvalidAnswer as error:
+        raise SessionError(error.code) from None
+    db.session.add(
+        Response(
+            session_id=session.id,
+            participant_id=participant.id,
+            step_id=step_id,
+            submission_id=submission_id,
+            value=clean,
+        )
+    )
+    db.session.flush()
+    return False

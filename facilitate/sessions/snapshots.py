@@ -1,0 +1,106 @@
+"""What each kind of client is sent: participant, leader console and big screen snapshots.
+
+Every (re)connect gets a full snapshot, so a reconnect needs no memory on the server. The
+participant and big-screen snapshots never contain a right answer before it is revealed: they
+are built from :meth:`StepKind.participant_view` only.
+"""
+
+from typing import Any
+
+from .joining import join_url, spaced
+from .kinds import kind_of
+from .models import LiveSession, Participant
+from .queries import (
+    answered_participants,
+    current_step,
+    own_answer,
+    part_of,
+    participant_count,
+    step_results,
+)
+
+
+def _header(session: LiveSession, locale: str) -> dict:
+    part = part_of(session)
+    steps = [s.id for s in part.steps] if part else []
+    return {
+        "id": session.id,
+        "code": session.code,
+        "status": session.status.value,
+        "title": part.title.get(locale) if part else "",
+        "step_index": steps.index(session.current_step) if session.current_step in steps else None,
+        "step_count": len(steps),
+        "open": session.step_open,
+        "revealed": session.revealed,
+    }
+
+
+def participant_state(
+    session: LiveSession, locale: str, participant: Participant | None = None
+) -> dict:
+    """The phone's snapshot; with ``participant`` it includes their own answer to the step."""
+    step = current_step(session)
+    state: dict[str, Any] = {
+        "session": _header(session, locale),
+        "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
+        "results": None,
+    }
+    if step is not None and session.revealed and kind_of(step).answerable:
+        state["results"] = step_results(session, step)
+    if participant is not None:
+        state["answer"] = own_answer(participant, step) if step is not None else None
+    return state
+
+
+def screen_state(session: LiveSession, locale: str) -> dict:
+    """The big screen: join code and QR address, the step as participants see it, counts, and
+    results once revealed."""
+    step = current_step(session)
+    return {
+        "session": _header(session, locale),
+        "join_url": join_url(session.code),
+        "code": spaced(session.code),
+        "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
+        **tally(session, include_results=session.revealed),
+    }
+
+
+def host_state(session: LiveSession, locale: str) -> dict:
+    """The leader console: everything, leader notes and live results included."""
+    step = current_step(session)
+    part = part_of(session)
+    return {
+        "session": _header(session, locale),
+        "join_url": join_url(session.code),
+        "code": spaced(session.code),
+        "steps": [
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "prompt": s.heading.get(locale),
+                "answerable": kind_of(s).answerable,
+            }
+            for s in (part.steps if part else ())
+        ],
+        "step": kind_of(step).host_view(step, locale) if step else None,
+        **tally(session, include_results=True, include_people=True),
+    }
+
+
+def tally(session: LiveSession, *, include_results: bool, include_people: bool = False) -> dict:
+    """Live counts for the current step: how many are here, how many answered, and results."""
+    step = current_step(session)
+    answered = answered_participants(session, step.id) if step is not None else set()
+    data: dict[str, Any] = {
+        "step_id": step.id if step else None,
+        "participant_count": participant_count(session),
+        "answered_count": len(answered),
+        "results": None,
+    }
+    if include_results and step is not None and kind_of(step).answerable:
+        data["results"] = step_results(session, step)
+    if include_people:
+        data["participants"] = [
+            {"id": p.id, "name": p.name, "answered": p.id in answered} for p in session.participants
+        ]
+    return data

@@ -1,0 +1,104 @@
+"""Pages of a live session: start, leader console, big screen, QR code, and the phone view."""
+
+import re
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.decorators import role_required
+from ..auth.models import Role
+from ..core.i18n import current_locale
+from ..extensions import db
+from . import operations
+from .joining import join_url, qr_svg, spaced
+from .messages import message
+from .models import LiveSession, SessionStatus
+from .queries import session_by_code
+
+bp = Blueprint("sessions", __name__)
+
+
+def _own_session(session_id: int) -> LiveSession:
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        abort(404)
+    if session.leader_id != current_user.id and current_user.role is not Role.admin:
+        abort(403)
+    return session
+
+
+@bp.post("/sessions")
+@role_required(Role.leader)
+def start():
+    """Start a session for a part from the module library (one click) and open its console."""
+    try:
+        session = operations.create_session(
+            current_user,
+            request.form.get("module", ""),
+            request.form.get("part", ""),
+            current_locale(),
+        )
+    except operations.SessionError as failure:
+        abort(400, description=message(failure.code))
+    db.session.commit()
+    return redirect(url_for("sessions.console", session_id=session.id))
+
+
+@bp.get("/sessions/<int:session_id>")
+@role_required(Role.leader)
+def console(session_id: int):
+    session = _own_session(session_id)
+    return render_template(
+        "sessions/console.html",
+        session=session,
+        join_url=join_url(session.code),
+        code=spaced(session.code),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/screen")
+@role_required(Role.leader)
+def screen(session_id: int):
+    session = _own_session(session_id)
+    return render_template(
+        "sessions/screen.html",
+        session=session,
+        join_url=join_url(session.code),
+        code=spaced(session.code),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/qr.svg")
+@role_required(Role.leader)
+def qr(session_id: int):
+    session = _own_session(session_id)
+    return Response(qr_svg(join_url(session.code)), mimetype="image/svg+xml")
+
+
+@bp.route("/j", methods=["GET", "POST"])
+def enter_code():
+    """Where a participant types the code shown on the screen."""
+    code = re.sub(r"[\s-]", "", request.values.get("code", ""))
+    if request.method == "POST":
+        if code.isdigit() and session_by_code(code) is not None:
+            return redirect(url_for("sessions.participant", code=code))
+        return render_template(
+            "sessions/enter_code.html", code=code, error=message("unknown_code")
+        ), 404
+    return render_template("sessions/enter_code.html", code=code, error=None)
+
+
+@bp.get("/j/<code>")
+def participant(code: str):
+    """The phone view. The page holds no session content; everything arrives over ``/live``."""
+    session = session_by_code(code) if code.isdigit() else None
+    if session is None:
+        return render_template(
+            "sessions/enter_code.html", code=code, error=message("unknown_code")
+        ), 404
+    if session.status is SessionStatus.ended:
+        return render_template(
+            "sessions/enter_code.html", code="", error=message("session_ended")
+        ), 410
+    return render_template("sessions/participant.html", code=session.code, title=_("Delta"))
