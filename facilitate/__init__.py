@@ -82,6 +82,9 @@ def _configure_socketio(app: Flask) -> None:
     origins = [o for o in app.config["SOCKET_ALLOWED_ORIGINS"].split(",") if o.strip()]
     if app.config["PUBLIC_URL"]:
         origins.append(app.config["PUBLIC_URL"].rstrip("/"))
+    # The extension object outlives one app (tests build many): drop a message queue client that
+    # an earlier app configured, or it would be reused although this app has none.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode="gevent",

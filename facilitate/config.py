@@ -37,6 +37,8 @@ class Defaults:
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    #: argon2-cffi parameter profile for password hashes (``argon2.profiles``).
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 
     #: Longest open-text contribution, in characters.
     OPEN_TEXT_MAX_LENGTH = 500

@@ -28,7 +28,13 @@ def app():
     """The app on a fresh in-memory database. No app context stays pushed, so every request
     gets its own, as in production; tests that read the database push one themselves."""
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "test", "TALLY_INTERVAL": 0}
+        {
+            "TESTING": True,
+            "DATABASE_URL": "sqlite://",
+            "SECRET_KEY": "test",
+            "TALLY_INTERVAL": 0,
+            "ARGON2_PROFILE": "CHEAPEST",
+        }
     )
     with app.app_context():
         db.create_all()
@@ -101,8 +107,11 @@ def make_session(app, make_user):
     """A session in the lobby for a part, led by a (new or given) leader; returns its id."""
     from facilitate.sessions.operations import create_session
 
+    made = []
+
     def make(module="norrbotten-for-alla", part="demografi", leader=None):
-        leader = leader or make_user()
+        made.append(None)
+        leader = leader or make_user(email=f"session-leader-{len(made)}@example.org")
         with app.app_context():
             session = create_session(db.session.get(type(leader), leader.id), module, part)
             db.session.commit()

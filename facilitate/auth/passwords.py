@@ -1,24 +1,38 @@
-"""Password hashing with argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with argon2id, with parameters from one of argon2-cffi's profiles
+(``ARGON2_PROFILE``: RFC 9106's low-memory profile by default; tests use the cheapest)."""
 
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
-_hasher = PasswordHasher()
-#: Verified against when no account matches, so a wrong e-mail takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+@cache
+def _hasher(profile: str) -> tuple[PasswordHasher, str]:
+    """The hasher of a profile and a hash of nothing in particular, verified against when no
+    account matches, so a wrong e-mail takes as long as a wrong password."""
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("not a password of anyone")
+
+
+def _current() -> tuple[PasswordHasher, str]:
+    return _hasher(current_app.config["ARGON2_PROFILE"])
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _current()[0].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if ``password`` matches; costs the same time whether or not there is a hash."""
+    hasher, dummy = _current()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    """True when the hash was made with other parameters than the configured profile's."""
+    return _current()[0].check_needs_rehash(password_hash)

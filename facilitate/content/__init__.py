@@ -1,5 +1,8 @@
 """Study-circle and dialogue content: loads ``modules/`` into typed, immutable objects."""
 
+from functools import lru_cache
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from .loader import ContentError, Problem, load_library, load_vocabulary, validate_paths
@@ -25,7 +28,26 @@ EXTENSION_KEY = "facilitate.content"
 
 def init_app(app: Flask) -> None:
     """Load the modules at start-up; a broken module stops the app (:class:`ContentError`)."""
-    app.extensions[EXTENSION_KEY] = load_library(app.config["MODULES_PATH"])
+    root = Path(app.config["MODULES_PATH"])
+    app.extensions[EXTENSION_KEY] = _load_unchanged(root, _signature(root))
+
+
+def _signature(root: Path) -> tuple:
+    """Which files the modules folder holds, and when each last changed."""
+    if not root.is_dir():
+        return ()
+    return tuple(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    )
+
+
+@lru_cache(maxsize=8)
+def _load_unchanged(root: Path, signature: tuple) -> Library:
+    """Content objects are immutable, so apps built from the same unchanged files share them."""
+    del signature  # part of the cache key only
+    return load_library(root)
 
 
 def library() -> Library:

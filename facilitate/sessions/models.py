@@ -79,21 +79,21 @@ class LiveSession(db.Model):
 
     def show_step(self, step_id: str, answerable: bool) -> None:
         """Go to a step (next, previous or any); answering opens if the step takes answers."""
-        self._require_running()
+        self.require_running()
         self._show(step_id, answerable)
 
     def open_step(self, answerable: bool) -> None:
-        self._require_running()
+        self.require_running()
         if not answerable:
             raise SessionStateError("not_answerable")
         self.step_open = True
 
     def close_step(self) -> None:
-        self._require_running()
+        self.require_running()
         self.step_open = False
 
     def reveal(self) -> None:
-        self._require_running()
+        self.require_running()
         self.revealed = True
 
     def end(self) -> None:
@@ -108,7 +108,7 @@ class LiveSession(db.Model):
         self.step_open = answerable
         self.revealed = False
 
-    def _require_running(self) -> None:
+    def require_running(self) -> None:
         if self.status is SessionStatus.lobby:
             raise SessionStateError("session_not_started")
         if self.status is SessionStatus.ended:

@@ -84,6 +84,7 @@ def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -
     here = ids.index(session.current_step) if session.current_step in ids else None
 
     def show(index: int) -> None:
+        session.require_running()
         if not 0 <= index < len(ids):
             raise SessionError("no_such_step")
         session.show_step(ids[index], answerable[ids[index]])
@@ -161,11 +162,14 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
     if step is None:
         raise SessionError("unknown_step")
+    kind = kind_of(step)
+    if not kind.answerable:
+        raise SessionError("not_answerable")
     refusal = session.accepts_answers_to(step_id)
     if refusal:
         raise SessionError(refusal)
     try:
-        clean = kind_of(step).validate(step, value)
+        clean = kind.validate(step, value)
     except InvalidAnswer as error:
         raise SessionError(error.code) from None
     db.session.add(
