@@ -48,6 +48,8 @@ class Defaults:
     JOIN_CODE_DIGITS = 8
     #: Socket.IO messages larger than this are refused (bytes).
     MAX_MESSAGE_BYTES = 16 * 1024
+    #: REST API request bodies larger than this are refused (bytes).
+    API_MAX_BODY_BYTES = 16 * 1024
     #: Live tallies to the leader and big screen are sent at most this often (seconds).
     TALLY_INTERVAL = 0.25
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.

@@ -100,7 +100,10 @@ def test_whole_flow_answers_stored_once_and_results(live, app):
     live.control("goto", PART_STEPS["open"])
     first = answer(phone, PART_STEPS["open"], "Fler behöver vård", "s1")
     assert first == {"ok": True, "duplicate": False}
-    assert answer(phone, PART_STEPS["open"], "Fler behöver vård", "s1") == {"ok": True, "duplicate": True}
+    assert answer(phone, PART_STEPS["open"], "Fler behöver vård", "s1") == {
+        "ok": True,
+        "duplicate": True,
+    }
     assert answer(phone, PART_STEPS["open"], "Och färdtjänst", "s2")["duplicate"] is False
     assert [v for _, _, v in live.stored()] == ["Fler behöver vård", "Och färdtjänst"]
 
@@ -190,7 +193,10 @@ def test_host_sees_participants_and_who_answered(live):
     answer(aino, PART_STEPS["open"], "Ja", "h1")
     tally = events(live.host, "tally")[-1]
     assert tally["participant_count"] == 2
-    assert [(p["name"], p["answered"]) for p in tally["participants"]] == [("Aino", True), (None, False)]
+    assert [(p["name"], p["answered"]) for p in tally["participants"]] == [
+        ("Aino", True),
+        (None, False),
+    ]
 
 
 def test_leader_notes_only_reach_the_leader(live, app, client):
@@ -386,7 +392,13 @@ def test_one_response_per_participant_step_and_submission_in_the_database(live, 
     phone = live.phone()
     with app.app_context():
         participant_id = db.session.scalar(sa.select(Participant.id))
-        row = dict(session_id=live.id, participant_id=participant_id, step_id="s", submission_id="x", value=1)
+        row = dict(
+            session_id=live.id,
+            participant_id=participant_id,
+            step_id="s",
+            submission_id="x",
+            value=1,
+        )
         db.session.add(Response(**row))
         db.session.commit()
         db.session.add(Response(**row))

@@ -7,7 +7,7 @@ import secrets
 import sqlalchemy as sa
 
 from ..extensions import db
-from .models import ApiToken, Role, User
+from .models import ApiToken, Role, User, utcnow
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -75,3 +75,11 @@ def create_token(user: User) -> str:
     db.session.flush()
     log.info("created an API token for user %d", user.id)
     return token
+
+
+def touch_token(token: str) -> ApiToken | None:
+    """Record that ``token`` was used now (flushed with the caller's next commit)."""
+    used = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if used is not None:
+        used.last_used_at = utcnow()
+    return used

@@ -1,0 +1,288 @@
+"""The OpenAPI 3.1 description of REST API v1, served at ``/api/v1/openapi.json``."""
+
+from ..sessions.operations import ACTIONS
+
+API_VERSION = "1"
+
+_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "description": "Every error. `error` is a stable code; `message` is for people, in the "
+        "language of the request (`Accept-Language`, Swedish by default).",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "examples": ["invalid_payload", "session_ended"]},
+            "message": {"type": "string"},
+        },
+    },
+    "Module": {
+        "type": "object",
+        "required": ["id", "title", "parts"],
+        "properties": {
+            "id": _ID,
+            "kind": {"type": "string", "examples": ["study-circle", "dialogue"]},
+            "title": {"type": "string"},
+            "parts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title"],
+                    "properties": {"id": _ID, "title": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "NewSession": {
+        "type": "object",
+        "required": ["module", "part"],
+        "additionalProperties": False,
+        "properties": {
+            "module": {**_ID, "description": "A module id from `GET /modules`."},
+            "part": {**_ID, "description": "A part id of that module."},
+            "circle": {
+                "type": ["string", "null"],
+                "maxLength": 128,
+                "description": "The study circle the session belongs to (not used yet).",
+            },
+        },
+    },
+    "CreatedSession": {
+        "type": "object",
+        "required": ["id", "code", "join_url", "status"],
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string", "pattern": "^[0-9]+$"},
+            "join_url": {"type": "string", "format": "uri"},
+            "status": {"const": "lobby"},
+        },
+    },
+    "Session": {
+        "type": "object",
+        "required": ["id", "code", "status", "current_step", "steps"],
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string", "pattern": "^[0-9]+$"},
+            "join_url": {"type": "string", "format": "uri"},
+            "status": {"enum": ["lobby", "running", "ended"]},
+            "module": _ID,
+            "part": _ID,
+            "title": {"type": ["string", "null"], "description": "The part's title."},
+            "current_step": {
+                "type": ["string", "null"],
+                "description": "The step shown; null in the lobby.",
+            },
+            "open": {"type": "boolean", "description": "Whether answers are accepted."},
+            "revealed": {"type": "boolean", "description": "Whether results are shown."},
+            "participant_count": {"type": "integer", "minimum": 0},
+            "steps": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "kind"],
+                    "properties": {
+                        "id": _ID,
+                        "kind": {"type": "string", "examples": ["info", "quiz", "poll"]},
+                        "answerable": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+    "Control": {
+        "type": "object",
+        "required": ["action"],
+        "additionalProperties": False,
+        "properties": {
+            "action": {"enum": list(ACTIONS)},
+            "step": {**_ID, "description": "The step to show; required for `goto`."},
+        },
+    },
+    "StepResult": {
+        "type": "object",
+        "required": ["step", "kind", "responses", "results"],
+        "properties": {
+            "step": _ID,
+            "kind": {"type": "string"},
+            "responses": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Every response stored, resends with a new submission id included.",
+            },
+            "results": {
+                "type": "object",
+                "description": "By kind: poll `{respondents, counts}`, scale "
+                "`{respondents, counts, mean}`, open `{respondents, texts}`, info `{}`.",
+            },
+        },
+    },
+}
+
+_RESPONSES = {
+    "BadRequest": _json(
+        _ref("Error"),
+        "Bad input: `invalid_payload` (not a JSON object, wrong types, unknown fields, too "
+        "large), `unknown_module`, `unknown_part`, `unknown_action`, `unknown_step`.",
+    ),
+    "Unauthorized": {
+        **_json(_ref("Error"), "`not_authenticated`: no token, or an unknown one."),
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+    },
+    "Forbidden": _json(
+        _ref("Error"), "`forbidden`: not this leader's session, or a role that may not do this."
+    ),
+    "NotFound": _json(_ref("Error"), "`not_found`: no such session."),
+    "Unavailable": _json(
+        _ref("Error"), "`unavailable`: the database failed; nothing was changed. Try again."
+    ),
+    "Conflict": _json(
+        _ref("Error"),
+        "Not possible in the session's state: `already_started`, `session_not_started`, "
+        "`session_ended`, `no_such_step`, `not_answerable`.",
+    ),
+}
+
+_SESSION_ID = {
+    "name": "session_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def document() -> dict:
+    """The OpenAPI document, ready to be sent as JSON."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "facilitate REST API",
+            "version": API_VERSION,
+            "description": "Start and run live study-circle and dialogue sessions, and read "
+            "their results. Tokens come from `facilitate tokens create EMAIL`. Live updates "
+            "travel over the Socket.IO namespace `/live` (docs/protocol.md).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "security": [],
+                    "responses": {"200": {"description": "The OpenAPI document."}},
+                }
+            },
+            "/modules": {
+                "get": {
+                    "summary": "Modules and their parts",
+                    "operationId": "listModules",
+                    "description": "Titles in the request's language, Swedish as fallback.",
+                    "responses": {
+                        "200": _json({"type": "array", "items": _ref("Module")}, "The modules."),
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                    },
+                }
+            },
+            "/sessions": {
+                "post": {
+                    "summary": "Create a session in the lobby",
+                    "operationId": "createSession",
+                    "description": "Leaders and admins only.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("NewSession")}},
+                    },
+                    "responses": {
+                        "201": {
+                            **_json(_ref("CreatedSession"), "The new session."),
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                        },
+                        "400": _error("BadRequest"),
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                    },
+                }
+            },
+            "/sessions/{session_id}": {
+                "parameters": [_SESSION_ID],
+                "get": {
+                    "summary": "A session's state and steps",
+                    "operationId": "getSession",
+                    "description": "Its leader, admins and analysts.",
+                    "responses": {
+                        "200": _json(_ref("Session"), "The session."),
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                    },
+                },
+            },
+            "/sessions/{session_id}/control": {
+                "parameters": [_SESSION_ID],
+                "post": {
+                    "summary": "A leader action",
+                    "operationId": "controlSession",
+                    "description": "As the `control` event of `/live`, with the same error "
+                    "codes; every connected client gets its new snapshot. Its leader and "
+                    "admins only.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Control")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Session"), "The session after the action."),
+                        "400": _error("BadRequest"),
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                        "409": _error("Conflict"),
+                    },
+                },
+            },
+            "/sessions/{session_id}/results": {
+                "parameters": [_SESSION_ID],
+                "get": {
+                    "summary": "Results per step",
+                    "operationId": "sessionResults",
+                    "description": "Every step of the part, in order. Its leader, admins and "
+                    "analysts.",
+                    "responses": {
+                        "200": _json({"type": "array", "items": _ref("StepResult")}, "Results."),
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                    },
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "`Authorization: Bearer fct_...`",
+                }
+            },
+            "schemas": _SCHEMAS,
+            "responses": _RESPONSES,
+        },
+    }

@@ -1,0 +1,71 @@
+"""Request bodies of the REST API, parsed into typed objects before anything else runs."""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..sessions import operations
+from .auth import ApiError
+
+#: Module, part and step ids as the content format allows them.
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: Longest ``circle`` accepted (circles come later; the field is checked, then ignored).
+MAX_CIRCLE_LENGTH = 128
+
+
+def _json_object(fields: set[str]) -> dict:
+    """The request body as a JSON object with no other keys than ``fields``."""
+    if not request.is_json:
+        raise ApiError()
+    request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError, RequestEntityTooLarge):
+        raise ApiError() from None
+    if not isinstance(data, dict) or not set(data) <= fields:
+        raise ApiError()
+    return data
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise ApiError()
+    return value
+
+
+@dataclass(frozen=True)
+class NewSession:
+    module: str
+    part: str
+
+    @classmethod
+    def parse(cls) -> "NewSession":
+        data = _json_object({"module", "part", "circle"})
+        circle = data.get("circle")
+        if circle is not None and (not isinstance(circle, str) or len(circle) > MAX_CIRCLE_LENGTH):
+            raise ApiError()
+        return cls(module=_id(data.get("module")), part=_id(data.get("part")))
+
+
+@dataclass(frozen=True)
+class Control:
+    action: str
+    step: str | None
+
+    @classmethod
+    def parse(cls) -> "Control":
+        data = _json_object({"action", "step"})
+        action = data.get("action")
+        if not isinstance(action, str):
+            raise ApiError()
+        if action not in operations.ACTIONS:
+            raise ApiError("unknown_action")
+        step = data.get("step")
+        step = _id(step) if step is not None else None
+        if action == "goto" and step is None:
+            raise ApiError("unknown_step")
+        return cls(action=action, step=step)

@@ -1,0 +1,122 @@
+"""REST API v1: modules, sessions, leader control and results. Each view parses its input,
+calls an operation or query, commits, and answers JSON; see docs/protocol.md for the live side."""
+
+from flask import Blueprint, url_for
+
+from ..auth.models import Role
+from ..content import library
+from ..core.i18n import current_locale
+from ..extensions import db
+from ..sessions import operations
+from ..sessions.joining import join_url
+from ..sessions.kinds import kind_of
+from ..sessions.live import broadcast
+from ..sessions.models import LiveSession
+from ..sessions.queries import part_of, participant_count, session_results
+from .auth import ApiError, api_view, current_api_user
+from .openapi import document
+from .schemas import Control, NewSession
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Largest session id looked up (the column is a 32-bit integer on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
+def _session(session_id: int, *, control: bool = False) -> LiveSession:
+    """The session, if the user leads it or is an admin; analysts may read any, not control."""
+    session = db.session.get(LiveSession, session_id) if session_id <= MAX_ID else None
+    if session is None:
+        raise ApiError("not_found")
+    user = current_api_user()
+    if session.leader_id == user.id or user.role is Role.admin:
+        return session
+    if user.role is Role.analyst and not control:
+        return session
+    raise ApiError("forbidden")
+
+
+def _session_body(session: LiveSession) -> dict:
+    part = part_of(session)
+    locale = current_locale()
+    return {
+        "id": session.id,
+        "code": session.code,
+        "join_url": join_url(session.code),
+        "status": session.status.value,
+        "module": session.module_id,
+        "part": session.part_id,
+        "title": part.title.get(locale) if part else None,
+        "current_step": session.current_step,
+        "open": session.step_open,
+        "revealed": session.revealed,
+        "participant_count": participant_count(session),
+        "steps": [
+            {"id": s.id, "kind": s.kind, "answerable": kind_of(s).answerable}
+            for s in (part.steps if part else ())
+        ],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (no token needed)."""
+    return document()
+
+
+@bp.get("/modules")
+@api_view()
+def modules():
+    """Every module and its parts, titles in the request's language (Swedish as fallback)."""
+    locale = current_locale()
+    return [
+        {
+            "id": module.id,
+            "kind": module.kind,
+            "title": module.title.get(locale),
+            "parts": [{"id": p.id, "title": p.title.get(locale)} for p in module.parts],
+        }
+        for module in library()
+    ]
+
+
+@bp.post("/sessions")
+@api_view(Role.leader)
+def create_session():
+    """A new session in the lobby for a part of a module, led by the token's user."""
+    new = NewSession.parse()
+    session = operations.create_session(current_api_user(), new.module, new.part, current_locale())
+    db.session.commit()
+    body = {
+        "id": session.id,
+        "code": session.code,
+        "join_url": join_url(session.code),
+        "status": session.status.value,
+    }
+    return body, 201, {"Location": url_for("api.get_session", session_id=session.id)}
+
+
+@bp.get("/sessions/<int:session_id>")
+@api_view()
+def get_session(session_id: int):
+    """The session's state and its steps."""
+    return _session_body(_session(session_id))
+
+
+@bp.post("/sessions/<int:session_id>/control")
+@api_view(Role.leader)
+def control(session_id: int):
+    """A leader action, as the ``control`` event of /live; connected clients get new state."""
+    session = _session(session_id, control=True)
+    action = Control.parse()
+    operations.control(session, action.action, action.step)
+    db.session.commit()
+    broadcast(session)
+    return _session_body(session)
+
+
+@bp.get("/sessions/<int:session_id>/results")
+@api_view()
+def results(session_id: int):
+    """Per step of the part, in order: how many responses and their aggregate."""
+    return session_results(_session(session_id))

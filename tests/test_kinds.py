@@ -1,0 +1,98 @@
+"""Step kinds and the session state machine as pure logic, without an app."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facilitate.content.model import Option, Step, Text
+from facilitate.dialogue.kinds import PollKind, ScaleKind
+from facilitate.sessions.kinds import InvalidAnswer, kind_of
+from facilitate.sessions.models import LiveSession, SessionStateError, SessionStatus
+
+OPTIONS = tuple(Option(i, Text({"sv": i.upper()})) for i in "abcd")
+SINGLE = Step(id="p", kind="poll", prompt=Text({"sv": "?"}), options=OPTIONS)
+MULTIPLE = Step(id="m", kind="poll", prompt=Text({"sv": "?"}), options=OPTIONS, multiple=True)
+SCALE = Step(id="s", kind="scale", prompt=Text({"sv": "?"}), scale_min=1, scale_max=5)
+
+
+def test_unimplemented_kinds_are_shown_but_not_answered():
+    quiz = Step(id="q", kind="quiz", prompt=Text({"sv": "?"}), options=OPTIONS)
+    kind = kind_of(quiz)
+    assert kind.answerable is False
+    with pytest.raises(InvalidAnswer):
+        kind.validate(quiz, "a")
+    assert "options" not in kind.participant_view(quiz, "sv", revealed=False)
+
+
+@given(st.lists(st.sampled_from("abcd"), max_size=40))
+def test_poll_aggregation_is_order_independent_and_counts_everyone(values):
+    kind = PollKind()
+    forward = kind.aggregate(SINGLE, values)
+    backward = kind.aggregate(SINGLE, list(reversed(values)))
+    assert forward == backward
+    assert sum(forward["counts"].values()) == len(values) == forward["respondents"]
+
+
+@given(st.lists(st.sets(st.sampled_from("abcd"), min_size=1).map(sorted), max_size=30))
+def test_multiple_choice_counts_each_chosen_option(values):
+    result = PollKind().aggregate(MULTIPLE, values)
+    assert result["respondents"] == len(values)
+    assert sum(result["counts"].values()) == sum(len(v) for v in values)
+
+
+@given(
+    st.one_of(st.integers(), st.text(), st.none(), st.booleans(), st.floats(), st.lists(st.text()))
+)
+def test_poll_validate_accepts_only_option_ids(value):
+    try:
+        clean = PollKind().validate(SINGLE, value)
+    except InvalidAnswer as error:
+        assert error.code == "invalid_value"
+    else:
+        assert clean in "abcd" and value == clean
+
+
+@given(st.one_of(st.integers(-10, 20), st.booleans(), st.floats(), st.text(max_size=3)))
+def test_scale_validate_accepts_only_whole_numbers_in_range(value):
+    try:
+        clean = ScaleKind().validate(SCALE, value)
+    except InvalidAnswer:
+        assert isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5
+    else:
+        assert clean == value and 1 <= clean <= 5
+
+
+def test_scale_results_have_every_point_and_the_mean():
+    result = ScaleKind().aggregate(SCALE, [1, 5, 5])
+    assert result["counts"] == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 2}
+    assert result["mean"] == 3.67
+    assert ScaleKind().aggregate(SCALE, [])["mean"] is None
+
+
+def test_state_machine_refuses_illegal_moves():
+    session = LiveSession(status=SessionStatus.lobby, step_open=False, revealed=False)
+    with pytest.raises(SessionStateError, match="session_not_started"):
+        session.reveal()
+    session.start("intro", answerable=False)
+    assert (session.status, session.current_step, session.step_open) == (
+        SessionStatus.running,
+        "intro",
+        False,
+    )
+    with pytest.raises(SessionStateError, match="already_started"):
+        session.start("intro", answerable=False)
+    with pytest.raises(SessionStateError, match="not_answerable"):
+        session.open_step(answerable=False)
+    session.show_step("q", answerable=True)
+    session.reveal()
+    assert session.step_open and session.revealed
+    session.show_step("r", answerable=True)
+    assert session.revealed is False  # results are hidden again on every new step
+    assert session.accepts_answers_to("q") == "not_current_step"
+    session.close_step()
+    assert session.accepts_answers_to("r") == "step_closed"
+    session.end()
+    assert session.accepts_answers_to("r") == "session_ended"
+    for move in (session.end, session.reveal, session.close_step):
+        with pytest.raises(SessionStateError, match="session_ended"):
+            move()
