@@ -32,11 +32,13 @@ _connections: dict[str, dict] = {}
 
 
 def _connection() -> dict:
-    return _connections.setdefault(request.sid, {})
+    return _connections.get(request.sid, {})
 
 
 def _remember(**values) -> None:
-    _connection().update(values)
+    """Note who this connection is; a connection already gone is not brought back."""
+    if request.sid in _connections:
+        _connections[request.sid].update(values)
 
 
 def _locale() -> str:

@@ -17,8 +17,9 @@ def part_of(session: LiveSession) -> Part | None:
 
 
 def current_step(session: LiveSession) -> Step | None:
+    """The step being shown: none in the lobby and none once the session has ended."""
     part = part_of(session)
-    if part is None or session.current_step is None:
+    if part is None or session.current_step is None or session.status is SessionStatus.ended:
         return None
     return next((s for s in part.steps if s.id == session.current_step), None)
 
