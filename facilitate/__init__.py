@@ -76,7 +76,7 @@ def _configure_security(app: Flask) -> None:
 
 
 def _configure_socketio(app: Flask) -> None:
-    from . import dialogue  # noqa: F401  (registers the dialogue step kinds)
+    from . import dialogue, quiz  # noqa: F401  (register their step kinds)
     from .sessions import events  # noqa: F401  (registers the /live namespace)
 
     origins = [o for o in app.config["SOCKET_ALLOWED_ORIGINS"].split(",") if o.strip()]

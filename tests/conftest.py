@@ -4,11 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from facilitate import create_app
 from facilitate.auth import Role
 from facilitate.auth.operations import create_user
 from facilitate.extensions import db
+from facilitate.sessions.models import LiveSession, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -138,3 +140,61 @@ def socket_client(app, client):
     for sio in made:
         if sio.is_connected("/live"):
             sio.disconnect("/live")
+
+
+# --- the /live protocol ------------------------------------------------------------------------
+
+NS = "/live"
+
+
+def call(sio, event, data=None):
+    return sio.emit(event, data if data is not None else {}, namespace=NS, callback=True)
+
+
+def events(sio, name):
+    return [r["args"][0] for r in sio.get_received(NS) if r["name"] == name]
+
+
+@pytest.fixture
+def live(app, client, make_user, make_session, socket_client):
+    """A session of demografi with its leader's console connected; returns helpers."""
+    leader = make_user()
+    session_id = make_session(leader=leader)
+    assert log_in(client).status_code == 302
+    host = socket_client(client)
+    assert call(host, "host", {"session": session_id})["ok"]
+    with app.app_context():
+        code = db.session.get(LiveSession, session_id).code
+
+    class Live:
+        id = session_id
+
+        def __init__(self):
+            self.code = code
+            self.host = host
+
+        def control(self, action, step=None):
+            payload = {"session": session_id, "action": action}
+            if step:
+                payload["step"] = step
+            return call(host, "control", payload)
+
+        def phone(self, **join):
+            sio = socket_client()
+            ack = call(sio, "join", {"code": code, **join})
+            assert ack["ok"], ack
+            sio.ack = ack
+            return sio
+
+        def stored(self):
+            with app.app_context():
+                return [
+                    (r.participant_id, r.step_id, r.value)
+                    for r in db.session.scalars(sa.select(Response).order_by(Response.id))
+                ]
+
+    return Live()
+
+
+def answer(sio, step, value, submission_id):
+    return call(sio, "answer", {"step": step, "value": value, "submission_id": submission_id})

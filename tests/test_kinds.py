@@ -16,12 +16,12 @@ SCALE = Step(id="s", kind="scale", prompt=Text({"sv": "?"}), scale_min=1, scale_
 
 
 def test_unimplemented_kinds_are_shown_but_not_answered():
-    quiz = Step(id="q", kind="quiz", prompt=Text({"sv": "?"}), options=OPTIONS)
-    kind = kind_of(quiz)
+    rank = Step(id="r", kind="rank", prompt=Text({"sv": "?"}), options=OPTIONS)
+    kind = kind_of(rank)
     assert kind.answerable is False
     with pytest.raises(InvalidAnswer):
-        kind.validate(quiz, "a")
-    assert "options" not in kind.participant_view(quiz, "sv", revealed=False)
+        kind.validate(rank, ["a"])
+    assert "options" not in kind.participant_view(rank, "sv", revealed=False)
 
 
 @given(st.lists(st.sampled_from("abcd"), max_size=40))

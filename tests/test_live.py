@@ -9,68 +9,14 @@ from facilitate.auth.operations import create_token
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Participant, Response
 
-from .conftest import log_in
+from .conftest import answer, call, events, log_in
 
-NS = "/live"
 PART_STEPS = {  # the first steps of norrbotten-for-alla/demografi
     "info": "demografi-intro",
     "quiz": "demografi-q-tathet",
     "open": "demografi-d-aldre",
     "scale": "demografi-scale-framtid",
 }
-
-
-def call(sio, event, data=None):
-    return sio.emit(event, data if data is not None else {}, namespace=NS, callback=True)
-
-
-def events(sio, name):
-    return [r["args"][0] for r in sio.get_received(NS) if r["name"] == name]
-
-
-@pytest.fixture
-def live(app, client, make_user, make_session, socket_client):
-    """A session of demografi with its leader's console connected; returns helpers."""
-    leader = make_user()
-    session_id = make_session(leader=leader)
-    assert log_in(client).status_code == 302
-    host = socket_client(client)
-    assert call(host, "host", {"session": session_id})["ok"]
-    with app.app_context():
-        code = db.session.get(LiveSession, session_id).code
-
-    class Live:
-        id = session_id
-
-        def __init__(self):
-            self.code = code
-            self.host = host
-
-        def control(self, action, step=None):
-            payload = {"session": session_id, "action": action}
-            if step:
-                payload["step"] = step
-            return call(host, "control", payload)
-
-        def phone(self, **join):
-            sio = socket_client()
-            ack = call(sio, "join", {"code": code, **join})
-            assert ack["ok"], ack
-            sio.ack = ack
-            return sio
-
-        def stored(self):
-            with app.app_context():
-                return [
-                    (r.participant_id, r.step_id, r.value)
-                    for r in db.session.scalars(sa.select(Response).order_by(Response.id))
-                ]
-
-    return Live()
-
-
-def answer(sio, step, value, submission_id):
-    return call(sio, "answer", {"step": step, "value": value, "submission_id": submission_id})
 
 
 def test_join_gives_a_token_and_a_lobby_snapshot(live):
@@ -167,7 +113,7 @@ def test_reload_resumes_the_same_participant_with_its_answer(live, socket_client
     live.control("start")
     live.control("goto", PART_STEPS["open"])
     answer(phone, PART_STEPS["open"], "Mitt svar", "r1")
-    phone.disconnect(NS)
+    phone.disconnect("/live")
     again = socket_client()
     ack = call(again, "join", {"code": live.code, "token": phone.ack["token"]})
     assert ack["participant"]["id"] == phone.ack["participant"]["id"]
@@ -272,7 +218,7 @@ def test_bad_payloads_get_an_error_ack(live, socket_client, event, payload, code
     assert ack["ok"] is False
     assert ack["error"] == code
     assert ack["message"]
-    assert anonymous.is_connected(NS)
+    assert anonymous.is_connected("/live")
 
 
 BAD_ANSWERS = [
@@ -404,4 +350,4 @@ def test_one_response_per_participant_step_and_submission_in_the_database(live, 
         db.session.add(Response(**row))
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
-    assert phone.is_connected(NS)
+    assert phone.is_connected("/live")

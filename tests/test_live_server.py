@@ -34,7 +34,7 @@ ACK_LIMIT = 30
 HTTP_LIMIT = 30
 EVENT_LIMIT = 30
 #: Step kinds whose answers and results this test knows how to make and check.
-ANSWERED_KINDS = ("open", "scale", "poll")
+ANSWERED_KINDS = ("open", "scale", "poll", "quiz")
 
 
 def wait_for(predicate, what: str, limit: float = EVENT_LIMIT) -> None:
@@ -171,7 +171,7 @@ class Expected:
         values = list(latest.values())
         if step["kind"] == "scale":
             counts = {str(n): values.count(n) for n in range(step["min"], step["max"] + 1)}
-        else:  # poll: a person counts once per chosen option
+        else:  # poll and quiz: a person counts once per chosen option
             chosen = Counter(o for v in values for o in (v if isinstance(v, list) else [v]))
             counts = {option["id"]: chosen[option["id"]] for option in step["options"]}
         want = {"responses": len(stored), "respondents": len(values), "counts": counts}

@@ -42,13 +42,18 @@ def test_points_are_never_negative_and_bounded(answer, elapsed, limit, bonus):
 def test_faster_is_never_worth_less(first, second):
     early, late = sorted((first, second))
     kwargs = {"time_limit": 1000, "speed_bonus": True}
-    assert points(SINGLE, "b", elapsed=early, **kwargs) >= points(SINGLE, "b", elapsed=late, **kwargs)
+    assert points(SINGLE, "b", elapsed=early, **kwargs) >= points(
+        SINGLE, "b", elapsed=late, **kwargs
+    )
 
 
 def test_no_bonus_without_a_timer_or_when_off():
     assert points(SINGLE, "b", elapsed=1, time_limit=None, speed_bonus=True) == BASE_POINTS
     assert points(SINGLE, "b", elapsed=1, time_limit=30, speed_bonus=False) == BASE_POINTS
-    assert points(SINGLE, "b", elapsed=0, time_limit=30, speed_bonus=True) == BASE_POINTS + MAX_SPEED_BONUS
+    assert (
+        points(SINGLE, "b", elapsed=0, time_limit=30, speed_bonus=True)
+        == BASE_POINTS + MAX_SPEED_BONUS
+    )
 
 
 @given(st.lists(multiple_answers, max_size=40), st.randoms())

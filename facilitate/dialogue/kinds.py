@@ -13,6 +13,7 @@ from ..sessions.kinds import InvalidAnswer, base_view, option_views, render
 class _Kind:
     answerable = True
     many = False
+    closes_on_reveal = False
 
     def host_view(self, step: Step, locale: str) -> dict:
         return {

@@ -85,7 +85,9 @@ def statistics(question: Question, answers: Sequence) -> dict:
 
 def part_summary(stats: dict[str, dict]) -> dict:
     """Which questions the room knew most and least about (by share right), for discussion."""
-    answered = {step: s["correct_share"] for step, s in stats.items() if s["correct_share"] is not None}
+    answered = {
+        step: s["correct_share"] for step, s in stats.items() if s["correct_share"] is not None
+    }
     if not answered:
         return {"most_known": None, "least_known": None, "average_share": None}
     return {

@@ -27,6 +27,9 @@ class StepKind(Protocol):
     answerable: bool
     #: Whether every response counts (open contributions) or only each participant's latest.
     many: bool
+    #: Whether revealing the results also closes answering (quizzes: no changes after the
+    #: right answer is out). Optional; False when absent.
+    closes_on_reveal: bool
 
     def validate(self, step: Step, value: Any) -> Any:
         """The cleaned value, or :class:`InvalidAnswer`."""
@@ -81,6 +84,7 @@ class _ShownOnly:
 
     answerable = False
     many = False
+    closes_on_reveal = False
 
     def __init__(self, name: str):
         self.name = name

@@ -92,9 +92,12 @@ class LiveSession(db.Model):
         self.require_running()
         self.step_open = False
 
-    def reveal(self) -> None:
+    def reveal(self, closes_answering: bool = False) -> None:
+        """Show the results; for quizzes this also closes answering (``closes_answering``)."""
         self.require_running()
         self.revealed = True
+        if closes_answering:
+            self.step_open = False
 
     def end(self) -> None:
         if self.status is SessionStatus.ended:

@@ -104,7 +104,8 @@ def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -
     elif action == "close":
         session.close_step()
     elif action == "reveal":
-        session.reveal()
+        step = part.steps[here] if here is not None else None
+        session.reveal(closes_answering=step is not None and kind_of(step).closes_on_reveal)
     elif action == "end":
         session.end()
     else:
