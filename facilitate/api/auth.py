@@ -35,6 +35,7 @@ STATUS = {
     "no_such_step": 409,
     "not_answerable": 409,
     "content_missing": 409,
+    "no_timer": 409,
     "unavailable": 503,
 }
 

@@ -89,6 +89,11 @@ _SCHEMAS = {
             "open": {"type": "boolean", "description": "Whether answers are accepted."},
             "revealed": {"type": "boolean", "description": "Whether results are shown."},
             "participant_count": {"type": "integer", "minimum": 0},
+            "time_left": {
+                "type": ["number", "null"],
+                "description": "Seconds until answering closes by itself; null without a timer.",
+            },
+            "settings": _ref("Settings"),
             "steps": {
                 "type": "array",
                 "items": {
@@ -110,6 +115,34 @@ _SCHEMAS = {
         "properties": {
             "action": {"enum": list(ACTIONS)},
             "step": {**_ID, "description": "The step to show; required for `goto`."},
+            "seconds": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 600,
+                "description": "Seconds to add; required for `extend_timer`.",
+            },
+        },
+    },
+    "Settings": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "competitive": {"type": "boolean", "description": "Points and a leaderboard."},
+            "speed_bonus": {"type": "boolean", "description": "Extra points for fast answers."},
+            "team_mode": {
+                "type": "boolean",
+                "description": "One phone per table group; only before the start.",
+            },
+            "timer_seconds": {
+                "type": ["integer", "null"],
+                "minimum": 10,
+                "maximum": 3600,
+                "description": "A time limit for every quiz question without its own.",
+            },
+            "extra_time": {
+                "enum": [1, 1.5, 2, 3],
+                "description": "Every time limit is multiplied by this (WCAG 2.2.1).",
+            },
         },
     },
     "StepResult": {
@@ -254,6 +287,28 @@ def document() -> dict:
                         "403": _error("Forbidden"),
                         "404": _error("NotFound"),
                         "409": _error("Conflict"),
+                    },
+                },
+            },
+            "/sessions/{session_id}/settings": {
+                "parameters": [_SESSION_ID],
+                "post": {
+                    "summary": "Change session settings",
+                    "operationId": "changeSettings",
+                    "description": "As the `settings` event of `/live`. Its leader and admins "
+                    "only.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Settings")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Session"), "The session with its new settings."),
+                        "400": _error("BadRequest"),
+                        "401": _error("Unauthorized"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                        "409": _error("Conflict"),
+                        "503": _error("Unavailable"),
                     },
                 },
             },

@@ -9,6 +9,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..sessions import operations
+from ..sessions.schemas import SETTINGS, PayloadError, parse_seconds, parse_settings
 from .auth import ApiError
 
 #: Module, part and step ids as the content format allows them.
@@ -55,10 +56,11 @@ class NewSession:
 class Control:
     action: str
     step: str | None
+    seconds: int | None
 
     @classmethod
     def parse(cls) -> "Control":
-        data = _json_object({"action", "step"})
+        data = _json_object({"action", "step", "seconds"})
         action = data.get("action")
         if not isinstance(action, str):
             raise ApiError()
@@ -68,4 +70,19 @@ class Control:
         step = _id(step) if step is not None else None
         if action == "goto" and step is None:
             raise ApiError("unknown_step")
-        return cls(action=action, step=step)
+        try:
+            seconds = parse_seconds(data.get("seconds"))
+        except PayloadError:
+            raise ApiError() from None
+        if action == "extend_timer" and seconds is None:
+            raise ApiError()
+        return cls(action=action, step=step, seconds=seconds)
+
+
+def settings() -> dict:
+    """The body of ``POST /sessions/<id>/settings``: only known settings, type-checked."""
+    data = _json_object(set(SETTINGS))
+    try:
+        return parse_settings(data)
+    except PayloadError:
+        raise ApiError() from None

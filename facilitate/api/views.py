@@ -13,6 +13,7 @@ from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_results
+from . import schemas
 from .auth import ApiError, api_view, current_api_user
 from .openapi import document
 from .schemas import Control, NewSession
@@ -51,6 +52,8 @@ def _session_body(session: LiveSession) -> dict:
         "open": session.step_open,
         "revealed": session.revealed,
         "participant_count": participant_count(session),
+        "time_left": session.time_left(),
+        "settings": {name: getattr(session, name) for name in schemas.SETTINGS},
         "steps": [
             {"id": s.id, "kind": s.kind, "answerable": kind_of(s).answerable}
             for s in (part.steps if part else ())
@@ -109,7 +112,18 @@ def control(session_id: int):
     """A leader action, as the ``control`` event of /live; connected clients get new state."""
     session = _session(session_id, control=True)
     action = Control.parse()
-    operations.control(session, action.action, action.step)
+    operations.control(session, action.action, action.step, action.seconds)
+    db.session.commit()
+    broadcast(session)
+    return _session_body(session)
+
+
+@bp.post("/sessions/<int:session_id>/settings")
+@api_view(Role.leader)
+def change_settings(session_id: int):
+    """Competitive mode, speed bonus, team mode, quiz timer and extra time."""
+    session = _session(session_id, control=True)
+    operations.configure(session, **schemas.settings())
     db.session.commit()
     broadcast(session)
     return _session_body(session)

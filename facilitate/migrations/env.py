@@ -27,6 +27,16 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def render_item(type_, obj, autogen_context):
+    """Render our column types as the plain SQLAlchemy types they store, so that migrations
+    do not import the app."""
+    from facilitate.core.types import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_online() -> None:
     def skip_empty_autogenerate(context_, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -35,6 +45,7 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    conf_args.setdefault("render_item", render_item)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

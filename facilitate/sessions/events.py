@@ -18,7 +18,14 @@ from . import operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
 from .models import LiveSession, Participant
-from .schemas import AnswerRequest, ControlRequest, JoinRequest, PayloadError, SessionRequest
+from .schemas import (
+    AnswerRequest,
+    ControlRequest,
+    JoinRequest,
+    PayloadError,
+    SessionRequest,
+    SettingsRequest,
+)
 from .snapshots import host_state, participant_state, screen_state
 
 log = logging.getLogger(__name__)
@@ -143,7 +150,17 @@ class LiveNamespace(Namespace):
         """A leader action (start, next, previous, goto, open, close, reveal, end)."""
         control = ControlRequest.parse(data)
         session = self._led_session(control.session)
-        operations.control(session, control.action, control.step)
+        operations.control(session, control.action, control.step, control.seconds)
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_settings(self, data):
+        """Change session settings (competitive mode, speed bonus, team mode, timer, extra time)."""
+        request_ = SettingsRequest.parse(data)
+        session = self._led_session(request_.session)
+        operations.configure(session, **request_.settings)
         db.session.commit()
         broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}

@@ -6,7 +6,7 @@ to be sent as JSON; texts are rendered in the recipient's language (Swedish as f
 view carries ``lang``, the language its main text is in.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from ..content import Step, Text
@@ -48,11 +48,25 @@ class StepKind(Protocol):
 
 
 _registry: dict[str, StepKind] = {}
+#: Session-wide snapshot sections a kind's package adds (the quiz's leaderboard and summary):
+#: name → function(session, audience, participant) returning JSON-ready data or None.
+#: ``audience`` is "participant", "screen" or "host".
+_sections: dict[str, Callable[..., Any]] = {}
 
 
 def register(kind: StepKind) -> StepKind:
     _registry[kind.name] = kind
     return kind
+
+
+def register_section(name: str, build: Callable[..., Any]) -> None:
+    _sections[name] = build
+
+
+def sections(session, audience: str, participant=None) -> dict[str, Any]:
+    """Every registered section for ``audience``; sections with nothing to show are left out."""
+    built = {name: build(session, audience, participant) for name, build in _sections.items()}
+    return {name: value for name, value in built.items() if value is not None}
 
 
 def kind_of(step: Step) -> StepKind:

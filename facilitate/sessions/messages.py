@@ -14,6 +14,7 @@ _MESSAGES = {
     "already_started": lambda: _("Sessionen har redan börjat."),
     "not_joined": lambda: _("Gå med i sessionen först."),
     "name_too_long": lambda: _("Namnet är för långt."),
+    "name_required": lambda: _("Skriv gruppens namn för att gå med."),
     "rate_limited": lambda: _("För många försök. Vänta en stund och försök igen."),
     "unknown_step": lambda: _("Den frågan finns inte i sessionen."),
     "not_current_step": lambda: _("Den frågan är inte aktuell längre."),
@@ -30,6 +31,7 @@ _MESSAGES = {
     "unknown_module": lambda: _("Modulen finns inte."),
     "unknown_part": lambda: _("Delen finns inte i modulen."),
     "content_missing": lambda: _("Sessionens innehåll finns inte längre."),
+    "no_timer": lambda: _("Steget har ingen timer."),
     "unavailable": lambda: _("Det gick inte att spara just nu. Försök igen."),
 }
 

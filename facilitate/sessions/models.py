@@ -1,13 +1,14 @@
 """Live sessions, their participants and responses, and the session's state machine."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User, utcnow
+from ..core.types import UTCDateTime
 from ..extensions import db
 
 
@@ -57,9 +58,27 @@ class LiveSession(db.Model):
     revealed: Mapped[bool] = mapped_column(default=False)
     #: The language of the big screen; each phone follows its own participant's choice.
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When the current step was shown (answer times for the speed bonus count from here).
+    step_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When answering the current step closes by itself; None without a running timer.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Seconds left on a paused timer; None when no timer is paused.
+    paused_remaining: Mapped[float | None] = mapped_column()
+
+    # --- settings: reveal-and-discuss by default; competition and timers are opt-in ---------
+    #: Points for right answers and a leaderboard between questions and at the end.
+    competitive: Mapped[bool] = mapped_column(default=False)
+    #: In competitive mode, extra points for answering fast (timed questions only).
+    speed_bonus: Mapped[bool] = mapped_column(default=False)
+    #: One phone answers for a table group; its name is the group's name.
+    team_mode: Mapped[bool] = mapped_column(default=False)
+    #: A time limit in seconds for every quiz question without one of its own; None for none.
+    timer_seconds: Mapped[int | None] = mapped_column()
+    #: Every time limit is multiplied by this (WCAG 2.2.1 Timing Adjustable): 1, 1.5, 2, 3.
+    extra_time: Mapped[float] = mapped_column(default=1.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     leader: Mapped[User] = relationship()
     participants: Mapped[list["Participant"]] = relationship(
@@ -68,25 +87,69 @@ class LiveSession(db.Model):
 
     # --- the state machine: the only way status, step, open and revealed change -----------------
 
-    def start(self, first_step: str, answerable: bool) -> None:
+    def start(self, first_step: str, answerable: bool, time_limit: float | None = None) -> None:
         if self.status is not SessionStatus.lobby:
             raise SessionStateError(
                 "already_started" if self.status is SessionStatus.running else "session_ended"
             )
         self.status = SessionStatus.running
         self.started_at = utcnow()
-        self._show(first_step, answerable)
+        self._show(first_step, answerable, time_limit)
 
-    def show_step(self, step_id: str, answerable: bool) -> None:
-        """Go to a step (next, previous or any); answering opens if the step takes answers."""
+    def show_step(self, step_id: str, answerable: bool, time_limit: float | None = None) -> None:
+        """Go to a step (next, previous or any); answering opens if the step takes answers, and
+        a timer of ``time_limit`` seconds (extra time included) starts if it has one."""
         self.require_running()
-        self._show(step_id, answerable)
+        self._show(step_id, answerable, time_limit)
 
     def open_step(self, answerable: bool) -> None:
+        """Open answering again; a timer that has run out is removed, not restarted."""
         self.require_running()
         if not answerable:
             raise SessionStateError("not_answerable")
         self.step_open = True
+        if self.deadline is not None and self.deadline <= utcnow():
+            self.deadline = None
+
+    # --- the timer ------------------------------------------------------------------------------
+
+    def pause_timer(self) -> None:
+        self.require_running()
+        if self.deadline is None:
+            raise SessionStateError("no_timer")
+        self.paused_remaining = max((self.deadline - utcnow()).total_seconds(), 0.0)
+        self.deadline = None
+
+    def resume_timer(self) -> None:
+        self.require_running()
+        if self.paused_remaining is None:
+            raise SessionStateError("no_timer")
+        self.deadline = utcnow() + timedelta(seconds=self.paused_remaining)
+        self.paused_remaining = None
+
+    def extend_timer(self, seconds: float) -> None:
+        self.require_running()
+        if self.deadline is not None:
+            self.deadline = max(self.deadline, utcnow()) + timedelta(seconds=seconds)
+        elif self.paused_remaining is not None:
+            self.paused_remaining += seconds
+        else:
+            raise SessionStateError("no_timer")
+
+    def remove_timer(self) -> None:
+        self.require_running()
+        if self.deadline is None and self.paused_remaining is None:
+            raise SessionStateError("no_timer")
+        self.deadline = None
+        self.paused_remaining = None
+
+    def time_left(self) -> float | None:
+        """Seconds until answering closes (0 when run out), or None without a timer."""
+        if self.paused_remaining is not None:
+            return self.paused_remaining
+        if self.deadline is None:
+            return None
+        return max((self.deadline - utcnow()).total_seconds(), 0.0)
 
     def close_step(self) -> None:
         self.require_running()
@@ -98,18 +161,27 @@ class LiveSession(db.Model):
         self.revealed = True
         if closes_answering:
             self.step_open = False
+            self.deadline = self.paused_remaining = None
 
     def end(self) -> None:
         if self.status is SessionStatus.ended:
             raise SessionStateError("session_ended")
         self.status = SessionStatus.ended
         self.step_open = False
+        self.deadline = self.paused_remaining = None
         self.ended_at = utcnow()
 
-    def _show(self, step_id: str, answerable: bool) -> None:
+    def _show(self, step_id: str, answerable: bool, time_limit: float | None) -> None:
         self.current_step = step_id
         self.step_open = answerable
         self.revealed = False
+        self.step_shown_at = utcnow()
+        self.paused_remaining = None
+        self.deadline = (
+            self.step_shown_at + timedelta(seconds=time_limit)
+            if answerable and time_limit
+            else None
+        )
 
     def require_running(self) -> None:
         if self.status is SessionStatus.lobby:
@@ -125,7 +197,7 @@ class LiveSession(db.Model):
             return "session_ended"
         if step_id != self.current_step:
             return "not_current_step"
-        if not self.step_open:
+        if not self.step_open or self.time_left() == 0:
             return "step_closed"
         return None
 
@@ -144,7 +216,7 @@ class Participant(db.Model):
     #: Optional display name; never exported.
     name: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
-    joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[LiveSession] = relationship(back_populates="participants")
 
@@ -167,4 +239,6 @@ class Response(db.Model):
     submission_id: Mapped[str] = mapped_column(sa.String(64))
     #: The cleaned value (an option id, a list of them, a number or a text).
     value: Mapped[Any] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Milliseconds from the step being shown to this answer (for the quiz speed bonus).
+    elapsed_ms: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.models import User
-from ..content import Part, library
+from ..auth.models import User, utcnow
+from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
@@ -17,8 +17,23 @@ from .queries import part_of, session_by_code
 
 log = logging.getLogger(__name__)
 
-#: Leader actions, as named in the public contract.
-ACTIONS = ("start", "next", "previous", "goto", "open", "close", "reveal", "end")
+#: Leader actions: those of the public contract, then the timer's.
+ACTIONS = (
+    "start",
+    "next",
+    "previous",
+    "goto",
+    "open",
+    "close",
+    "reveal",
+    "end",
+    "pause_timer",
+    "resume_timer",
+    "extend_timer",
+    "remove_timer",
+)
+#: Extra-time factors a session may use (WCAG 2.2.1 Timing Adjustable).
+EXTRA_TIME_FACTORS = (1.0, 1.5, 2.0, 3.0)
 
 
 class SessionError(Exception):
@@ -63,13 +78,16 @@ def create_session(leader: User, module_id: str, part_id: str, locale: str = "sv
     return session
 
 
-def control(session: LiveSession, action: str, step_id: str | None = None) -> None:
-    """Carry out a leader action; illegal ones raise :class:`SessionError` and change nothing."""
+def control(
+    session: LiveSession, action: str, step_id: str | None = None, seconds: int | None = None
+) -> None:
+    """Carry out a leader action; illegal ones raise :class:`SessionError` and change nothing.
+    ``step_id`` is for ``goto``, ``seconds`` for ``extend_timer``."""
     part = part_of(session)
     if part is None:
         raise SessionError("content_missing")
     try:
-        _apply(session, part, action, step_id)
+        _apply(session, part, action, step_id, seconds)
     except SessionStateError as error:
         raise SessionError(error.code) from None
     db.session.flush()
@@ -78,7 +96,16 @@ def control(session: LiveSession, action: str, step_id: str | None = None) -> No
     )
 
 
-def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -> None:
+def time_limit(session: LiveSession, step: Step) -> float | None:
+    """Seconds to answer ``step``: its own limit, else the session's quiz timer, times the
+    session's extra time; None when untimed."""
+    limit = step.time_limit or (session.timer_seconds if step.kind == "quiz" else None)
+    return limit * session.extra_time if limit else None
+
+
+def _apply(
+    session: LiveSession, part: Part, action: str, step_id: str | None, seconds: int | None
+) -> None:
     ids = [step.id for step in part.steps]
     answerable = {step.id: kind_of(step).answerable for step in part.steps}
     here = ids.index(session.current_step) if session.current_step in ids else None
@@ -87,10 +114,12 @@ def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -
         session.require_running()
         if not 0 <= index < len(ids):
             raise SessionError("no_such_step")
-        session.show_step(ids[index], answerable[ids[index]])
+        step = part.steps[index]
+        session.show_step(step.id, answerable[step.id], time_limit(session, step))
 
     if action == "start":
-        session.start(ids[0], answerable[ids[0]])
+        first = part.steps[0]
+        session.start(first.id, answerable[first.id], time_limit(session, first))
     elif action == "next":
         show((here if here is not None else -1) + 1)
     elif action == "previous":
@@ -108,8 +137,34 @@ def _apply(session: LiveSession, part: Part, action: str, step_id: str | None) -
         session.reveal(closes_answering=step is not None and kind_of(step).closes_on_reveal)
     elif action == "end":
         session.end()
+    elif action == "pause_timer":
+        session.pause_timer()
+    elif action == "resume_timer":
+        session.resume_timer()
+    elif action == "extend_timer":
+        if not seconds or seconds < 1:
+            raise SessionError("invalid_payload")
+        session.extend_timer(seconds)
+    elif action == "remove_timer":
+        session.remove_timer()
     else:
         raise SessionError("unknown_action")
+
+
+def configure(session: LiveSession, **settings) -> None:
+    """Change session settings (competitive, speed_bonus, team_mode, extra_time,
+    timer_seconds); team mode only before the start, since it changes what joining means."""
+    if session.status is SessionStatus.ended:
+        raise SessionError("session_ended")
+    changes_teams = "team_mode" in settings and settings["team_mode"] != session.team_mode
+    if changes_teams and session.status is not SessionStatus.lobby:
+        raise SessionError("already_started")
+    if "extra_time" in settings and settings["extra_time"] not in EXTRA_TIME_FACTORS:
+        raise SessionError("invalid_payload")
+    for name, value in settings.items():
+        setattr(session, name, value)
+    db.session.flush()
+    log.info("session %d settings: %s", session.id, settings)
 
 
 def join(
@@ -135,6 +190,8 @@ def join(
             if name:
                 participant.name = name
             return participant, None
+    if session.team_mode and not name:
+        raise SessionError("name_required")  # a table group answers under its group's name
     new_token = secrets.token_urlsafe(24)
     participant = Participant(
         session=session, token_hash=hash_token(new_token), name=name, locale=locale
@@ -173,6 +230,7 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
         clean = kind.validate(step, value)
     except InvalidAnswer as error:
         raise SessionError(error.code) from None
+    shown = session.step_shown_at
     db.session.add(
         Response(
             session_id=session.id,
@@ -180,6 +238,7 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
             step_id=step_id,
             submission_id=submission_id,
             value=clean,
+            elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
         )
     )
     db.session.flush()

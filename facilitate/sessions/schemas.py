@@ -105,11 +105,25 @@ class SessionRequest:
         return cls(session=session)
 
 
+#: The most seconds one ``extend_timer`` may add.
+MAX_EXTENSION = 600
+
+
+def parse_seconds(value: Any) -> int | None:
+    """``seconds`` of ``extend_timer``: a whole number from 1 to ``MAX_EXTENSION``, or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_EXTENSION:
+        raise PayloadError()
+    return value
+
+
 @dataclass(frozen=True)
 class ControlRequest:
     session: int
     action: str
     step: str | None
+    seconds: int | None
 
     @classmethod
     def parse(cls, data: Any) -> "ControlRequest":
@@ -120,4 +134,48 @@ class ControlRequest:
         step = _optional_str(data, "step", _STEP, 64)
         if action == "goto" and step is None:
             raise PayloadError("unknown_step")
-        return cls(session=session, action=action, step=step)
+        seconds = parse_seconds(data.get("seconds"))
+        if action == "extend_timer" and seconds is None:
+            raise PayloadError()
+        return cls(session=session, action=action, step=step, seconds=seconds)
+
+
+#: Settings a leader may change, with the type each must have.
+SETTINGS = {
+    "competitive": bool,
+    "speed_bonus": bool,
+    "team_mode": bool,
+    "extra_time": (int, float),
+    "timer_seconds": (int, type(None)),
+}
+MIN_TIMER, MAX_TIMER = 10, 3600
+
+
+def parse_settings(data: dict) -> dict:
+    """The settings present in ``data``, type-checked (ranges are the operation's business,
+    except the timer's)."""
+    settings = {}
+    for name, kinds in SETTINGS.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if (isinstance(value, bool) and kinds is not bool) or not isinstance(value, kinds):
+            raise PayloadError()
+        settings[name] = float(value) if name == "extra_time" else value
+    timer = settings.get("timer_seconds")
+    if timer is not None and not MIN_TIMER <= timer <= MAX_TIMER:
+        raise PayloadError()
+    return settings
+
+
+@dataclass(frozen=True)
+class SettingsRequest:
+    session: int
+    settings: dict
+
+    @classmethod
+    def parse(cls, data: Any) -> "SettingsRequest":
+        session = SessionRequest.parse(data).session
+        if not set(data) - {"session"} <= set(SETTINGS):
+            raise PayloadError()
+        return cls(session=session, settings=parse_settings(data))

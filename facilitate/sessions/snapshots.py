@@ -7,8 +7,9 @@ are built from :meth:`StepKind.participant_view` only.
 
 from typing import Any
 
+from ..auth.models import utcnow
 from .joining import join_url, spaced
-from .kinds import kind_of
+from .kinds import kind_of, sections
 from .models import LiveSession, Participant
 from .queries import (
     answered_participants,
@@ -23,6 +24,7 @@ from .queries import (
 def _header(session: LiveSession, locale: str) -> dict:
     part = part_of(session)
     steps = [s.id for s in part.steps] if part else []
+    time_left = session.time_left()
     return {
         "id": session.id,
         "code": session.code,
@@ -30,8 +32,19 @@ def _header(session: LiveSession, locale: str) -> dict:
         "title": part.title.get(locale) if part else "",
         "step_index": steps.index(session.current_step) if session.current_step in steps else None,
         "step_count": len(steps),
-        "open": session.step_open,
+        "open": session.step_open and time_left != 0,
         "revealed": session.revealed,
+        # The timer: clients count down from ``deadline`` corrected by their clock's offset
+        # from ``server_time``; ``paused`` timers show ``time_left`` standing still.
+        "server_time": utcnow().isoformat(),
+        "deadline": session.deadline.isoformat() if session.deadline else None,
+        "time_left": round(time_left, 1) if time_left is not None else None,
+        "paused": session.paused_remaining is not None,
+        "competitive": session.competitive,
+        "speed_bonus": session.speed_bonus,
+        "team_mode": session.team_mode,
+        "extra_time": session.extra_time,
+        "timer_seconds": session.timer_seconds,
     }
 
 
@@ -49,6 +62,7 @@ def participant_state(
         state["results"] = step_results(session, step)
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None else None
+    state.update(sections(session, "participant", participant))
     return state
 
 
@@ -62,6 +76,7 @@ def screen_state(session: LiveSession, locale: str) -> dict:
         "code": spaced(session.code),
         "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
         **tally(session, include_results=session.revealed),
+        **sections(session, "screen"),
     }
 
 
@@ -84,6 +99,7 @@ def host_state(session: LiveSession, locale: str) -> dict:
         ],
         "step": kind_of(step).host_view(step, locale) if step else None,
         **tally(session, include_results=True, include_people=True),
+        **sections(session, "host"),
     }
 
 

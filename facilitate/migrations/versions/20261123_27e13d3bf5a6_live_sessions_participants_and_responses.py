@@ -1,8 +1,8 @@
-"""live sessions participants responses
+"""live sessions, participants and responses
 
-Revision ID: 8f4df246f586
+Revision ID: 27e13d3bf5a6
 Revises: e82d6c600630
-Create Date: 2026-11-23 11:01:52.276262
+Create Date: 2026-11-23 11:22:20.734188
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8f4df246f586'
+revision = '27e13d3bf5a6'
 down_revision = 'e82d6c600630'
 branch_labels = None
 depends_on = None
@@ -29,6 +29,14 @@ def upgrade():
     sa.Column('step_open', sa.Boolean(), nullable=False),
     sa.Column('revealed', sa.Boolean(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),
+    sa.Column('step_shown_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('deadline', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('paused_remaining', sa.Double(), nullable=True),
+    sa.Column('competitive', sa.Boolean(), nullable=False),
+    sa.Column('speed_bonus', sa.Boolean(), nullable=False),
+    sa.Column('team_mode', sa.Boolean(), nullable=False),
+    sa.Column('timer_seconds', sa.Integer(), nullable=True),
+    sa.Column('extra_time', sa.Double(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
@@ -61,6 +69,7 @@ def upgrade():
     sa.Column('step_id', sa.String(length=64), nullable=False),
     sa.Column('submission_id', sa.String(length=64), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
+    sa.Column('elapsed_ms', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_responses_participant_id_participants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_responses_session_id_live_sessions'), ondelete='CASCADE'),
