@@ -1,0 +1,315 @@
+// The leader console, /sessions/<id>: follows the session (`host`), shows the current step with
+// leader notes, who has answered and live results, and sends `control` actions.
+import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { connect, request, RETRY_DELAY } from "./live.js";
+import { isCorrect, renderExplanation, renderResults } from "./results.js";
+
+const strings = readJson("strings");
+const { session: sessionId } = readJson("config");
+const locale = document.documentElement.lang || "sv";
+
+const $ = (id) => document.getElementById(id);
+const view = {
+  title: $("session-title"),
+  facts: $("session-facts"),
+  error: $("control-error"),
+  step: $("current-step"),
+  answered: $("answered"),
+  results: $("live-results"),
+  notes: $("notes"),
+  count: $("participant-count"),
+  participants: $("participants"),
+  steps: $("steps"),
+};
+const buttons = Object.fromEntries(
+  [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
+);
+
+let state = null;
+let renderedStepId; // undefined until the first snapshot
+let stepItems = null; // the step list, built once
+
+const socket = connect({ indicator: $("connection"), strings, onConnect: follow });
+socket.on("host_state", render);
+socket.on("tally", applyTally);
+
+/** Follow the session on this connection (again after every reconnect). */
+async function follow() {
+  const ack = await request(socket, "host", { session: sessionId });
+  if (!ack) {
+    window.setTimeout(follow, RETRY_DELAY);
+    return;
+  }
+  if (!ack.ok) {
+    showError(ack.message);
+    return;
+  }
+  showError("");
+  render(ack.state);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls.
+
+for (const [action, button] of Object.entries(buttons)) {
+  button.addEventListener("click", () => control(action));
+}
+
+async function control(action, step) {
+  if (action === "end" && !window.confirm(strings.confirm_end)) return;
+  showError("");
+  const focused = document.activeElement;
+  const payload = { session: sessionId, action };
+  if (step) payload.step = step;
+  const ack = await request(socket, "control", payload);
+  if (!ack) {
+    showError(strings.no_reply);
+    return;
+  }
+  if (!ack.ok) {
+    showError(ack.message);
+    return;
+  }
+  render(ack.state);
+  keepFocus(focused);
+}
+
+/** A control that was just used may now be hidden or disabled: move focus somewhere sensible. */
+function keepFocus(previous) {
+  if (!previous || !(previous instanceof HTMLElement)) return;
+  if (!previous.hidden && !previous.disabled && document.contains(previous)) return;
+  const counterpart = { open: "close", close: "open", start: "next" }[previous.dataset.action];
+  const target = [buttons[counterpart], buttons.next, buttons.previous].find(
+    (button) => button && !button.hidden && !button.disabled,
+  );
+  if (target) target.focus();
+}
+
+function showError(message) {
+  view.error.textContent = message || "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots and tallies.
+
+function render(snapshot) {
+  state = snapshot;
+  const { session } = snapshot;
+  if (session.title) {
+    view.title.textContent = session.title;
+    document.title = `${session.title} – facilitate`;
+  }
+  renderFacts();
+  renderControls();
+  renderSteps();
+  if (renderedStepId !== snapshot.step_id) {
+    renderedStepId = snapshot.step_id;
+    renderStep();
+  }
+  renderCounts();
+  renderResultsBox();
+}
+
+function applyTally(tally) {
+  if (!state || tally.step_id !== state.step_id) return; // a new snapshot is on its way
+  Object.assign(state, {
+    participant_count: tally.participant_count,
+    answered_count: tally.answered_count,
+    results: tally.results,
+  });
+  if (Array.isArray(tally.participants)) state.participants = tally.participants;
+  renderCounts();
+  renderResultsBox();
+}
+
+function renderFacts() {
+  const { session } = state;
+  const facts = [strings[`status_${session.status}`] || session.status];
+  if (session.status === "running" && session.step_index !== null && session.step_index !== undefined) {
+    facts.push(format(strings.step_counter, { index: session.step_index + 1, count: session.step_count }));
+    if (state.step && state.step.answerable) {
+      facts.push(session.open ? strings.answers_open : strings.answers_closed);
+      facts.push(session.revealed ? strings.results_shown : strings.results_hidden);
+    }
+  }
+  replace(view.facts, facts.map((text) => el("li", { text })));
+}
+
+function renderControls() {
+  const { session } = state;
+  const running = session.status === "running";
+  const answerable = Boolean(state.step && state.step.answerable);
+  const index = session.step_index ?? -1;
+  show(buttons.start, session.status === "lobby");
+  buttons.start.disabled = session.status !== "lobby";
+  buttons.previous.disabled = !running || index <= 0;
+  buttons.next.disabled = !running || index >= session.step_count - 1;
+  show(buttons.open, running && answerable && !session.open);
+  show(buttons.close, running && answerable && session.open);
+  buttons.reveal.disabled = !running || !answerable || session.revealed;
+  buttons.end.disabled = session.status === "ended";
+}
+
+function renderSteps() {
+  const steps = state.steps || [];
+  if (!stepItems || stepItems.length !== steps.length) {
+    stepItems = steps.map((step, i) => {
+      const button = el("button", {
+        type: "button",
+        class: "button button-small button-secondary",
+        "aria-label": `${format(strings.goto_label, { index: i + 1 })}: ${step.prompt || ""}`,
+        text: strings.goto,
+        onclick: () => control("goto", step.id),
+      });
+      const marker = el("span", { class: "current-marker", text: strings.shown_now, hidden: true });
+      const item = el(
+        "li",
+        { class: "step-item" },
+        el(
+          "span",
+          { class: "step-item-text" },
+          el("span", { class: "kind", text: strings.kinds[step.kind] || step.kind }),
+          " ",
+          el("span", { class: "step-number", text: `${i + 1}.` }),
+          el("span", { class: "step-item-prompt", text: step.prompt || step.id }),
+          " ",
+          marker,
+        ),
+        button,
+      );
+      return { id: step.id, item, button, marker };
+    });
+    replace(view.steps, stepItems.map((entry) => entry.item));
+  }
+  const running = state.session.status === "running";
+  for (const entry of stepItems) {
+    const isCurrent = entry.id === state.step_id;
+    if (isCurrent && entry.item.getAttribute("aria-current") !== "step") scrollIntoList(entry.item);
+    if (isCurrent) entry.item.setAttribute("aria-current", "step");
+    else entry.item.removeAttribute("aria-current");
+    entry.marker.hidden = !isCurrent;
+    entry.button.disabled = !running || isCurrent;
+  }
+}
+
+/** Keep the current step visible inside the scrolling step list (without scrolling the page). */
+function scrollIntoList(item) {
+  const list = view.steps;
+  const top = item.offsetTop;
+  const bottom = top + item.offsetHeight;
+  if (top < list.scrollTop) list.scrollTop = top;
+  else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
+}
+
+function renderStep() {
+  const { step } = state;
+  if (!step) {
+    replace(view.step, el("p", { class: "muted", text: strings.no_step }));
+    replace(view.notes);
+    return;
+  }
+  const lang = step.lang || locale;
+  const parts = [
+    el("p", { class: "kind", text: strings.kinds[step.kind] || step.kind }),
+    el("h3", { class: "current-prompt", lang, text: step.prompt || "" }),
+  ];
+  if (step.body) {
+    const body = paragraphs(step.body);
+    body.setAttribute("lang", lang);
+    parts.push(body);
+  }
+  if (Array.isArray(step.options) && step.options.length) {
+    parts.push(
+      el(
+        "ol",
+        { class: "option-list", lang },
+        step.options.map((option) =>
+          el(
+            "li",
+            {},
+            el("span", { text: option.text }),
+            isCorrect(step, option) ? el("strong", { class: "correct-mark", lang: locale, text: ` ✓ ${strings.correct}` }) : null,
+          ),
+        ),
+      ),
+    );
+    if (step.multiple) parts.push(el("p", { class: "hint", text: strings.multiple_hint }));
+  }
+  if (step.kind === "scale") {
+    parts.push(el("p", { class: "hint", text: format(strings.scale_range, { min: step.min, max: step.max }) }));
+    if (step.min_label || step.max_label) {
+      parts.push(
+        el(
+          "p",
+          { class: "hint", lang },
+          `${step.min} – ${step.min_label || ""}; ${step.max} – ${step.max_label || ""}`,
+        ),
+      );
+    }
+  }
+  if (step.kind === "open") {
+    parts.push(el("p", { class: "hint", text: format(strings.open_hint, { max: step.max_length }) }));
+  }
+  if (!step.answerable && step.kind !== "info") {
+    parts.push(el("p", { class: "muted", text: strings.nothing_to_answer }));
+  }
+  parts.push(renderExplanation(step, strings, "h4"));
+  replace(view.step, parts);
+
+  if (step.leader_notes) {
+    const notes = paragraphs(step.leader_notes);
+    notes.setAttribute("lang", lang);
+    replace(
+      view.notes,
+      el(
+        "aside",
+        { class: "leader-notes", "aria-labelledby": "notes-heading" },
+        el("h3", { id: "notes-heading", text: strings.notes_heading }),
+        notes,
+      ),
+    );
+  } else {
+    replace(view.notes);
+  }
+}
+
+function renderCounts() {
+  const people = state.participants || [];
+  const answerable = Boolean(state.step && state.step.answerable);
+  view.count.textContent = plural(strings.participants, state.participant_count ?? people.length);
+  view.answered.textContent =
+    answerable && state.session.status === "running"
+      ? format(strings.answered, { answered: state.answered_count, total: state.participant_count })
+      : "";
+  if (!people.length) {
+    replace(view.participants, el("li", { class: "muted", text: strings.no_participants }));
+    return;
+  }
+  replace(
+    view.participants,
+    people.map((person) => {
+      const name = person.name || format(strings.participant_fallback, { id: person.id });
+      const status = answerable
+        ? el(
+            "span",
+            { class: person.answered ? "answered-mark yes" : "answered-mark no" },
+            el("span", { "aria-hidden": "true", class: "mark-icon", text: person.answered ? "✓" : "–" }),
+            " ",
+            person.answered ? strings.has_answered : strings.not_answered,
+          )
+        : null;
+      return el("li", { class: "participant-row" }, el("span", { class: "participant-name", text: name }), " ", status);
+    }),
+  );
+}
+
+function renderResultsBox() {
+  const box = state.step && state.step.answerable ? renderResults(state.step, state.results, strings, { lang: locale }) : null;
+  if (!box) {
+    view.results.hidden = true;
+    replace(view.results);
+    return;
+  }
+  replace(view.results, el("h3", { id: "live-results-heading", text: strings.live_results }), box);
+  view.results.hidden = false;
+}

@@ -1,0 +1,645 @@
+// The phone view, /j/<code>. Joins (or resumes with the token kept on the phone), shows the
+// current step, and sends answers through an outbox kept in localStorage so that nothing is
+// lost when the network drops or the page reloads. See docs/protocol.md.
+import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { connect, request, RETRY_DELAY } from "./live.js";
+import { isCorrect, renderExplanation, renderResults } from "./results.js";
+
+const strings = readJson("strings");
+const { code } = readJson("config");
+const locale = document.documentElement.lang || "sv";
+
+const $ = (id) => document.getElementById(id);
+const view = {
+  title: $("session-title"),
+  counter: $("step-counter"),
+  alert: $("alert"),
+  join: $("join"),
+  joinForm: $("join-form"),
+  name: $("name"),
+  lobby: $("lobby"),
+  step: $("step"),
+  stepBody: $("step-body"),
+  stepAfter: $("step-after"),
+  ended: $("ended"),
+  status: $("status"),
+  announcer: $("announcer"),
+  joinedAs: $("joined-as"),
+};
+
+// ---------------------------------------------------------------------------------------------
+// What the phone keeps: the token, the answers it has had acknowledged, and the outbox.
+
+/** localStorage that falls back to memory where storage is blocked (some private modes). */
+const storage = (() => {
+  const memory = new Map();
+  return {
+    get(key, fallback) {
+      try {
+        const raw = window.localStorage.getItem(key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return memory.has(key) ? memory.get(key) : fallback;
+      }
+    },
+    set(key, value) {
+      memory.set(key, value);
+      try {
+        window.localStorage.setItem(key, JSON.stringify(value));
+      } catch {
+        /* memory only */
+      }
+    },
+  };
+})();
+
+const keys = {
+  token: `facilitate:${code}:token`,
+  answers: `facilitate:${code}:answers`,
+  outbox: `facilitate:${code}:outbox`,
+};
+
+let token = storage.get(keys.token, null);
+/** {session: id, steps: {stepId: value}}; for open steps the value is a list of texts. */
+let answers = storage.get(keys.answers, { session: null, steps: {} });
+/** Answers not yet acknowledged, oldest first: {submission_id, session, step, kind, value}. */
+let outbox = storage.get(keys.outbox, []);
+
+function saveAnswers() {
+  storage.set(keys.answers, answers);
+}
+function saveOutbox() {
+  storage.set(keys.outbox, outbox);
+}
+
+/** A fresh submission id (protocol: 1–64 of A–Z a–z 0–9 _ -). */
+function newSubmissionId() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") {
+    return window.crypto.randomUUID().replace(/-/g, "");
+  }
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection and joining.
+
+let wantJoin = Boolean(token); // resume at once when the phone has a token
+let pendingName = null;
+let joined = false; // joined on the current connection
+let joining = false;
+let participant = null;
+let state = null;
+
+const socket = connect({ indicator: $("connection"), strings, onConnect: join });
+socket.on("disconnect", () => {
+  joined = false;
+});
+socket.on("state", (snapshot) => {
+  if (joined) applyState(snapshot, false);
+});
+
+async function join() {
+  if (!wantJoin || joining || !socket.connected) return;
+  joining = true;
+  const payload = { code, locale };
+  if (token) payload.token = token;
+  if (pendingName) payload.name = pendingName;
+  const ack = await request(socket, "join", payload);
+  joining = false;
+  if (!ack) {
+    window.setTimeout(join, RETRY_DELAY);
+    return;
+  }
+  if (!ack.ok) {
+    joinFailed(ack);
+    return;
+  }
+  if (ack.token !== token) {
+    // A new participant (first join, or a token the server did not know): start afresh.
+    token = ack.token;
+    storage.set(keys.token, token);
+    answers = { session: null, steps: {} };
+    outbox = [];
+    saveAnswers();
+    saveOutbox();
+  }
+  pendingName = null;
+  joined = true;
+  participant = ack.participant;
+  showAlert("");
+  applyState(ack.state, true);
+  flushOutbox();
+}
+
+function joinFailed(ack) {
+  showAlert(ack.message);
+  if (ack.error === "session_ended") {
+    renderEnded();
+  } else if (ack.error === "unavailable" || ack.error === "rate_limited") {
+    window.setTimeout(join, RETRY_DELAY * 2);
+  } else if (!token) {
+    // The name did not go through (too long, not understood): let them try again.
+    wantJoin = false;
+    show(view.join, true);
+    view.name.setAttribute("aria-invalid", "true");
+    view.name.setAttribute("aria-describedby", "name-hint alert");
+    view.name.focus();
+  }
+}
+
+view.joinForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  pendingName = view.name.value.trim() || null;
+  view.name.removeAttribute("aria-invalid");
+  wantJoin = true;
+  show(view.join, false);
+  join();
+});
+
+if (!wantJoin) show(view.join, true);
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots.
+
+/** Take a snapshot; `withAnswer` when it comes from `join`/`sync` and holds the server's truth. */
+function applyState(snapshot, withAnswer) {
+  state = snapshot;
+  const session = snapshot.session;
+  if (answers.session !== session.id) {
+    answers = { session: session.id, steps: {} };
+    saveAnswers();
+  }
+  if (withAnswer && snapshot.step && "answer" in snapshot) {
+    const answer = snapshot.answer;
+    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && snapshot.step.kind === "open")) {
+      delete answers.steps[snapshot.step.id];
+    } else {
+      answers.steps[snapshot.step.id] = answer;
+    }
+    saveAnswers();
+  }
+  render();
+}
+
+function render() {
+  const session = state.session;
+  view.title.textContent = session.title || view.title.textContent;
+  if (session.title) document.title = `${session.title} – facilitate`;
+  if (participant && participant.name) {
+    view.joinedAs.textContent = format(strings.joined_as, { name: participant.name });
+    show(view.joinedAs, true);
+  }
+  show(view.join, false);
+  show(view.lobby, session.status === "lobby");
+  show(view.ended, session.status === "ended");
+  const running = session.status === "running" && state.step;
+  show(view.step, Boolean(running));
+  if (session.status === "ended") {
+    renderEnded();
+    return;
+  }
+  if (running && session.step_index !== null && session.step_index !== undefined) {
+    view.counter.textContent = format(strings.step_counter, {
+      index: session.step_index + 1,
+      count: session.step_count,
+    });
+    show(view.counter, true);
+  } else {
+    show(view.counter, false);
+  }
+  if (running) renderStep(state.step);
+  else current = null;
+}
+
+function renderEnded() {
+  show(view.join, false);
+  show(view.lobby, false);
+  show(view.step, false);
+  show(view.counter, false);
+  show(view.ended, true);
+  current = null;
+  if (outbox.length) {
+    outbox = []; // the session takes no more answers
+    saveOutbox();
+  }
+  setStatus("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The current step. It is built once per step and then only updated, so that a new snapshot
+// (another participant's answer revealed, answering closed) never wipes what is being typed.
+
+/** The step on screen: {id, step, form, controls: [...], own, closedNote, results}. */
+let current = null;
+
+/** Attributes for interface text inside the step container, whose `lang` is the step's. */
+function ui(step, attributes = {}) {
+  return step.lang && step.lang !== locale ? { ...attributes, lang: locale } : attributes;
+}
+
+function renderStep(step) {
+  if (!current || current.id !== step.id) buildStep(step);
+  current.step = step;
+  updateStep();
+}
+
+function buildStep(step) {
+  const focusWasInside = view.step.contains(document.activeElement) || document.activeElement === document.body;
+  const heading = el("h2", { id: "step-prompt", tabindex: "-1", text: step.prompt || "" });
+  const parts = [heading];
+  current = { id: step.id, step, form: null, controls: [], own: null, closedNote: null, results: null, dirty: false };
+
+  const build = step.answerable ? FORMS[step.kind] : null;
+  if (step.body) parts.push(paragraphs(step.body));
+  if (build) {
+    current.closedNote = el("p", ui(step, { class: "note", hidden: true, text: strings.closed }));
+    current.own = el("div", ui(step, { class: "own" }));
+    parts.push(current.closedNote, build(step), current.own);
+  } else if (step.kind !== "info") {
+    // A kind this page cannot answer yet: the prompt only.
+    parts.push(el("p", ui(step, { class: "muted", text: strings.nothing_to_answer })));
+  }
+  if (step.answerable) {
+    current.results = el("section", ui(step, { class: "results-box", "aria-labelledby": "results-heading", hidden: true }));
+  }
+  view.step.setAttribute("lang", step.lang || locale);
+  replace(view.stepBody, parts);
+  replace(view.stepAfter, current.results);
+  announce(view.announcer, format(strings.new_step, { prompt: step.prompt || "" }));
+  if (!outbox.length) setStatus("");
+  if (focusWasInside) heading.focus();
+}
+
+function submitButton(step, text) {
+  const button = el("button", ui(step, { type: "submit", class: "button button-big", text }));
+  current.controls.push(button);
+  return button;
+}
+
+function buildChoiceForm(step) {
+  const type = step.multiple ? "checkbox" : "radio";
+  const hintId = "choice-hint";
+  const choices = (step.options || []).map((option) => {
+    const input = el("input", { type, name: "choice", value: option.id });
+    current.controls.push(input);
+    return el("label", { class: "choice" }, input, el("span", { text: option.text }));
+  });
+  const form = el(
+    "form",
+    { class: "answer-form", novalidate: true },
+    el(
+      "fieldset",
+      { class: "choices", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
+      el("p", ui(step, { class: "hint", id: hintId, text: step.multiple ? strings.choose_many : strings.choose_one })),
+      choices,
+    ),
+    submitButton(step, strings.send_answer),
+  );
+  form.addEventListener("change", () => {
+    current.dirty = true;
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const picked = [...form.querySelectorAll("input:checked")].map((input) => input.value);
+    if (!picked.length) {
+      showAlert(strings.choose_first);
+      return;
+    }
+    send(step, step.multiple ? picked : picked[0]);
+  });
+  current.form = form;
+  return form;
+}
+
+function buildScaleForm(step) {
+  const hintId = "scale-hint";
+  const choices = [];
+  for (let n = step.min; n <= step.max; n += 1) {
+    const input = el("input", { type: "radio", name: "choice", value: String(n) });
+    current.controls.push(input);
+    let extra = null;
+    if (n === step.min && step.min_label) extra = step.min_label;
+    if (n === step.max && step.max_label) extra = step.max_label;
+    choices.push(
+      el(
+        "label",
+        { class: "scale-choice" },
+        input,
+        el("span", { class: "scale-number", text: String(n) }),
+        extra ? el("span", { class: "visually-hidden", text: ` – ${extra}` }) : null,
+      ),
+    );
+  }
+  const ends =
+    step.min_label || step.max_label
+      ? el(
+          "div",
+          { class: "scale-ends", "aria-hidden": "true" },
+          el("span", { text: step.min_label ? `${step.min} – ${step.min_label}` : "" }),
+          el("span", { text: step.max_label ? `${step.max} – ${step.max_label}` : "" }),
+        )
+      : null;
+  const form = el(
+    "form",
+    { class: "answer-form", novalidate: true },
+    el(
+      "fieldset",
+      { class: "scale", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
+      el("p", ui(step, { class: "hint", id: hintId, text: format(strings.scale_hint, { min: step.min, max: step.max }) })),
+      el("div", { class: "scale-row" }, choices),
+      ends,
+    ),
+    submitButton(step, strings.send_answer),
+  );
+  form.addEventListener("change", () => {
+    current.dirty = true;
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const picked = form.querySelector("input:checked");
+    if (!picked) {
+      showAlert(strings.choose_first);
+      return;
+    }
+    send(step, Number(picked.value));
+  });
+  current.form = form;
+  return form;
+}
+
+function buildOpenForm(step) {
+  const max = step.max_length || 500;
+  const counter = el("p", ui(step, { class: "hint", id: "contribution-count" }));
+  const textarea = el("textarea", {
+    id: "contribution",
+    name: "contribution",
+    rows: "4",
+    maxlength: String(max),
+    "aria-describedby": "contribution-hint contribution-count",
+  });
+  const count = () => {
+    counter.textContent = format(strings.char_count, { used: textarea.value.length, max });
+  };
+  count();
+  textarea.addEventListener("input", count);
+  current.controls.push(textarea);
+  const form = el(
+    "form",
+    { class: "answer-form", novalidate: true },
+    el(
+      "div",
+      { class: "field" },
+      el("label", ui(step, { for: "contribution", text: strings.your_contribution })),
+      el("p", ui(step, { class: "hint", id: "contribution-hint", text: strings.several })),
+      textarea,
+      counter,
+    ),
+    submitButton(step, strings.send),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = textarea.value.trim();
+    if (!text) {
+      showAlert(strings.write_first);
+      textarea.focus();
+      return;
+    }
+    send(step, text);
+    textarea.value = "";
+    count();
+    textarea.focus();
+  });
+  current.form = form;
+  return form;
+}
+
+/** The answer forms by step kind; kinds without one show their prompt only. */
+const FORMS = { poll: buildChoiceForm, quiz: buildChoiceForm, scale: buildScaleForm, open: buildOpenForm };
+
+/** Bring the built step up to date: open or closed, own answers, revealed results. */
+function updateStep() {
+  const { step } = current;
+  if (!step.answerable) return;
+  const open = Boolean(state.session.open);
+  for (const control of current.controls) control.disabled = !open;
+  if (current.closedNote) current.closedNote.hidden = open;
+  renderOwn();
+  if (state.results) {
+    const mine = ownValue(step.id);
+    replace(
+      current.results,
+      el("h3", { id: "results-heading", text: strings.results }),
+      verdict(step, mine),
+      renderResults(step, state.results, strings, { mine, lang: locale }),
+      renderExplanation(step, strings, "h4"),
+    );
+    current.results.hidden = false;
+  } else {
+    current.results.hidden = true;
+    replace(current.results);
+  }
+}
+
+/** After a quiz is revealed: whether the participant's answer was right, and the right one. */
+function verdict(step, mine) {
+  if (!Array.isArray(step.correct)) return null;
+  const right = (step.options || []).filter((option) => isCorrect(step, option));
+  const answer = el("p", { text: format(strings.correct_answer, { answer: right.map((o) => o.text).join(", ") }) });
+  if (mine === null || mine === undefined) return el("div", { class: "verdict" }, answer);
+  const given = new Set((Array.isArray(mine) ? mine : [mine]).map(String));
+  const ok = given.size === right.length && right.every((option) => given.has(String(option.id)));
+  return el(
+    "div",
+    { class: ok ? "verdict verdict-right" : "verdict verdict-wrong" },
+    el("p", { class: "verdict-text" }, el("span", { "aria-hidden": "true", text: ok ? "✓ " : "✕ " }), ok ? strings.answered_right : strings.answered_wrong),
+    ok ? null : answer,
+  );
+}
+
+function ownValue(stepId) {
+  return stepId in answers.steps ? answers.steps[stepId] : null;
+}
+
+function optionText(step, id) {
+  const option = (step.options || []).find((o) => o.id === id);
+  return option ? option.text : String(id);
+}
+
+/** The participant's own answer: preselected choices, or the list of their contributions. */
+function renderOwn() {
+  if (!current || !current.own) return;
+  const { step } = current;
+  const mine = ownValue(step.id);
+  const waiting = outbox.filter((entry) => entry.step === step.id);
+  if (step.kind === "open") {
+    const sent = Array.isArray(mine) ? mine : [];
+    const items = [
+      ...sent.map((text) => el("li", { text })),
+      ...waiting.map((entry) =>
+        el("li", { class: "pending" }, el("span", { text: entry.value }), " ", el("span", ui(step, { class: "muted", text: `(${strings.pending})` }))),
+      ),
+    ];
+    replace(
+      current.own,
+      items.length ? [el("h3", ui(step, { text: strings.your_contributions })), el("ul", { class: "contributions" }, items)] : [],
+    );
+    return;
+  }
+  // Poll or scale: the latest answer counts; show the one waiting to be sent, else the stored one.
+  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
+  if (current.form && !current.dirty && latest !== null && latest !== undefined) {
+    const chosen = new Set((Array.isArray(latest) ? latest : [latest]).map(String));
+    for (const input of current.form.querySelectorAll("input")) input.checked = chosen.has(input.value);
+  }
+  if (mine === null || mine === undefined) {
+    replace(current.own);
+    return;
+  }
+  const label = Array.isArray(step.options)
+    ? (Array.isArray(mine) ? mine : [mine]).map((id) => optionText(step, id)).join(", ")
+    : String(mine);
+  replace(
+    current.own,
+    el("p", ui(step, { class: "own-answer" }), format(strings.your_answer, { answer: label })),
+    state.session.open ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending answers: into the outbox first, then to the server, in order.
+
+function send(step, value) {
+  showAlert("");
+  outbox.push({
+    submission_id: newSubmissionId(),
+    session: state.session.id,
+    step: step.id,
+    kind: step.kind,
+    value,
+  });
+  saveOutbox();
+  current.dirty = false;
+  setStatus(strings.sending);
+  renderOwn();
+  flushOutbox();
+}
+
+let flushing = false;
+let flushAgain = false;
+let retryTimer = null;
+
+/** Send every waiting answer, oldest first (for a poll the last one sent is the one that counts). */
+async function flushOutbox() {
+  if (flushing) {
+    flushAgain = true;
+    return;
+  }
+  flushing = true;
+  let needSync = false;
+  do {
+    flushAgain = false;
+    for (const entry of [...outbox]) {
+      if (!joined || !socket.connected) {
+        setStatus(strings.queued);
+        break;
+      }
+      const outcome = await deliver(entry);
+      if (outcome === "duplicate") needSync = true;
+      if (outcome === "later") {
+        scheduleRetry();
+        break;
+      }
+    }
+  } while (flushAgain);
+  flushing = false;
+  renderOwn();
+  if (needSync) sync();
+}
+
+/** One answer: "ok", "duplicate", "dropped" (refused for good) or "later" (kept for a resend). */
+async function deliver(entry) {
+  if (state && entry.session !== state.session.id) {
+    drop(entry);
+    return "dropped";
+  }
+  setStatus(strings.sending);
+  const ack = await request(socket, "answer", {
+    step: entry.step,
+    value: entry.value,
+    submission_id: entry.submission_id,
+  });
+  if (!ack) {
+    setStatus(strings.queued);
+    return "later";
+  }
+  if (ack.ok) {
+    drop(entry);
+    if (!ack.duplicate) remember(entry);
+    setStatus(strings.received);
+    return ack.duplicate ? "duplicate" : "ok";
+  }
+  if (ack.error === "unavailable") {
+    showAlert(ack.message);
+    setStatus(strings.queued);
+    return "later";
+  }
+  if (ack.error === "not_joined") {
+    joined = false;
+    join();
+    return "later";
+  }
+  drop(entry);
+  showAlert(ack.message);
+  setStatus("");
+  if (current && current.id === entry.step) current.dirty = false;
+  return "dropped";
+}
+
+function drop(entry) {
+  outbox = outbox.filter((e) => e.submission_id !== entry.submission_id);
+  saveOutbox();
+}
+
+function remember(entry) {
+  if (entry.kind === "open") {
+    const list = Array.isArray(answers.steps[entry.step]) ? answers.steps[entry.step] : [];
+    answers.steps[entry.step] = [...list, entry.value];
+  } else {
+    answers.steps[entry.step] = entry.value;
+  }
+  saveAnswers();
+}
+
+function scheduleRetry() {
+  if (retryTimer) return;
+  retryTimer = window.setTimeout(() => {
+    retryTimer = null;
+    if (outbox.length) flushOutbox();
+  }, RETRY_DELAY * 2);
+}
+
+/** A resend was already stored: ask the server what it has, rather than guess. */
+async function sync() {
+  const ack = await request(socket, "sync", {});
+  if (ack && ack.ok) applyState(ack.state, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages.
+
+let statusText = "";
+function setStatus(message) {
+  if (message === statusText) return;
+  statusText = message;
+  announce(view.status, message);
+}
+
+function showAlert(message) {
+  view.alert.textContent = message || "";
+}
+
+window.addEventListener("online", () => {
+  if (socket.connected && joined && outbox.length) flushOutbox();
+});

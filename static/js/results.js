@@ -1,0 +1,134 @@
+// Results of a step (docs/protocol.md, "Results by kind") as text first: every bar carries its
+// number and percentage in words, so colour and length are never the only carriers.
+import { el, format, paragraphs, plural } from "./dom.js";
+
+/**
+ * An element showing `envelope` ({step, kind, responses, results}) for `step`, or null when
+ * there is nothing to show. Strings used: `respondents`, `votes`, `share`, `mean`,
+ * `contributions`, `no_answers`, `your_choice`. `mine` is the viewer's own answer, if any.
+ */
+export function renderResults(step, envelope, strings, { mine = null, lang = "sv", limit = 0 } = {}) {
+  const results = envelope && envelope.results;
+  if (!step || !results || typeof results !== "object") return null;
+  const box = el("div", { class: "results" });
+  const respondents = Number(results.respondents || 0);
+
+  if (Array.isArray(results.texts)) {
+    box.append(el("p", { class: "results-summary contributions-count", text: plural(strings.contributions, results.texts.length) }));
+    if (!results.texts.length) {
+      box.append(el("p", { class: "muted", text: strings.no_answers }));
+      return box;
+    }
+    // Newest first, so new contributions show up at the top of the wall.
+    const texts = results.texts.slice().reverse();
+    const shown = limit > 0 ? texts.slice(0, limit) : texts;
+    box.append(el("ul", { class: "texts", lang: step.lang }, shown.map((text) => el("li", { text }))));
+    if (shown.length < texts.length) {
+      box.append(el("p", { class: "muted", text: format(strings.more, { n: texts.length - shown.length }) }));
+    }
+    return box;
+  }
+
+  if (!results.counts || typeof results.counts !== "object") return null;
+  box.append(el("p", { class: "results-summary respondents", text: plural(strings.respondents, respondents) }));
+  const rows = rowsFor(step, results.counts);
+  const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+  if (typeof results.correct_share === "number" && respondents) {
+    box.append(
+      el("p", { class: "results-summary correct-share", text: format(strings.correct_share, { percent: percent.format(results.correct_share) }) }),
+    );
+  }
+  const chosen = new Set(Array.isArray(mine) ? mine.map(String) : mine === null ? [] : [String(mine)]);
+  box.append(
+    el(
+      "ul",
+      { class: rows.length > 5 ? "bars bars-many" : "bars" },
+      rows.map((row) => {
+        const share = respondents ? row.count / respondents : 0;
+        const fill = el("span", { class: "bar-fill" });
+        // The bar's length is the share of respondents, as the text next to it says.
+        fill.style.width = `${Math.round(share * 100)}%`;
+        return el(
+          "li",
+          { class: row.correct ? "bar-row bar-correct" : "bar-row" },
+          el(
+            "span",
+            { class: "bar-label" },
+            el("span", { lang: row.contentLang ? step.lang : null, text: row.label }),
+            row.correct ? el("span", { class: "correct-mark", text: ` ✓ ${strings.correct}` }) : null,
+            chosen.has(row.id) ? el("span", { class: "mine", text: ` ${strings.your_choice}` }) : null,
+          ),
+          el("span", { class: "bar-track", "aria-hidden": "true" }, fill),
+          el("span", {
+            class: "bar-value",
+            text: format(strings.share, {
+              votes: plural(strings.votes, row.count),
+              percent: percent.format(share),
+            }),
+          }),
+        );
+      }),
+    ),
+  );
+  if (typeof results.mean === "number") {
+    const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+    box.append(el("p", { class: "results-mean", text: format(strings.mean, { mean: number.format(results.mean) }) }));
+  }
+  return box;
+}
+
+/** One row per option (poll, quiz) or per number (scale), in the step's order. */
+function rowsFor(step, counts) {
+  if (Array.isArray(step.options) && step.options.length) {
+    return step.options.map((option) => ({
+      id: String(option.id),
+      label: option.text,
+      contentLang: true,
+      correct: isCorrect(step, option),
+      count: Number(counts[option.id] || 0),
+    }));
+  }
+  return Object.keys(counts)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((key) => {
+      let label = key;
+      let contentLang = false;
+      if (Number(key) === step.min && step.min_label) {
+        label = `${key} – ${step.min_label}`;
+        contentLang = true;
+      } else if (Number(key) === step.max && step.max_label) {
+        label = `${key} – ${step.max_label}`;
+        contentLang = true;
+      }
+      return { id: key, label, contentLang, correct: false, count: Number(counts[key] || 0) };
+    });
+}
+
+/** Whether `option` is a right answer: quiz steps name them in `correct` once revealed. */
+export function isCorrect(step, option) {
+  if (option.correct === true) return true;
+  return Array.isArray(step.correct) && step.correct.map(String).includes(String(option.id));
+}
+
+/**
+ * A quiz question's explanation and source after reveal, or null. Strings: `explanation`,
+ * `source`.
+ */
+export function renderExplanation(step, strings, headingLevel = "h3") {
+  if (!step || (!step.explanation && !step.source)) return null;
+  const box = el("div", { class: "explanation" });
+  if (step.explanation) {
+    const text = paragraphs(step.explanation);
+    if (step.lang) text.setAttribute("lang", step.lang);
+    box.append(el(headingLevel, { text: strings.explanation }), text);
+  }
+  if (step.source && step.source.title) {
+    const label = step.source.year ? `${step.source.title} (${step.source.year})` : step.source.title;
+    const [before, after] = String(strings.source).split("{source}");
+    const name = /^https?:\/\//.test(step.source.url || "")
+      ? el("a", { href: step.source.url, rel: "noopener", target: "_blank", text: label })
+      : el("span", { text: label });
+    box.append(el("p", { class: "source" }, before || "", name, after || ""));
+  }
+  return box;
+}

@@ -1,0 +1,133 @@
+// The big screen, /sessions/<id>/screen: no controls, very large type. Follows the session
+// (`screen`), shows the join code, the current step, how many have answered and, once the
+// leader reveals them, the results — updated live by `tally`.
+import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { connect, request, RETRY_DELAY } from "./live.js";
+import { renderExplanation, renderResults } from "./results.js";
+
+const strings = readJson("strings");
+const { session: sessionId } = readJson("config");
+const locale = document.documentElement.lang || "sv";
+
+/** How many open contributions fit on a projector at once; the newest are shown. */
+const WALL_LIMIT = 30;
+
+const $ = (id) => document.getElementById(id);
+const view = {
+  screen: $("screen"),
+  lobby: $("screen-lobby"),
+  lobbyTitle: $("lobby-title"),
+  lobbyCount: $("lobby-count"),
+  step: $("screen-step"),
+  counter: $("screen-counter"),
+  content: $("screen-step-content"),
+  answered: $("screen-answered"),
+  results: $("screen-results"),
+  explanation: $("screen-explanation"),
+  ended: $("screen-ended"),
+  corner: $("corner-join"),
+};
+
+let state = null;
+let renderedStepId;
+
+const socket = connect({ indicator: $("connection"), strings, onConnect: follow });
+socket.on("screen_state", render);
+socket.on("tally", applyTally);
+
+async function follow() {
+  const ack = await request(socket, "screen", { session: sessionId });
+  if (!ack || !ack.ok) {
+    window.setTimeout(follow, RETRY_DELAY);
+    return;
+  }
+  render(ack.state);
+}
+
+function render(snapshot) {
+  state = snapshot;
+  const { session } = snapshot;
+  view.screen.dataset.status = session.status;
+  if (session.title) {
+    view.lobbyTitle.textContent = session.title;
+    document.title = `${session.title} – facilitate`;
+  }
+  const running = session.status === "running" && snapshot.step;
+  show(view.lobby, session.status === "lobby");
+  show(view.step, Boolean(running));
+  show(view.ended, session.status === "ended");
+  show(view.corner, Boolean(running));
+  if (running) {
+    view.counter.textContent =
+      session.step_index !== null && session.step_index !== undefined
+        ? format(strings.step_counter, { index: session.step_index + 1, count: session.step_count })
+        : "";
+    // A reveal changes the step too (a quiz gains its right answer and explanation).
+    const key = `${snapshot.step_id}|${session.revealed}`;
+    if (renderedStepId !== key) {
+      renderedStepId = key;
+      renderStep(snapshot.step);
+    }
+  } else {
+    renderedStepId = undefined;
+  }
+  renderCounts();
+  renderResultsBox();
+}
+
+function applyTally(tally) {
+  if (!state || tally.step_id !== state.step_id) return;
+  state.participant_count = tally.participant_count;
+  state.answered_count = tally.answered_count;
+  if (state.session.revealed) state.results = tally.results;
+  renderCounts();
+  renderResultsBox();
+}
+
+function renderStep(step) {
+  const lang = step.lang || locale;
+  view.step.setAttribute("lang", lang);
+  const parts = [el("h1", { class: "screen-prompt", id: "screen-prompt", text: step.prompt || "" })];
+  if (step.body) parts.push(paragraphs(step.body, "prose screen-body"));
+  if (Array.isArray(step.options) && step.options.length) {
+    parts.push(el("ol", { class: "screen-options" }, step.options.map((option) => el("li", { text: option.text }))));
+  }
+  if (step.kind === "scale") {
+    parts.push(
+      el(
+        "p",
+        { class: "screen-scale" },
+        el("span", { class: "scale-end" }, el("strong", { text: String(step.min) }), step.min_label ? ` ${step.min_label}` : ""),
+        el("span", { class: "scale-dots", "aria-hidden": "true", text: "…" }),
+        el("span", { class: "scale-end" }, el("strong", { text: String(step.max) }), step.max_label ? ` ${step.max_label}` : ""),
+      ),
+    );
+  }
+  replace(view.content, parts);
+  replace(view.explanation, renderExplanation(step, strings, "h2"));
+}
+
+function renderCounts() {
+  const count = state.participant_count ?? 0;
+  view.lobbyCount.textContent = plural(strings.participants, count);
+  const { step, session } = state;
+  if (session.status === "running" && step && step.answerable) {
+    replace(
+      view.answered,
+      el("span", { text: format(strings.answered, { answered: state.answered_count ?? 0, total: count }) }),
+      session.open ? null : el("span", { class: "screen-closed", text: strings.closed }),
+    );
+  } else {
+    replace(view.answered);
+  }
+}
+
+function renderResultsBox() {
+  const { step, session } = state;
+  const box =
+    session.status === "running" && step && step.answerable && state.results
+      ? renderResults(step, state.results, strings, { lang: locale, limit: WALL_LIMIT })
+      : null;
+  view.step.classList.toggle("is-revealed", Boolean(box));
+  replace(view.results, box);
+}
