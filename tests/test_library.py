@@ -64,3 +64,21 @@ def test_unknown_page_is_a_translated_404(client):
     response = client.get("/no-such-page", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "The page does not exist." in response.get_data(as_text=True)
+
+
+def test_leaders_get_a_start_button_per_part_and_analysts_none(client, make_user):
+    from facilitate.auth import Role
+
+    from .conftest import log_in
+
+    make_user(email="analyst@example.org", role=Role.analyst)
+    log_in(client, email="analyst@example.org")
+    assert 'action="/sessions"' not in client.get("/modules").get_data(as_text=True)
+
+
+def test_library_has_a_start_form_for_every_part(logged_in, app):
+    html = logged_in.get("/modules").get_data(as_text=True)
+    with app.app_context():
+        parts = sum(len(m.parts) for m in library())
+    assert html.count('action="/sessions"') == parts
+    assert 'name="csrf_token"' in html

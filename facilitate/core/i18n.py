@@ -41,7 +41,11 @@ def lang_attr(text):
 
 
 def template_helpers() -> dict:
+    from ..auth.models import Role
+
     return {
+        "Role": Role,
+        "name_max_length": current_app.config["NAME_MAX_LENGTH"],
         "current_locale": current_locale,
         "language_names": lambda: {
             c: LANGUAGE_NAMES.get(c, c) for c in current_app.config["LANGUAGES"]
