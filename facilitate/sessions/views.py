@@ -45,28 +45,25 @@ def start():
     return redirect(url_for("sessions.console", session_id=session.id))
 
 
+def _live_page(template: str, session_id: int):
+    session = _own_session(session_id)
+    return render_template(
+        template, session=session, join_url=join_url(session.code), code=spaced(session.code)
+    )
+
+
 @bp.get("/sessions/<int:session_id>")
 @role_required(Role.leader)
 def console(session_id: int):
-    session = _own_session(session_id)
-    return render_template(
-        "sessions/console.html",
-        session=session,
-        join_url=join_url(session.code),
-        code=spaced(session.code),
-    )
+    """The leader console: controls, leader notes, who has answered, live results."""
+    return _live_page("sessions/console.html", session_id)
 
 
 @bp.get("/sessions/<int:session_id>/screen")
 @role_required(Role.leader)
 def screen(session_id: int):
-    session = _own_session(session_id)
-    return render_template(
-        "sessions/screen.html",
-        session=session,
-        join_url=join_url(session.code),
-        code=spaced(session.code),
-    )
+    """The big screen for the projector: no controls, readable from the back of the room."""
+    return _live_page("sessions/screen.html", session_id)
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
