@@ -78,6 +78,7 @@ def _configure_security(app: Flask) -> None:
 def _configure_socketio(app: Flask) -> None:
     from . import dialogue, quiz  # noqa: F401  (register their step kinds)
     from .sessions import events  # noqa: F401  (registers the /live namespace)
+    from .sessions.origins import OriginPolicy
 
     origins = [o for o in app.config["SOCKET_ALLOWED_ORIGINS"].split(",") if o.strip()]
     if app.config["PUBLIC_URL"]:
@@ -89,8 +90,8 @@ def _configure_socketio(app: Flask) -> None:
         app,
         async_mode="gevent",
         message_queue=app.config["MESSAGE_QUEUE"] or None,
-        # None means the page's own origin only; a public URL or extra origins are added to it.
-        cors_allowed_origins=origins or None,
+        # The page's own origin, the public URL and any configured extra origins.
+        cors_allowed_origins=OriginPolicy(origins),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
     )
 
