@@ -1,12 +1,18 @@
 // The leader console, /sessions/<id>: follows the session (`host`), shows the current step with
 // leader notes, who has answered and live results, and sends `control` actions.
-import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
-import { isCorrect, renderExplanation, renderResults } from "./results.js";
+import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
+import { clockText, Countdown } from "./timer.js";
 
 const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
 const locale = document.documentElement.lang || "sv";
+const numbers = new Intl.NumberFormat(locale);
+
+/** The choices offered for the quiz timer (seconds; null: none) and for extra time. */
+const TIMER_CHOICES = [null, 15, 30, 60, 90];
+const EXTRA_TIME_CHOICES = [1, 1.5, 2, 3];
 
 const $ = (id) => document.getElementById(id);
 const view = {
@@ -20,7 +26,25 @@ const view = {
   count: $("participant-count"),
   participants: $("participants"),
   steps: $("steps"),
+  timerBox: $("timer-box"),
+  timer: $("timer"),
+  timerLabel: $("timer-label"),
+  timerValue: $("timer-value"),
+  timerState: $("timer-state"),
+  settingsForm: $("settings-form"),
+  settingsStatus: $("settings-status"),
+  settingsError: $("settings-error"),
+  leaderboardPanel: $("leaderboard-panel"),
+  leaderboard: $("leaderboard"),
+  summaryPanel: $("summary-panel"),
+  summary: $("summary"),
 };
+const timerButtons = Object.fromEntries(
+  [...document.querySelectorAll("[data-timer]")].map((button) => [button.dataset.timer, button]),
+);
+const settingInputs = Object.fromEntries(
+  [...view.settingsForm.elements].filter((input) => input.name).map((input) => [input.name, input]),
+);
 const buttons = Object.fromEntries(
   [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
 );
@@ -55,12 +79,19 @@ for (const [action, button] of Object.entries(buttons)) {
   button.addEventListener("click", () => control(action));
 }
 
-async function control(action, step) {
+for (const [action, button] of Object.entries(timerButtons)) {
+  button.addEventListener("click", () =>
+    control(action, null, button.dataset.seconds ? Number(button.dataset.seconds) : null),
+  );
+}
+
+async function control(action, step, seconds) {
   if (action === "end" && !window.confirm(strings.confirm_end)) return;
   showError("");
   const focused = document.activeElement;
   const payload = { session: sessionId, action };
   if (step) payload.step = step;
+  if (seconds) payload.seconds = seconds;
   const ack = await request(socket, "control", payload);
   if (!ack) {
     showError(strings.no_reply);
@@ -77,10 +108,11 @@ async function control(action, step) {
 /** A control that was just used may now be hidden or disabled: move focus somewhere sensible. */
 function keepFocus(previous) {
   if (!previous || !(previous instanceof HTMLElement)) return;
-  if (!previous.hidden && !previous.disabled && document.contains(previous)) return;
+  if (!previous.hidden && !previous.disabled && !previous.closest("[hidden]") && document.contains(previous)) return;
   const counterpart = { open: "close", close: "open", start: "next" }[previous.dataset.action];
-  const target = [buttons[counterpart], buttons.next, buttons.previous].find(
-    (button) => button && !button.hidden && !button.disabled,
+  const timerCounterpart = { pause_timer: "resume_timer", resume_timer: "pause_timer" }[previous.dataset.timer];
+  const target = [timerButtons[timerCounterpart], buttons[counterpart], buttons.next, buttons.previous].find(
+    (button) => button && !button.hidden && !button.disabled && !button.closest("[hidden]"),
   );
   if (target) target.focus();
 }
@@ -99,8 +131,12 @@ function render(snapshot) {
     view.title.textContent = session.title;
     document.title = `${session.title} – facilitate`;
   }
+  countdown.update(session);
   renderFacts();
   renderControls();
+  renderSettings();
+  renderLeaderboard();
+  renderSummary();
   renderSteps();
   if (renderedStepId !== snapshot.step_id) {
     renderedStepId = snapshot.step_id;
@@ -128,9 +164,16 @@ function renderFacts() {
   if (session.status === "running" && session.step_index !== null && session.step_index !== undefined) {
     facts.push(format(strings.step_counter, { index: session.step_index + 1, count: session.step_count }));
     if (state.step && state.step.answerable) {
-      facts.push(session.open ? strings.answers_open : strings.answers_closed);
+      facts.push(session.open && !countdown.expired ? strings.answers_open : strings.answers_closed);
       facts.push(session.revealed ? strings.results_shown : strings.results_hidden);
     }
+  }
+  if (session.competitive) facts.push(strings.fact_competitive);
+  if (session.competitive && session.speed_bonus) facts.push(strings.fact_speed_bonus);
+  if (session.team_mode) facts.push(strings.fact_team_mode);
+  if (session.timer_seconds) facts.push(format(strings.fact_timer, { seconds: numbers.format(session.timer_seconds) }));
+  if (session.extra_time && session.extra_time !== 1) {
+    facts.push(format(strings.fact_extra_time, { factor: numbers.format(session.extra_time) }));
   }
   replace(view.facts, facts.map((text) => el("li", { text })));
 }
@@ -312,4 +355,119 @@ function renderResultsBox() {
   }
   replace(view.results, el("h3", { id: "live-results-heading", text: strings.live_results }), box);
   view.results.hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The timer of the current step: the countdown and its controls.
+
+const countdown = new Countdown(showTimer);
+
+function showTimer({ state: timerState, seconds, previous }) {
+  view.timerBox.hidden = timerState === "none";
+  view.timer.dataset.state = timerState;
+  if (timerState === "none") return;
+  const expired = timerState === "expired";
+  view.timerLabel.textContent = expired ? strings.time_up : strings.time_left;
+  view.timerValue.textContent = expired ? "" : clockText(seconds, locale);
+  view.timerState.textContent = timerState === "paused" ? strings.paused : "";
+  view.timer.classList.toggle("timer-low", timerState === "running" && seconds <= 10);
+  const paused = timerState === "paused";
+  show(timerButtons.pause_timer, !paused);
+  show(timerButtons.resume_timer, paused);
+  timerButtons.pause_timer.disabled = expired;
+  // Running out closes answering: the facts say so without waiting for a snapshot.
+  if (state && expired !== (previous === "expired")) renderFacts();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: each change is sent at once (`settings`); the next snapshot shows what holds.
+
+function fillSelects() {
+  replace(
+    settingInputs.timer_seconds,
+    TIMER_CHOICES.map((seconds) =>
+      el("option", {
+        value: seconds === null ? "" : String(seconds),
+        text: seconds === null ? strings.timer_none : format(strings.timer_option, { seconds: numbers.format(seconds) }),
+      }),
+    ),
+  );
+  replace(
+    settingInputs.extra_time,
+    EXTRA_TIME_CHOICES.map((factor) =>
+      el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }),
+    ),
+  );
+}
+fillSelects();
+
+function settingValue(input) {
+  if (input.type === "checkbox") return input.checked;
+  if (input.name === "timer_seconds") return input.value === "" ? null : Number(input.value);
+  return Number(input.value);
+}
+
+view.settingsForm.addEventListener("submit", (event) => event.preventDefault());
+view.settingsForm.addEventListener("change", async (event) => {
+  const input = event.target;
+  if (!input.name || !(input.name in settingInputs)) return;
+  view.settingsError.textContent = "";
+  announce(view.settingsStatus, "");
+  const ack = await request(socket, "settings", { session: sessionId, [input.name]: settingValue(input) });
+  if (!ack || !ack.ok) {
+    view.settingsError.textContent = ack ? ack.message : strings.no_reply;
+    if (state) renderSettings(); // back to what holds
+    return;
+  }
+  render(ack.state);
+  announce(view.settingsStatus, strings.saved);
+});
+
+function renderSettings() {
+  const { session } = state;
+  const ended = session.status === "ended";
+  const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra } = settingInputs;
+  competitive.checked = Boolean(session.competitive);
+  speedBonus.checked = Boolean(session.speed_bonus);
+  teamMode.checked = Boolean(session.team_mode);
+  competitive.disabled = ended;
+  speedBonus.disabled = ended;
+  teamMode.disabled = ended || session.status !== "lobby";
+  timer.disabled = ended;
+  extra.disabled = ended;
+  const seconds = session.timer_seconds ?? null;
+  if (seconds !== null && !TIMER_CHOICES.includes(seconds)) {
+    // Set elsewhere (the REST API): offer it too, so that the list shows what holds.
+    if (![...timer.options].some((option) => option.value === String(seconds))) {
+      timer.append(el("option", { value: String(seconds), text: format(strings.timer_option, { seconds: numbers.format(seconds) }) }));
+    }
+  }
+  timer.value = seconds === null ? "" : String(seconds);
+  const factor = Number(session.extra_time || 1);
+  if (![...extra.options].some((option) => Number(option.value) === factor)) {
+    extra.append(el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }));
+  }
+  extra.value = [...extra.options].find((option) => Number(option.value) === factor).value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Competitive mode: the leaderboard; quiz parts: what the group knew most and least about.
+
+function renderLeaderboard() {
+  const board = state.session.competitive && Array.isArray(state.leaderboard) ? state.leaderboard : null;
+  view.leaderboardPanel.hidden = !board;
+  if (!board) return;
+  if (!board.length) {
+    replace(view.leaderboard, el("li", { class: "muted no-marker", text: strings.no_points }));
+    return;
+  }
+  replace(view.leaderboard, leaderboardItems(board, strings, locale));
+}
+
+function renderSummary() {
+  // Not in the lobby: nothing has been answered yet.
+  const summary = state.session.status === "lobby" ? null : state.quiz_summary;
+  view.summaryPanel.hidden = !summary;
+  if (!summary) return;
+  replace(view.summary, summaryList(summary, strings, locale));
 }

@@ -4,10 +4,15 @@
 import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { isCorrect, renderExplanation, renderResults } from "./results.js";
+import { clockText, Countdown } from "./timer.js";
 
 const strings = readJson("strings");
 const { code } = readJson("config");
 const locale = document.documentElement.lang || "sv";
+const numbers = new Intl.NumberFormat(locale);
+
+/** When the remaining time is announced to screen readers (seconds left): once, never more. */
+const ANNOUNCE_AT = 10;
 
 const $ = (id) => document.getElementById(id);
 const view = {
@@ -17,6 +22,13 @@ const view = {
   join: $("join"),
   joinForm: $("join-form"),
   name: $("name"),
+  nameLabel: $("name-label"),
+  nameHint: $("name-hint"),
+  score: $("score"),
+  timer: $("timer"),
+  timerLabel: $("timer-label"),
+  timerValue: $("timer-value"),
+  timerState: $("timer-state"),
   lobby: $("lobby"),
   step: $("step"),
   stepBody: $("step-body"),
@@ -97,7 +109,12 @@ socket.on("disconnect", () => {
   joined = false;
 });
 socket.on("state", (snapshot) => {
-  if (joined) applyState(snapshot, false);
+  if (!joined) return;
+  applyState(snapshot, false);
+  // Broadcasts carry no points (they are the same for every phone): ask for our own, once per
+  // broadcast — after a reveal, at the end, or when competitive mode has just been turned on.
+  const { session } = snapshot;
+  if (session.competitive && (session.revealed || session.status === "ended" || !score)) sync();
 });
 
 async function join() {
@@ -135,7 +152,11 @@ async function join() {
 
 function joinFailed(ack) {
   showAlert(ack.message);
-  if (ack.error === "session_ended") {
+  if (ack.error === "name_required") {
+    // Team mode: one phone per table group, joining under the group's name.
+    wantJoin = false;
+    askForGroupName(ack.message);
+  } else if (ack.error === "session_ended") {
     renderEnded();
   } else if (ack.error === "unavailable" || ack.error === "rate_limited") {
     window.setTimeout(join, RETRY_DELAY * 2);
@@ -149,9 +170,30 @@ function joinFailed(ack) {
   }
 }
 
+/** The message that asks for the group's name (team mode), once the server has asked for it. */
+let groupNameMessage = null;
+
+function askForGroupName(message) {
+  groupNameMessage = message || groupNameMessage;
+  view.nameLabel.textContent = strings.group_name;
+  view.nameHint.textContent = strings.group_hint;
+  view.name.required = true;
+  view.name.setAttribute("aria-required", "true");
+  view.name.setAttribute("autocomplete", "off");
+  show(view.join, true);
+  view.name.setAttribute("aria-invalid", "true");
+  view.name.setAttribute("aria-describedby", "name-hint alert");
+  view.name.focus();
+}
+
 view.joinForm.addEventListener("submit", (event) => {
   event.preventDefault();
   pendingName = view.name.value.trim() || null;
+  if (view.name.required && !pendingName) {
+    askForGroupName(null);
+    showAlert(groupNameMessage);
+    return;
+  }
   view.name.removeAttribute("aria-invalid");
   wantJoin = true;
   show(view.join, false);
@@ -188,9 +230,11 @@ function render() {
   view.title.textContent = session.title || view.title.textContent;
   if (session.title) document.title = `${session.title} – facilitate`;
   if (participant && participant.name) {
-    view.joinedAs.textContent = format(strings.joined_as, { name: participant.name });
+    const template = session.team_mode ? strings.joined_as_group : strings.joined_as;
+    view.joinedAs.textContent = format(template, { name: participant.name });
     show(view.joinedAs, true);
   }
+  renderScore();
   show(view.join, false);
   show(view.lobby, session.status === "lobby");
   show(view.ended, session.status === "ended");
@@ -198,6 +242,7 @@ function render() {
   show(view.step, Boolean(running));
   if (session.status === "ended") {
     renderEnded();
+    countdown.update(null);
     return;
   }
   if (running && session.step_index !== null && session.step_index !== undefined) {
@@ -209,6 +254,7 @@ function render() {
   } else {
     show(view.counter, false);
   }
+  countdown.update(running ? session : null);
   if (running) renderStep(state.step);
   else current = null;
 }
@@ -422,9 +468,12 @@ const FORMS = { poll: buildChoiceForm, quiz: buildChoiceForm, scale: buildScaleF
 function updateStep() {
   const { step } = current;
   if (!step.answerable) return;
-  const open = Boolean(state.session.open);
+  const open = isOpen();
   for (const control of current.controls) control.disabled = !open;
-  if (current.closedNote) current.closedNote.hidden = open;
+  if (current.closedNote) {
+    current.closedNote.hidden = open;
+    current.closedNote.textContent = countdown.expired ? strings.time_up_note : strings.closed;
+  }
   renderOwn();
   if (state.results) {
     const mine = ownValue(step.id);
@@ -503,7 +552,7 @@ function renderOwn() {
   replace(
     current.own,
     el("p", ui(step, { class: "own-answer" }), format(strings.your_answer, { answer: label })),
-    state.session.open ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
+    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
   );
 }
 
@@ -643,3 +692,51 @@ function showAlert(message) {
 window.addEventListener("online", () => {
   if (socket.connected && joined && outbox.length) flushOutbox();
 });
+
+// ---------------------------------------------------------------------------------------------
+// The timer: a visible countdown; screen readers hear it only at ANNOUNCE_AT seconds left, when
+// it is paused and when the time is up — never every second.
+
+const countdown = new Countdown(showTimer);
+
+/** Whether answers are taken now: the server says so, and the timer has not run out here. */
+function isOpen() {
+  return Boolean(state && state.session.open) && !countdown.expired;
+}
+
+function showTimer({ state: timerState, seconds, previous, previousSeconds }) {
+  view.timer.dataset.state = timerState;
+  show(view.timer, timerState !== "none");
+  if (timerState === "none") return;
+  const expired = timerState === "expired";
+  view.timerLabel.textContent = expired ? strings.time_up : strings.time_left;
+  view.timerValue.textContent = expired ? "" : clockText(seconds, locale);
+  view.timerState.textContent = timerState === "paused" ? strings.paused : "";
+  view.timer.classList.toggle("timer-low", timerState === "running" && seconds <= ANNOUNCE_AT);
+  if (timerState === "running" && seconds === ANNOUNCE_AT && previous === "running" && previousSeconds > ANNOUNCE_AT) {
+    announce(view.announcer, plural(strings.seconds_left, seconds, { n: numbers.format(seconds) }));
+  } else if (timerState === "paused" && previous === "running") {
+    announce(view.announcer, strings.timer_paused);
+  } else if (expired && previous === "running") {
+    announce(view.announcer, strings.time_up_note);
+  }
+  // Running out (or a new snapshot) changes whether the form takes answers.
+  if (expired !== (previous === "expired") && current && state && state.step && current.id === state.step.id) updateStep();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Points (competitive mode): join and sync acks carry the phone's own; broadcasts do not.
+
+let score = null;
+
+function renderScore() {
+  if (state && state.leaderboard && typeof state.leaderboard.points === "number") score = state.leaderboard;
+  const visible = Boolean(state && state.session.competitive && score);
+  show(view.score, visible);
+  if (visible) {
+    view.score.textContent = format(strings.score, {
+      points: numbers.format(score.points),
+      rank: numbers.format(score.rank),
+    });
+  }
+}

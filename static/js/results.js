@@ -132,3 +132,56 @@ export function renderExplanation(step, strings, headingLevel = "h3") {
   }
   return box;
 }
+
+/**
+ * The leaderboard (competitive mode, `[{rank, name, points}]`) as list items; ties share a
+ * rank. Strings: `rank`, `points` ({one, other}).
+ */
+export function leaderboardItems(board, strings, lang = "sv") {
+  const numbers = new Intl.NumberFormat(lang);
+  return board.map((entry) =>
+    el(
+      "li",
+      { class: "leaderboard-row" },
+      el("span", { class: "leaderboard-rank", text: format(strings.rank, { rank: numbers.format(entry.rank) }) }),
+      el("span", { class: "leaderboard-name", text: entry.name }),
+      el("span", { class: "leaderboard-points", text: plural(strings.points, entry.points, { n: numbers.format(entry.points) }) }),
+    ),
+  );
+}
+
+/**
+ * What the group knew most and least about (`quiz_summary`), as a description list. Strings:
+ * `most_known`, `least_known`, `average`, `summary_share`, `no_quiz_answers`.
+ */
+export function summaryList(summary, strings, lang = "sv") {
+  if (summary.average_share === null || summary.average_share === undefined) {
+    return el("p", { class: "muted", text: strings.no_quiz_answers });
+  }
+  const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+  const shareOf = (stepId) => {
+    const question = summary.questions && summary.questions[stepId];
+    return question && typeof question.correct_share === "number"
+      ? format(strings.summary_share, { percent: percent.format(question.correct_share) })
+      : null;
+  };
+  const row = (term, prompt, detail) =>
+    el(
+      "div",
+      { class: "summary-row" },
+      el("dt", { text: term }),
+      el(
+        "dd",
+        {},
+        prompt ? el("span", { class: "summary-prompt", text: prompt }) : null,
+        detail ? el("span", { class: "summary-share", text: detail }) : null,
+      ),
+    );
+  return el(
+    "dl",
+    { class: "summary" },
+    row(strings.most_known, summary.most_known_prompt, shareOf(summary.most_known)),
+    row(strings.least_known, summary.least_known_prompt, shareOf(summary.least_known)),
+    row(strings.average, null, format(strings.summary_share, { percent: percent.format(summary.average_share) })),
+  );
+}

@@ -3,7 +3,8 @@
 // leader reveals them, the results — updated live by `tally`.
 import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
-import { renderExplanation, renderResults } from "./results.js";
+import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
+import { clockText, Countdown } from "./timer.js";
 
 const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
@@ -26,6 +27,14 @@ const view = {
   explanation: $("screen-explanation"),
   ended: $("screen-ended"),
   corner: $("corner-join"),
+  timer: $("timer"),
+  timerLabel: $("timer-label"),
+  timerValue: $("timer-value"),
+  timerState: $("timer-state"),
+  leaderboard: $("screen-leaderboard"),
+  leaderboardList: $("screen-leaderboard-list"),
+  summary: $("screen-summary"),
+  summaryContent: $("screen-summary-content"),
 };
 
 let state = null;
@@ -71,8 +80,39 @@ function render(snapshot) {
   } else {
     renderedStepId = undefined;
   }
+  countdown.update(running ? session : null);
   renderCounts();
   renderResultsBox();
+  renderLeaderboard();
+  renderSummary();
+}
+
+// The countdown: large, in words and numbers (never a colour or a shrinking ring only).
+const countdown = new Countdown(({ state: timerState, seconds }) => {
+  view.timer.hidden = timerState === "none";
+  view.timer.dataset.state = timerState;
+  if (timerState === "none") return;
+  const expired = timerState === "expired";
+  view.timerLabel.textContent = expired ? strings.time_up : strings.time_left;
+  view.timerValue.textContent = expired ? "" : clockText(seconds, locale);
+  view.timerState.textContent = timerState === "paused" ? strings.paused : "";
+  view.timer.classList.toggle("timer-low", timerState === "running" && seconds <= 10);
+});
+
+/** Competitive mode: the top names after a reveal and at the end (the server decides when). */
+function renderLeaderboard() {
+  const board = state.session.competitive && Array.isArray(state.leaderboard) && state.leaderboard.length ? state.leaderboard : null;
+  view.leaderboard.hidden = !board;
+  view.screen.classList.toggle("with-leaderboard", Boolean(board));
+  replace(view.leaderboardList, board ? leaderboardItems(board, strings, locale) : []);
+}
+
+/** At the end: what the group knew most and least about. */
+function renderSummary() {
+  const summary = state.session.status === "ended" ? state.quiz_summary : null;
+  view.summary.hidden = !summary;
+  view.screen.classList.toggle("with-summary", Boolean(summary));
+  replace(view.summaryContent, summary ? summaryList(summary, strings, locale) : []);
 }
 
 function applyTally(tally) {
