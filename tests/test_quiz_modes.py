@@ -161,3 +161,28 @@ def test_per_part_summary_names_what_the_room_knew(live, app):
     assert summary["most_known"] == NEXT_QUIZ and summary["least_known"] == QUIZ
     assert summary["questions"][QUIZ]["correct_share"] == 0.5
     assert summary["most_known_prompt"]
+
+
+def test_earned_points_do_not_change_when_the_timer_settings_change(live, app):
+    right, _ = options(app, QUIZ)
+    settings(live, competitive=True, speed_bonus=True, timer_seconds=30, extra_time=2)
+    phone = live.phone(name="Aino")
+    live.control("start")
+    live.control("goto", QUIZ)
+    answer(phone, QUIZ, right, "a")
+    earned = call(phone, "sync")["state"]["leaderboard"]["points"]
+    assert earned > 1000
+    settings(live, timer_seconds=10, extra_time=1)
+    live.control("remove_timer")
+    assert call(phone, "sync")["state"]["leaderboard"]["points"] == earned
+
+
+def test_no_speed_bonus_once_the_timer_is_removed(live, app):
+    right, _ = options(app, QUIZ)
+    settings(live, competitive=True, speed_bonus=True, timer_seconds=30)
+    phone = live.phone(name="Bo")
+    live.control("start")
+    live.control("goto", QUIZ)
+    live.control("remove_timer")
+    answer(phone, QUIZ, right, "b")
+    assert call(phone, "sync")["state"]["leaderboard"]["points"] == 1000

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant, Response, SessionStatus
-from ..sessions.operations import time_limit
 from ..sessions.queries import counted_values, part_of
 from . import scoring
 from .kind import question
@@ -36,7 +35,6 @@ def totals(session: LiveSession) -> dict[int, int]:
     scored = []
     for response in _responses(session, list(steps)):
         step = steps[response.step_id]
-        limit = time_limit(session, step)
         scored.append(
             scoring.ScoredAnswer(
                 participant=str(response.participant_id),
@@ -46,7 +44,7 @@ def totals(session: LiveSession) -> dict[int, int]:
                     question(step),
                     response.value,
                     elapsed=response.elapsed_ms / 1000 if response.elapsed_ms is not None else None,
-                    time_limit=limit,
+                    time_limit=response.time_limit,
                     speed_bonus=session.speed_bonus,
                 ),
             )

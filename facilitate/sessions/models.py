@@ -241,4 +241,7 @@ class Response(db.Model):
     value: Mapped[Any] = mapped_column(sa.JSON)
     #: Milliseconds from the step being shown to this answer (for the quiz speed bonus).
     elapsed_ms: Mapped[int | None] = mapped_column()
+    #: The time limit (seconds) that ran when this answer came, None if untimed: points are
+    #: scored against it, so changing the settings later does not change earned points.
+    time_limit: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

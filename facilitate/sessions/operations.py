@@ -239,6 +239,7 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
             submission_id=submission_id,
             value=clean,
             elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
+            time_limit=time_limit(session, step) if session.time_left() is not None else None,
         )
     )
     db.session.flush()

@@ -98,4 +98,9 @@ def participant(code: str):
         return render_template(
             "sessions/enter_code.html", code="", error=message("session_ended")
         ), 410
-    return render_template("sessions/participant.html", code=session.code, title=_("Delta"))
+    return render_template(
+        "sessions/participant.html",
+        code=session.code,
+        title=_("Delta"),
+        team_mode=session.team_mode,
+    )

@@ -1,8 +1,8 @@
 """live sessions, participants and responses
 
-Revision ID: 27e13d3bf5a6
+Revision ID: 6839b7f2c6b8
 Revises: e82d6c600630
-Create Date: 2026-11-23 11:22:20.734188
+Create Date: 2026-11-23 12:28:58.070565
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '27e13d3bf5a6'
+revision = '6839b7f2c6b8'
 down_revision = 'e82d6c600630'
 branch_labels = None
 depends_on = None
@@ -70,6 +70,7 @@ def upgrade():
     sa.Column('submission_id', sa.String(length=64), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
     sa.Column('elapsed_ms', sa.Integer(), nullable=True),
+    sa.Column('time_limit', sa.Double(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_responses_participant_id_participants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_responses_session_id_live_sessions'), ondelete='CASCADE'),
