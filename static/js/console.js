@@ -3,7 +3,7 @@
 import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
-import { clockText, Countdown } from "./timer.js";
+import { Countdown, renderCountdown } from "./timer.js";
 
 const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
@@ -364,13 +364,9 @@ const countdown = new Countdown(showTimer);
 
 function showTimer({ state: timerState, seconds, previous }) {
   view.timerBox.hidden = timerState === "none";
-  view.timer.dataset.state = timerState;
-  if (timerState === "none") return;
+  const parts = { box: view.timer, label: view.timerLabel, value: view.timerValue, state: view.timerState };
+  if (!renderCountdown(parts, strings, locale, timerState, seconds)) return;
   const expired = timerState === "expired";
-  view.timerLabel.textContent = expired ? strings.time_up : strings.time_left;
-  view.timerValue.textContent = expired ? "" : clockText(seconds, locale);
-  view.timerState.textContent = timerState === "paused" ? strings.paused : "";
-  view.timer.classList.toggle("timer-low", timerState === "running" && seconds <= 10);
   const paused = timerState === "paused";
   show(timerButtons.pause_timer, !paused);
   show(timerButtons.resume_timer, paused);

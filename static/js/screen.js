@@ -4,7 +4,7 @@
 import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
-import { clockText, Countdown } from "./timer.js";
+import { Countdown, renderCountdown } from "./timer.js";
 
 const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
@@ -90,13 +90,8 @@ function render(snapshot) {
 // The countdown: large, in words and numbers (never a colour or a shrinking ring only).
 const countdown = new Countdown(({ state: timerState, seconds }) => {
   view.timer.hidden = timerState === "none";
-  view.timer.dataset.state = timerState;
-  if (timerState === "none") return;
-  const expired = timerState === "expired";
-  view.timerLabel.textContent = expired ? strings.time_up : strings.time_left;
-  view.timerValue.textContent = expired ? "" : clockText(seconds, locale);
-  view.timerState.textContent = timerState === "paused" ? strings.paused : "";
-  view.timer.classList.toggle("timer-low", timerState === "running" && seconds <= 10);
+  const parts = { box: view.timer, label: view.timerLabel, value: view.timerValue, state: view.timerState };
+  renderCountdown(parts, strings, locale, timerState, seconds);
 });
 
 /** Competitive mode: the top names after a reveal and at the end (the server decides when). */

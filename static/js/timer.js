@@ -83,3 +83,19 @@ export class Countdown {
     return this.state === "expired";
   }
 }
+
+/**
+ * Show a countdown in a timer box (the console's and the big screen's): label, time in words
+ * and numbers, "paused", and a low-time mark (never colour alone). ``parts`` holds the box and
+ * its ``label``, ``value`` and ``state`` elements. Returns false when there is no timer.
+ */
+export function renderCountdown(parts, strings, lang, timerState, seconds) {
+  parts.box.dataset.state = timerState;
+  if (timerState === "none") return false;
+  const expired = timerState === "expired";
+  parts.label.textContent = expired ? strings.time_up : strings.time_left;
+  parts.value.textContent = expired ? "" : clockText(seconds, lang);
+  parts.state.textContent = timerState === "paused" ? strings.paused : "";
+  parts.box.classList.toggle("timer-low", timerState === "running" && seconds <= 10);
+  return true;
+}
