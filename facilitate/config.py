@@ -42,6 +42,8 @@ class Defaults:
 
     #: Longest open-text contribution, in characters.
     OPEN_TEXT_MAX_LENGTH = 500
+    #: Longest word-cloud answer, in characters ("a few words").
+    WORDCLOUD_MAX_LENGTH = 40
     #: Longest display name a participant may give.
     NAME_MAX_LENGTH = 40
     #: Digits in a join code; see docs/security.md for why eight.

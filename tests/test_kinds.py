@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from facilitate.content.model import Option, Step, Text
-from facilitate.dialogue.kinds import PollKind, ScaleKind
+from facilitate.dialogue.kinds import PollKind, RankKind, ScaleKind
+from facilitate.dialogue.words import frequencies, normalise
 from facilitate.sessions.kinds import InvalidAnswer, kind_of
 from facilitate.sessions.models import LiveSession, SessionStateError, SessionStatus
 
@@ -16,12 +17,12 @@ SCALE = Step(id="s", kind="scale", prompt=Text({"sv": "?"}), scale_min=1, scale_
 
 
 def test_unimplemented_kinds_are_shown_but_not_answered():
-    rank = Step(id="r", kind="rank", prompt=Text({"sv": "?"}), options=OPTIONS)
-    kind = kind_of(rank)
+    statements = Step(id="s", kind="statements", prompt=Text({"sv": "?"}), statements=OPTIONS)
+    kind = kind_of(statements)
     assert kind.answerable is False
     with pytest.raises(InvalidAnswer):
-        kind.validate(rank, ["a"])
-    assert "options" not in kind.participant_view(rank, "sv", revealed=False)
+        kind.validate(statements, "agree")
+    assert "statements" not in kind.participant_view(statements, "sv", revealed=False)
 
 
 @given(st.lists(st.sampled_from("abcd"), max_size=40))
@@ -96,3 +97,49 @@ def test_state_machine_refuses_illegal_moves():
     for move in (session.end, session.reveal, session.close_step):
         with pytest.raises(SessionStateError, match="session_ended"):
             move()
+
+
+RANK = Step(id="r", kind="rank", prompt=Text({"sv": "?"}), options=OPTIONS)
+permutations = st.permutations(["a", "b", "c", "d"])
+
+
+def test_borda_count_by_hand():
+    result = RankKind().aggregate(
+        RANK, [["a", "b", "c", "d"], ["b", "a", "c", "d"], ["b", "c", "a", "d"]]
+    )
+    assert result["scores"] == {"a": 3 + 2 + 1, "b": 2 + 3 + 3, "c": 1 + 1 + 2, "d": 0}
+    assert result["order"] == ["b", "a", "c", "d"]
+    assert result["average_position"]["b"] == 1.33 and result["average_position"]["d"] == 4.0
+    assert result["method"] == "borda" and result["respondents"] == 3
+
+
+@given(st.lists(permutations, max_size=25))
+def test_borda_total_is_fixed_and_order_independent(rankings):
+    result = RankKind().aggregate(RANK, rankings)
+    assert sum(result["scores"].values()) == len(rankings) * (3 + 2 + 1 + 0)
+    assert result == RankKind().aggregate(RANK, list(reversed(rankings)))
+    assert sorted(result["order"]) == ["a", "b", "c", "d"]
+
+
+@given(
+    st.one_of(st.lists(st.sampled_from("abcdx"), max_size=6), st.text(), st.none(), st.integers())
+)
+def test_only_permutations_are_rankings(value):
+    try:
+        RankKind().validate(RANK, value)
+    except InvalidAnswer as error:
+        assert error.code == "not_a_ranking"
+    else:
+        assert sorted(value) == list("abcd")
+
+
+def test_word_cloud_normalises_and_drops_stop_words():
+    assert normalise("  Framtid,  HOPP! ") == "framtid hopp"
+    assert normalise("Älvdalen och ÅRE") == "älvdalen åre"
+    assert normalise("och att") == ""
+    words = frequencies(["Framtid", "framtid!", " FRAMTID ", "hopp", "och", "the future"])
+    assert words == [
+        {"text": "framtid", "count": 3},
+        {"text": "future", "count": 1},
+        {"text": "hopp", "count": 1},
+    ]

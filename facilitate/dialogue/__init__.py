@@ -1,7 +1,8 @@
-"""Dialogue step kinds: info, poll, scale and open text. Importing this registers them."""
+"""Dialogue step kinds: info, poll, scale, open text, rank and word cloud. Importing this
+registers them."""
 
 from ..sessions.kinds import register
-from .kinds import InfoKind, OpenKind, PollKind, ScaleKind
+from .kinds import InfoKind, OpenKind, PollKind, RankKind, ScaleKind, WordCloudKind
 
-for _kind in (InfoKind(), PollKind(), ScaleKind(), OpenKind()):
+for _kind in (InfoKind(), PollKind(), ScaleKind(), OpenKind(), RankKind(), WordCloudKind()):
     register(_kind)

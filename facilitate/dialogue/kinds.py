@@ -8,6 +8,7 @@ from flask import current_app
 
 from ..content import Step
 from ..sessions.kinds import InvalidAnswer, base_view, option_views, render
+from .words import frequencies, normalise
 
 
 class _Kind:
@@ -131,3 +132,65 @@ class OpenKind(_Kind):
             **base_view(step, locale),
             "max_length": current_app.config["OPEN_TEXT_MAX_LENGTH"],
         }
+
+
+class RankKind(_Kind):
+    """Order every option, most important first; each person's latest ranking counts.
+    Aggregated by Borda count: with n options, first place scores n-1 points, last 0."""
+
+    name = "rank"
+
+    def validate(self, step: Step, value: Any) -> Any:
+        ids = [o.id for o in step.options]
+        if not isinstance(value, list) or sorted(map(str, value)) != sorted(ids):
+            raise InvalidAnswer("not_a_ranking")
+        if not all(isinstance(v, str) for v in value):
+            raise InvalidAnswer("not_a_ranking")
+        return value
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        ids = [o.id for o in step.options]
+        last = len(ids) - 1
+        scores = dict.fromkeys(ids, 0)
+        places = dict.fromkeys(ids, 0)
+        for ranking in values:
+            for place, option in enumerate(ranking):
+                scores[option] += last - place
+                places[option] += place + 1
+        return {
+            "respondents": len(values),
+            "method": "borda",
+            "scores": scores,
+            "order": sorted(ids, key=lambda option: (-scores[option], ids.index(option))),
+            "average_position": {
+                option: round(places[option] / len(values), 2) if values else None for option in ids
+            },
+        }
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {**base_view(step, locale), "options": option_views(step.options, locale)}
+
+
+class WordCloudKind(_Kind):
+    """A few words; several per person, every one counts. Results are normalised frequencies."""
+
+    name = "wordcloud"
+    many = True
+
+    def validate(self, step: Step, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise InvalidAnswer()
+        text = " ".join(value.split())
+        if not text:
+            raise InvalidAnswer("empty_text")
+        if len(text) > current_app.config["WORDCLOUD_MAX_LENGTH"]:
+            raise InvalidAnswer("text_too_long")
+        if not normalise(text):
+            raise InvalidAnswer("only_stop_words")
+        return text
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        return {"respondents": len(values), "words": frequencies(values)}
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {**base_view(step, locale), "max_length": current_app.config["WORDCLOUD_MAX_LENGTH"]}

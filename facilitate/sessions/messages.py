@@ -23,6 +23,10 @@ _MESSAGES = {
     "invalid_value": lambda: _("Svaret passar inte frågan. Välj bland alternativen."),
     "empty_text": lambda: _("Skriv något innan du skickar."),
     "text_too_long": lambda: _("Texten är för lång."),
+    "not_a_ranking": lambda: _("Rangordna alla alternativ, vart och ett en gång."),
+    "only_stop_words": lambda: _(
+        "Skriv ett ord som säger något, inte bara småord som ”och” eller ”att”."
+    ),
     "not_authenticated": lambda: _("Logga in, eller ange en giltig API-nyckel."),
     "forbidden": lambda: _("Du har inte behörighet att göra det här."),
     "not_found": lambda: _("Sessionen finns inte."),

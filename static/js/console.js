@@ -277,6 +277,7 @@ function renderStep() {
       ),
     );
     if (step.multiple) parts.push(el("p", { class: "hint", text: strings.multiple_hint }));
+    if (step.kind === "rank") parts.push(el("p", { class: "hint", text: strings.rank_hint }));
   }
   if (step.kind === "scale") {
     parts.push(el("p", { class: "hint", text: format(strings.scale_range, { min: step.min, max: step.max }) }));
@@ -292,6 +293,9 @@ function renderStep() {
   }
   if (step.kind === "open") {
     parts.push(el("p", { class: "hint", text: format(strings.open_hint, { max: step.max_length }) }));
+  }
+  if (step.kind === "wordcloud") {
+    parts.push(el("p", { class: "hint", text: format(strings.wordcloud_hint, { max: step.max_length }) }));
   }
   if (!step.answerable && step.kind !== "info") {
     parts.push(el("p", { class: "muted", text: strings.nothing_to_answer }));
@@ -347,7 +351,7 @@ function renderCounts() {
 }
 
 function renderResultsBox() {
-  const box = state.step && state.step.answerable ? renderResults(state.step, state.results, strings, { lang: locale }) : null;
+  const box = state.step && state.step.answerable ? renderResults(state.step, state.results, strings, { lang: locale, wordList: "visible" }) : null;
   if (!box) {
     view.results.hidden = true;
     replace(view.results);

@@ -39,6 +39,9 @@ const view = {
   joinedAs: $("joined-as"),
 };
 
+/** Step kinds where a participant sends several contributions, each its own answer. */
+const MANY = new Set(["open", "wordcloud"]);
+
 // ---------------------------------------------------------------------------------------------
 // What the phone keeps: the token, the answers it has had acknowledged, and the outbox.
 
@@ -72,7 +75,7 @@ const keys = {
 };
 
 let token = storage.get(keys.token, null);
-/** {session: id, steps: {stepId: value}}; for open steps the value is a list of texts. */
+/** {session: id, steps: {stepId: value}}; for open and word cloud steps a list of texts. */
 let answers = storage.get(keys.answers, { session: null, steps: {} });
 /** Answers not yet acknowledged, oldest first: {submission_id, session, step, kind, value}. */
 let outbox = storage.get(keys.outbox, []);
@@ -215,7 +218,7 @@ function applyState(snapshot, withAnswer) {
   }
   if (withAnswer && snapshot.step && "answer" in snapshot) {
     const answer = snapshot.answer;
-    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && snapshot.step.kind === "open")) {
+    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && MANY.has(snapshot.step.kind))) {
       delete answers.steps[snapshot.step.id];
     } else {
       answers.steps[snapshot.step.id] = answer;
@@ -295,7 +298,7 @@ function buildStep(step) {
   const focusWasInside = view.step.contains(document.activeElement) || document.activeElement === document.body;
   const heading = el("h2", { id: "step-prompt", tabindex: "-1", text: step.prompt || "" });
   const parts = [heading];
-  current = { id: step.id, step, form: null, controls: [], own: null, closedNote: null, results: null, dirty: false };
+  current = { id: step.id, step, form: null, controls: [], own: null, closedNote: null, results: null, dirty: false, refresh: null };
 
   const build = step.answerable ? FORMS[step.kind] : null;
   if (step.body) parts.push(paragraphs(step.body));
@@ -461,8 +464,172 @@ function buildOpenForm(step) {
   return form;
 }
 
+/**
+ * A ranking: the options as an ordered list, each with "move up" and "move down" buttons (the
+ * accessible way; no dragging needed). Every move is announced in a polite live region.
+ */
+function buildRankForm(step) {
+  const options = step.options || [];
+  const hintId = "rank-hint";
+  const live = el("p", ui(step, { class: "visually-hidden", id: "rank-live", "aria-live": "polite" }));
+  const list = el("ol", { class: "rank-list", "aria-labelledby": "step-prompt", "aria-describedby": hintId });
+  const rank = { order: options.map((option) => String(option.id)), items: new Map() };
+
+  for (const option of options) {
+    const id = String(option.id);
+    const up = el(
+      "button",
+      ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_up_label, { option: option.text }) }),
+      el("span", { "aria-hidden": "true", text: "↑ " }),
+      strings.move_up,
+    );
+    const down = el(
+      "button",
+      ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_down_label, { option: option.text }) }),
+      el("span", { "aria-hidden": "true", text: "↓ " }),
+      strings.move_down,
+    );
+    const position = el("span", { class: "rank-position" });
+    const item = el(
+      "li",
+      { class: "rank-item", "data-id": id },
+      el("span", { class: "rank-text" }, position, el("span", { class: "rank-option", text: option.text })),
+      el("span", { class: "rank-buttons" }, up, down),
+    );
+    up.addEventListener("click", () => move(id, -1, up, down));
+    down.addEventListener("click", () => move(id, 1, down, up));
+    rank.items.set(id, { item, up, down, position, text: option.text });
+  }
+
+  /** Put the list into `rank.order` and enable the buttons that can move something. */
+  function layout() {
+    const open = isOpen();
+    const count = rank.order.length;
+    rank.order.forEach((id, index) => {
+      const entry = rank.items.get(id);
+      if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] || null);
+      entry.position.textContent = `${numbers.format(index + 1)}.`;
+      entry.up.disabled = !open || index === 0;
+      entry.down.disabled = !open || index === count - 1;
+    });
+  }
+
+  function move(id, delta, button, other) {
+    const from = rank.order.indexOf(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= rank.order.length || !isOpen()) return;
+    rank.order.splice(from, 1);
+    rank.order.splice(to, 0, id);
+    current.dirty = true;
+    layout();
+    // Moving the item in the document may drop focus: keep it on the item's buttons.
+    (button.disabled ? other : button).focus();
+    const entry = rank.items.get(id);
+    announce(live, format(strings.rank_moved, { option: entry.text, position: numbers.format(to + 1), count: numbers.format(rank.order.length) }));
+  }
+
+  /** Show `order` (the participant's own, acknowledged or waiting) unless they are reordering. */
+  rank.set = (order) => {
+    if (!Array.isArray(order)) return;
+    const ids = order.map(String);
+    if (ids.length !== rank.order.length || !ids.every((id) => rank.items.has(id))) return;
+    rank.order = ids;
+    layout();
+  };
+
+  layout();
+  const form = el(
+    "form",
+    { class: "answer-form rank-form", novalidate: true },
+    el("p", ui(step, { class: "hint", id: hintId, text: strings.rank_hint })),
+    list,
+    live,
+    submitButton(step, strings.send_ranking),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(step, rank.order.slice());
+  });
+  current.form = form;
+  current.rank = rank;
+  current.refresh = layout;
+  return form;
+}
+
+/** The ranking last sent (shown unless the participant is reordering) and a short summary. */
+function renderOwnRanking(step, mine, waiting) {
+  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
+  if (current.rank && !current.dirty && Array.isArray(latest)) current.rank.set(latest);
+  if (!Array.isArray(mine) || !mine.length) {
+    replace(current.own);
+    return;
+  }
+  replace(
+    current.own,
+    el("h3", ui(step, { text: strings.your_ranking })),
+    el("ol", { class: "own-ranking" }, mine.map((id) => el("li", { text: optionText(step, id) }))),
+    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
+  );
+}
+
+/** A word cloud: a few words on one line, several contributions, each sent on its own. */
+function buildWordForm(step) {
+  const max = step.max_length || 40;
+  const counter = el("p", ui(step, { class: "hint", id: "words-count" }));
+  const input = el("input", {
+    id: "words",
+    name: "words",
+    type: "text",
+    maxlength: String(max),
+    autocomplete: "off",
+    enterkeyhint: "send",
+    "aria-describedby": "words-hint words-count",
+  });
+  const count = () => {
+    counter.textContent = format(strings.char_count, { used: input.value.length, max });
+  };
+  count();
+  input.addEventListener("input", count);
+  current.controls.push(input);
+  const form = el(
+    "form",
+    { class: "answer-form word-form", novalidate: true },
+    el(
+      "div",
+      { class: "field" },
+      el("label", ui(step, { for: "words", text: strings.your_words_label })),
+      el("p", ui(step, { class: "hint", id: "words-hint", text: strings.words_hint })),
+      input,
+      counter,
+    ),
+    submitButton(step, strings.send),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim().replace(/\s+/g, " ");
+    if (!text) {
+      showAlert(strings.write_first);
+      input.focus();
+      return;
+    }
+    send(step, text);
+    input.value = "";
+    count();
+    input.focus();
+  });
+  current.form = form;
+  return form;
+}
+
 /** The answer forms by step kind; kinds without one show their prompt only. */
-const FORMS = { poll: buildChoiceForm, quiz: buildChoiceForm, scale: buildScaleForm, open: buildOpenForm };
+const FORMS = {
+  poll: buildChoiceForm,
+  quiz: buildChoiceForm,
+  scale: buildScaleForm,
+  open: buildOpenForm,
+  rank: buildRankForm,
+  wordcloud: buildWordForm,
+};
 
 /** Bring the built step up to date: open or closed, own answers, revealed results. */
 function updateStep() {
@@ -470,6 +637,7 @@ function updateStep() {
   if (!step.answerable) return;
   const open = isOpen();
   for (const control of current.controls) control.disabled = !open;
+  if (current.refresh) current.refresh();
   if (current.closedNote) {
     current.closedNote.hidden = open;
     current.closedNote.textContent = countdown.expired ? strings.time_up_note : strings.closed;
@@ -522,7 +690,7 @@ function renderOwn() {
   const { step } = current;
   const mine = ownValue(step.id);
   const waiting = outbox.filter((entry) => entry.step === step.id);
-  if (step.kind === "open") {
+  if (MANY.has(step.kind)) {
     const sent = Array.isArray(mine) ? mine : [];
     const items = [
       ...sent.map((text) => el("li", { text })),
@@ -532,8 +700,17 @@ function renderOwn() {
     ];
     replace(
       current.own,
-      items.length ? [el("h3", ui(step, { text: strings.your_contributions })), el("ul", { class: "contributions" }, items)] : [],
+      items.length
+        ? [
+            el("h3", ui(step, { text: step.kind === "wordcloud" ? strings.your_words : strings.your_contributions })),
+            el("ul", { class: step.kind === "wordcloud" ? "contributions own-words" : "contributions" }, items),
+          ]
+        : [],
     );
+    return;
+  }
+  if (step.kind === "rank") {
+    renderOwnRanking(step, mine, waiting);
     return;
   }
   // Poll or scale: the latest answer counts; show the one waiting to be sent, else the stored one.
@@ -652,7 +829,7 @@ function drop(entry) {
 }
 
 function remember(entry) {
-  if (entry.kind === "open") {
+  if (MANY.has(entry.kind)) {
     const list = Array.isArray(answers.steps[entry.step]) ? answers.steps[entry.step] : [];
     answers.steps[entry.step] = [...list, entry.value];
   } else {

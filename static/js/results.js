@@ -7,11 +7,18 @@ import { el, format, paragraphs, plural } from "./dom.js";
  * there is nothing to show. Strings used: `respondents`, `votes`, `share`, `mean`,
  * `contributions`, `no_answers`, `your_choice`. `mine` is the viewer's own answer, if any.
  */
-export function renderResults(step, envelope, strings, { mine = null, lang = "sv", limit = 0 } = {}) {
+export function renderResults(step, envelope, strings, { mine = null, lang = "sv", limit = 0, wordList = "hidden" } = {}) {
   const results = envelope && envelope.results;
   if (!step || !results || typeof results !== "object") return null;
   const box = el("div", { class: "results" });
   const respondents = Number(results.respondents || 0);
+
+  if (Array.isArray(results.order) && results.scores) {
+    return rankResults(box, step, results, strings, { mine, lang });
+  }
+  if (Array.isArray(results.words)) {
+    return wordResults(box, step, results, strings, { lang, limit, wordList });
+  }
 
   if (Array.isArray(results.texts)) {
     box.append(el("p", { class: "results-summary contributions-count", text: plural(strings.contributions, results.texts.length) }));
@@ -73,6 +80,108 @@ export function renderResults(step, envelope, strings, { mine = null, lang = "sv
   if (typeof results.mean === "number") {
     const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
     box.append(el("p", { class: "results-mean", text: format(strings.mean, { mean: number.format(results.mean) }) }));
+  }
+  return box;
+}
+
+/**
+ * A ranking (Borda count): the options best first, each with its points and average position in
+ * words and a bar whose length is the share of the most points an option could get. Strings:
+ * `ranked`, `borda_note`, `borda_points`, `average_position`, `rank_value`, `no_answers`.
+ */
+function rankResults(box, step, results, strings, { mine, lang }) {
+  const respondents = Number(results.respondents || 0);
+  box.classList.add("rank-results");
+  box.append(
+    el("p", { class: "results-summary ranked", text: plural(strings.ranked, respondents, { n: new Intl.NumberFormat(lang).format(respondents) }) }),
+    el("p", { class: "hint borda-note", text: strings.borda_note }),
+  );
+  if (!respondents) {
+    box.append(el("p", { class: "muted", text: strings.no_answers }));
+    return box;
+  }
+  const options = Array.isArray(step.options) ? step.options : [];
+  const most = respondents * Math.max(options.length - 1, 1);
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const own = Array.isArray(mine) ? mine.map(String) : [];
+  box.append(
+    el(
+      "ol",
+      { class: results.order.length > 5 ? "bars rank-bars bars-many" : "bars rank-bars" },
+      results.order.map((id, index) => {
+        const option = options.find((o) => String(o.id) === String(id));
+        const points = Number((results.scores || {})[id] || 0);
+        const average = results.average_position ? results.average_position[id] : null;
+        const fill = el("span", { class: "bar-fill" });
+        fill.style.width = `${Math.round((points / most) * 100)}%`;
+        const place = own.indexOf(String(id));
+        return el(
+          "li",
+          { class: "bar-row rank-row" },
+          el(
+            "span",
+            { class: "bar-label" },
+            el("span", { class: "rank-place", text: `${number.format(index + 1)}.` }),
+            " ",
+            el("span", { lang: step.lang || null, text: option ? option.text : String(id) }),
+            place >= 0 && strings.your_place
+              ? el("span", { class: "mine", text: ` ${format(strings.your_place, { position: number.format(place + 1) })}` })
+              : null,
+          ),
+          el("span", { class: "bar-track", "aria-hidden": "true" }, fill),
+          el("span", {
+            class: "bar-value",
+            text: format(strings.rank_value, {
+              points: plural(strings.borda_points, points, { n: number.format(points) }),
+              position: typeof average === "number" ? format(strings.average_position, { position: number.format(average) }) : "–",
+            }),
+          }),
+        );
+      }),
+    ),
+  );
+  return box;
+}
+
+/** How many size steps the word cloud has (CSS classes cloud-size-1 … cloud-size-5). */
+const CLOUD_SIZES = 5;
+
+/**
+ * A word cloud: the words' sizes follow their counts (relative to the most frequent). The cloud
+ * is hidden from screen readers; an ordered list says the same in words ("framtid – 5"), visible
+ * or visually hidden (`wordList`). Strings: `contributions`, `word_count`, `words_list`,
+ * `no_words`, `more`.
+ */
+function wordResults(box, step, results, strings, { lang, limit, wordList }) {
+  const respondents = Number(results.respondents || 0);
+  const number = new Intl.NumberFormat(lang);
+  box.classList.add("word-results");
+  box.append(el("p", { class: "results-summary contributions-count", text: plural(strings.contributions, respondents, { n: number.format(respondents) }) }));
+  const words = results.words.filter((word) => word && word.text);
+  if (!words.length) {
+    box.append(el("p", { class: "muted", text: strings.no_words }));
+    return box;
+  }
+  const shown = limit > 0 ? words.slice(0, limit) : words;
+  const max = Math.max(...shown.map((word) => Number(word.count) || 0), 1);
+  // The most frequent words in the middle, the rarer ones alternately before and after them.
+  const cloud = [];
+  shown.forEach((word, index) => {
+    const size = Math.max(1, Math.ceil(((Number(word.count) || 0) / max) * CLOUD_SIZES));
+    const node = el("span", { class: `cloud-word cloud-size-${size} cloud-tone-${index % 4}`, text: word.text });
+    if (index % 2) cloud.unshift(node);
+    else cloud.push(node);
+  });
+  box.append(
+    el("div", { class: "cloud", lang: step.lang || null, "aria-hidden": "true" }, cloud),
+    el(
+      "ol",
+      { class: wordList === "visible" ? "word-list" : "word-list visually-hidden", "aria-label": strings.words_list, lang: step.lang || null },
+      shown.map((word) => el("li", { text: format(strings.word_count, { word: word.text, count: number.format(Number(word.count) || 0) }) })),
+    ),
+  );
+  if (shown.length < words.length) {
+    box.append(el("p", { class: "muted", text: format(strings.more, { n: words.length - shown.length }) }));
   }
   return box;
 }
