@@ -156,44 +156,55 @@ def events(sio, name):
 
 
 @pytest.fixture
-def live(app, client, make_user, make_session, socket_client):
-    """A session of demografi with its leader's console connected; returns helpers."""
-    leader = make_user()
-    session_id = make_session(leader=leader)
-    assert log_in(client).status_code == 302
-    host = socket_client(client)
-    assert call(host, "host", {"session": session_id})["ok"]
-    with app.app_context():
-        code = db.session.get(LiveSession, session_id).code
+def live_session(app, client, make_user, make_session, socket_client):
+    """A factory: a session of a module part with its leader's console connected; returns
+    helpers to control it, join phones and read what was stored. One per test."""
 
-    class Live:
-        id = session_id
+    def make(module="norrbotten-for-alla", part="demografi"):
+        leader = make_user()
+        session_id = make_session(module=module, part=part, leader=leader)
+        assert log_in(client).status_code == 302
+        host = socket_client(client)
+        assert call(host, "host", {"session": session_id})["ok"]
+        with app.app_context():
+            code = db.session.get(LiveSession, session_id).code
 
-        def __init__(self):
-            self.code = code
-            self.host = host
+        class Live:
+            id = session_id
 
-        def control(self, action, step=None):
-            payload = {"session": session_id, "action": action}
-            if step:
-                payload["step"] = step
-            return call(host, "control", payload)
+            def __init__(self):
+                self.code = code
+                self.host = host
 
-        def phone(self, **join):
-            sio = socket_client()
-            ack = call(sio, "join", {"code": code, **join})
-            assert ack["ok"], ack
-            sio.ack = ack
-            return sio
+            def control(self, action, step=None):
+                payload = {"session": session_id, "action": action}
+                if step:
+                    payload["step"] = step
+                return call(host, "control", payload)
 
-        def stored(self):
-            with app.app_context():
-                return [
-                    (r.participant_id, r.step_id, r.value)
-                    for r in db.session.scalars(sa.select(Response).order_by(Response.id))
-                ]
+            def phone(self, **join):
+                sio = socket_client()
+                ack = call(sio, "join", {"code": code, **join})
+                assert ack["ok"], ack
+                sio.ack = ack
+                return sio
 
-    return Live()
+            def stored(self):
+                with app.app_context():
+                    return [
+                        (r.participant_id, r.step_id, r.value)
+                        for r in db.session.scalars(sa.select(Response).order_by(Response.id))
+                    ]
+
+        return Live()
+
+    return make
+
+
+@pytest.fixture
+def live(live_session):
+    """A session of norrbotten-for-alla/demografi with its leader's console connected."""
+    return live_session()
 
 
 def answer(sio, step, value, submission_id):

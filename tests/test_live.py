@@ -6,10 +6,11 @@ import sqlalchemy as sa
 
 from facilitate.auth import Role
 from facilitate.auth.operations import create_token
+from facilitate.content import library
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Participant, Response
 
-from .conftest import answer, call, events, log_in
+from .conftest import answer, call, events
 
 PART_STEPS = {  # the first steps of norrbotten-for-alla/demografi
     "info": "demografi-intro",
@@ -81,31 +82,20 @@ def test_scale_keeps_each_persons_latest_answer(live):
     assert results["results"]["counts"][str(low)] == 0
 
 
-def test_poll_single_and_multiple_choice(app, client, make_user, make_session, socket_client):
-    leader = make_user()
-    session_id = make_session(module="samverkansdialog", part="civilsamhalle", leader=leader)
-    log_in(client)
-    host = socket_client(client)
-    call(host, "host", {"session": session_id})
+def test_multiple_choice_poll(app, live_session):
+    live = live_session("samverkansdialog", "civilsamhalle")
     with app.app_context():
-        session = db.session.get(LiveSession, session_id)
-        code = session.code
-        from facilitate.sessions.queries import part_of
-
-        polls = [s for s in part_of(session).steps if s.kind == "poll"]
-    multiple = next(s for s in polls if s.multiple)
-    phone = socket_client()
-    call(phone, "join", {"code": code})
-    call(host, "control", {"session": session_id, "action": "start"})
-    call(host, "control", {"session": session_id, "action": "goto", "step": multiple.id})
+        steps = library().get("samverkansdialog").part("civilsamhalle").steps
+    multiple = next(s for s in steps if s.kind == "poll" and s.multiple)
+    phone = live.phone()
+    live.control("start")
+    live.control("goto", multiple.id)
     ids = [o.id for o in multiple.options]
     assert answer(phone, multiple.id, ids[0], "m0")["error"] == "invalid_value"  # not a list
     assert answer(phone, multiple.id, [ids[0], ids[0]], "m1")["error"] == "invalid_value"
     assert answer(phone, multiple.id, [], "m2")["error"] == "invalid_value"
     assert answer(phone, multiple.id, [ids[1], ids[0]], "m3") == {"ok": True, "duplicate": False}
-    with app.app_context():
-        [stored] = db.session.scalars(sa.select(Response.value)).all()
-    assert stored == [ids[0], ids[1]]  # in the step's order
+    assert [value for _, _, value in live.stored()] == [[ids[0], ids[1]]]  # in the step's order
 
 
 def test_reload_resumes_the_same_participant_with_its_answer(live, socket_client):
