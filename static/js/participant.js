@@ -418,51 +418,76 @@ function buildScaleForm(step) {
   return form;
 }
 
-function buildOpenForm(step) {
-  const max = step.max_length || 500;
-  const counter = el("p", ui(step, { class: "hint", id: "contribution-count" }));
-  const textarea = el("textarea", {
-    id: "contribution",
-    name: "contribution",
-    rows: "4",
+/**
+ * A free-text form: open prompts (a textarea) and word clouds (one line). A participant may send
+ * several contributions; each is sent on its own and the field is emptied for the next.
+ */
+function buildTextForm(step, { id, multiline, fallbackMax, label, hint, formClass }) {
+  const max = step.max_length || fallbackMax;
+  const counter = el("p", ui(step, { class: "hint", id: `${id}-count` }));
+  const field = el(multiline ? "textarea" : "input", {
+    id,
+    name: id,
     maxlength: String(max),
-    "aria-describedby": "contribution-hint contribution-count",
+    "aria-describedby": `${id}-hint ${id}-count`,
+    ...(multiline ? { rows: "4" } : { type: "text", autocomplete: "off", enterkeyhint: "send" }),
   });
   const count = () => {
-    counter.textContent = format(strings.char_count, { used: textarea.value.length, max });
+    counter.textContent = format(strings.char_count, { used: field.value.length, max });
   };
   count();
-  textarea.addEventListener("input", count);
-  current.controls.push(textarea);
+  field.addEventListener("input", count);
+  current.controls.push(field);
   const form = el(
     "form",
-    { class: "answer-form", novalidate: true },
+    { class: `answer-form ${formClass}`.trim(), novalidate: true },
     el(
       "div",
       { class: "field" },
-      el("label", ui(step, { for: "contribution", text: strings.your_contribution })),
-      el("p", ui(step, { class: "hint", id: "contribution-hint", text: strings.several })),
-      textarea,
+      el("label", ui(step, { for: id, text: label })),
+      el("p", ui(step, { class: "hint", id: `${id}-hint`, text: hint })),
+      field,
       counter,
     ),
     submitButton(step, strings.send),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = textarea.value.trim();
+    const text = multiline ? field.value.trim() : field.value.trim().replace(/\s+/g, " ");
     if (!text) {
       showAlert(strings.write_first);
-      textarea.focus();
+      field.focus();
       return;
     }
     send(step, text);
-    textarea.value = "";
+    field.value = "";
     count();
-    textarea.focus();
+    field.focus();
   });
   current.form = form;
   return form;
 }
+
+const buildOpenForm = (step) =>
+  buildTextForm(step, {
+    id: "contribution",
+    multiline: true,
+    fallbackMax: 500,
+    label: strings.your_contribution,
+    hint: strings.several,
+    formClass: "",
+  });
+
+/** A word cloud: a few words on one line, several contributions, each sent on its own. */
+const buildWordForm = (step) =>
+  buildTextForm(step, {
+    id: "words",
+    multiline: false,
+    fallbackMax: 40,
+    label: strings.your_words_label,
+    hint: strings.words_hint,
+    formClass: "word-form",
+  });
 
 /**
  * A ranking: the options as an ordered list, each with "move up" and "move down" buttons (the
@@ -570,55 +595,6 @@ function renderOwnRanking(step, mine, waiting) {
     el("ol", { class: "own-ranking" }, mine.map((id) => el("li", { text: optionText(step, id) }))),
     isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
   );
-}
-
-/** A word cloud: a few words on one line, several contributions, each sent on its own. */
-function buildWordForm(step) {
-  const max = step.max_length || 40;
-  const counter = el("p", ui(step, { class: "hint", id: "words-count" }));
-  const input = el("input", {
-    id: "words",
-    name: "words",
-    type: "text",
-    maxlength: String(max),
-    autocomplete: "off",
-    enterkeyhint: "send",
-    "aria-describedby": "words-hint words-count",
-  });
-  const count = () => {
-    counter.textContent = format(strings.char_count, { used: input.value.length, max });
-  };
-  count();
-  input.addEventListener("input", count);
-  current.controls.push(input);
-  const form = el(
-    "form",
-    { class: "answer-form word-form", novalidate: true },
-    el(
-      "div",
-      { class: "field" },
-      el("label", ui(step, { for: "words", text: strings.your_words_label })),
-      el("p", ui(step, { class: "hint", id: "words-hint", text: strings.words_hint })),
-      input,
-      counter,
-    ),
-    submitButton(step, strings.send),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = input.value.trim().replace(/\s+/g, " ");
-    if (!text) {
-      showAlert(strings.write_first);
-      input.focus();
-      return;
-    }
-    send(step, text);
-    input.value = "";
-    count();
-    input.focus();
-  });
-  current.form = form;
-  return form;
 }
 
 /** The answer forms by step kind; kinds without one show their prompt only. */
