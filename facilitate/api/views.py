@@ -12,29 +12,18 @@ from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
 from ..sessions.models import LiveSession
-from ..sessions.queries import part_of, participant_count, session_results
+from ..sessions.queries import part_of, participant_count, session_for, session_results
 from . import schemas
-from .auth import ApiError, api_view, current_api_user
+from .auth import api_view, current_api_user
 from .openapi import document
 from .schemas import Control, NewSession
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-#: Largest session id looked up (the column is a 32-bit integer on PostgreSQL).
-MAX_ID = 2**31 - 1
-
 
 def _session(session_id: int, *, control: bool = False) -> LiveSession:
     """The session, if the user leads it or is an admin; analysts may read any, not control."""
-    session = db.session.get(LiveSession, session_id) if session_id <= MAX_ID else None
-    if session is None:
-        raise ApiError("not_found")
-    user = current_api_user()
-    if session.leader_id == user.id or user.role is Role.admin:
-        return session
-    if user.role is Role.analyst and not control:
-        return session
-    raise ApiError("forbidden")
+    return session_for(current_api_user(), session_id, control=control)
 
 
 def _session_body(session: LiveSession) -> dict:

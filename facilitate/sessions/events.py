@@ -9,7 +9,7 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..core.i18n import select_locale
 from ..core.throttle import throttle
@@ -18,6 +18,7 @@ from . import operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
 from .models import LiveSession, Participant
+from .queries import session_for
 from .schemas import (
     AnswerRequest,
     ControlRequest,
@@ -178,12 +179,7 @@ class LiveNamespace(Namespace):
         user = db.session.get(User, user_id) if user_id else None
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
-        session = db.session.get(LiveSession, session_id)
-        if session is None:
-            raise operations.SessionError("not_found")
-        if session.leader_id != user.id and user.role is not Role.admin:
-            raise operations.SessionError("forbidden")
-        return session
+        return session_for(user, session_id)
 
 
 # Registered once on the shared extension; every socketio.init_app() takes it over.

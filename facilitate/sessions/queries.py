@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..auth.models import Role, User
 from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import kind_of
@@ -22,6 +23,26 @@ def current_step(session: LiveSession) -> Step | None:
     if part is None or session.current_step is None or session.status is SessionStatus.ended:
         return None
     return next((s for s in part.steps if s.id == session.current_step), None)
+
+
+#: Largest session id looked up (the column is a 32-bit integer on PostgreSQL).
+MAX_SESSION_ID = 2**31 - 1
+
+
+def session_for(user: User, session_id: int, *, control: bool = True) -> LiveSession:
+    """The session ``user`` may see (``control=False``) or lead (``control=True``): its own
+    leader and admins may do both, analysts may only read. Raises ``SessionError`` with
+    ``not_found`` or ``forbidden``; the one rule for pages, ``/live`` and the REST API."""
+    from .operations import SessionError
+
+    session = db.session.get(LiveSession, session_id) if 0 < session_id <= MAX_SESSION_ID else None
+    if session is None:
+        raise SessionError("not_found")
+    if session.leader_id == user.id or user.role is Role.admin:
+        return session
+    if user.role is Role.analyst and not control:
+        return session
+    raise SessionError("forbidden")
 
 
 def session_by_code(code: str) -> LiveSession | None:

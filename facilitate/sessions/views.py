@@ -14,18 +14,17 @@ from . import operations
 from .joining import join_url, qr_svg, spaced
 from .messages import message
 from .models import LiveSession, SessionStatus
-from .queries import session_by_code
+from .queries import session_by_code, session_for
 
 bp = Blueprint("sessions", __name__)
 
 
 def _own_session(session_id: int) -> LiveSession:
-    session = db.session.get(LiveSession, session_id)
-    if session is None:
-        abort(404)
-    if session.leader_id != current_user.id and current_user.role is not Role.admin:
-        abort(403)
-    return session
+    """The session, if the logged-in user leads it (or is an admin); else 404 or 403."""
+    try:
+        return session_for(current_user, session_id)
+    except operations.SessionError as failure:
+        abort(404 if failure.code == "not_found" else 403)
 
 
 @bp.post("/sessions")
