@@ -44,6 +44,10 @@ class Defaults:
     OPEN_TEXT_MAX_LENGTH = 500
     #: Longest word-cloud answer, in characters ("a few words").
     WORDCLOUD_MAX_LENGTH = 40
+    #: Longest statement a participant may propose, in characters.
+    STATEMENT_MAX_LENGTH = 200
+    #: Longest theme label a leader may give a group of contributions.
+    THEME_MAX_LENGTH = 60
     #: Longest display name a participant may give.
     NAME_MAX_LENGTH = 40
     #: Digits in a join code; see docs/security.md for why eight.

@@ -209,3 +209,8 @@ def live(live_session):
 
 def answer(sio, step, value, submission_id):
     return call(sio, "answer", {"step": step, "value": value, "submission_id": submission_id})
+
+
+def texts(contributions):
+    """The texts of a participant's own contributions, as a join or sync snapshot lists them."""
+    return [c["text"] for c in contributions]

@@ -17,12 +17,12 @@ SCALE = Step(id="s", kind="scale", prompt=Text({"sv": "?"}), scale_min=1, scale_
 
 
 def test_unimplemented_kinds_are_shown_but_not_answered():
-    statements = Step(id="s", kind="statements", prompt=Text({"sv": "?"}), statements=OPTIONS)
-    kind = kind_of(statements)
+    future = Step(id="f", kind="future", prompt=Text({"sv": "?"}), options=OPTIONS)
+    kind = kind_of(future)
     assert kind.answerable is False
     with pytest.raises(InvalidAnswer):
-        kind.validate(statements, "agree")
-    assert "statements" not in kind.participant_view(statements, "sv", revealed=False)
+        kind.validate(future, "a")
+    assert kind.participant_view(future, "sv", revealed=False)["prompt"] == "?"
 
 
 @given(st.lists(st.sampled_from("abcd"), max_size=40))

@@ -133,6 +133,10 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "One phone per table group; only before the start.",
             },
+            "premoderation": {
+                "type": "boolean",
+                "description": "Open contributions reach the room only once approved.",
+            },
             "timer_seconds": {
                 "type": ["integer", "null"],
                 "minimum": 10,

@@ -14,18 +14,24 @@ from ..auth.queries import user_by_token
 from ..core.i18n import select_locale
 from ..core.throttle import throttle
 from ..extensions import db, socketio
-from . import operations
+from . import moderation, operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
 from .models import LiveSession, Participant
 from .queries import session_for
 from .schemas import (
     AnswerRequest,
+    BehalfRequest,
+    ContributionRequest,
     ControlRequest,
     JoinRequest,
+    ModerateRequest,
     PayloadError,
+    ProposeRequest,
+    ReviewRequest,
     SessionRequest,
     SettingsRequest,
+    UpvoteRequest,
 )
 from .snapshots import host_state, participant_state, screen_state
 
@@ -118,7 +124,50 @@ class LiveNamespace(Namespace):
         participant = self._participant()
         request_ = AnswerRequest.parse(data)
         duplicate = operations.answer(
-            participant, request_.step, request_.value, request_.submission_id
+            participant, request_.step, request_.value, request_.submission_id, request_.statement
+        )
+        db.session.commit()
+        if not duplicate:
+            tallies.changed(participant.session)
+        return {"ok": True, "duplicate": duplicate}
+
+    @acknowledged
+    def on_edit(self, data):
+        """Change one's own open contribution while the step is open."""
+        participant = self._participant()
+        request_ = ContributionRequest.parse(data, with_value=True)
+        moderation.edit(participant, request_.step, request_.submission_id, request_.value)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_withdraw(self, data):
+        """Take back one's own open contribution while the step is open."""
+        participant = self._participant()
+        request_ = ContributionRequest.parse(data)
+        moderation.withdraw(participant, request_.step, request_.submission_id)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_upvote(self, data):
+        """Upvote someone else's contribution, once."""
+        participant = self._participant()
+        request_ = UpvoteRequest.parse(data)
+        moderation.upvote(participant, request_.step, request_.contribution)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_propose(self, data):
+        """Propose a statement for the leader to approve; a resend is recognised by its id."""
+        participant = self._participant()
+        request_ = ProposeRequest.parse(data)
+        duplicate = moderation.propose(
+            participant, request_.step, request_.text, request_.submission_id
         )
         db.session.commit()
         if not duplicate:
@@ -165,6 +214,51 @@ class LiveNamespace(Namespace):
         db.session.commit()
         broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_moderate(self, data):
+        """The leader hides, approves, highlights, merges, themes or tags a contribution."""
+        request_ = ModerateRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.moderate(
+            session,
+            request_.contribution,
+            request_.action,
+            into=request_.into,
+            theme=request_.theme,
+            tags=request_.tags,
+        )
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_proposal(self, data):
+        """The leader approves (the room then reacts to it) or rejects a proposed statement."""
+        request_ = ReviewRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.review(session, request_.proposal, request_.decision)
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_behalf(self, data):
+        """The leader answers for someone without a phone: from now on this connection's
+        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's."""
+        request_ = BehalfRequest.parse(data)
+        session = self._led_session(request_.session)
+        locale = _locale()
+        person = moderation.proxy(session, request_.person, request_.name, locale)
+        db.session.commit()
+        join_room(participants_room(session.id, locale))
+        _remember(participant_id=person.id, session_id=session.id)
+        tallies.changed(session)
+        return {
+            "ok": True,
+            "participant": {"id": person.id, "name": person.name},
+            "state": participant_state(session, locale, person),
+        }
 
     def _participant(self) -> Participant:
         participant_id = _connection().get("participant_id")

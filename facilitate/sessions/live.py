@@ -7,7 +7,8 @@ from flask import Flask, current_app
 
 from ..extensions import db, socketio
 from .models import LiveSession
-from .snapshots import host_state, participant_state, screen_state, tally
+from .queries import current_step
+from .snapshots import host_state, participant_state, screen_state, shows_results, tally
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +54,20 @@ def broadcast(session: LiveSession) -> None:
 
 
 def emit_tally(session: LiveSession) -> None:
-    """Counts (and, for the leader, results) of the current step."""
+    """Counts (and, for the leader, results) of the current step; the room's results go to the
+    big screen, and to the phones too while they are shown live (open contributions)."""
+    host = tally(session, include_results=True, include_people=True)
     for locale in current_app.config["LANGUAGES"]:
-        socketio.emit(
-            "tally",
-            tally(session, include_results=True, include_people=True),
-            to=host_room(session.id, locale),
-            namespace=NAMESPACE,
-        )
-    socketio.emit(
-        "tally",
-        tally(session, include_results=session.revealed),
-        to=screen_room(session.id),
-        namespace=NAMESPACE,
-    )
+        socketio.emit("tally", host, to=host_room(session.id, locale), namespace=NAMESPACE)
+    step = current_step(session)
+    shown = step is not None and shows_results(session, step)
+    room = tally(session, include_results=shown)
+    socketio.emit("tally", room, to=screen_room(session.id), namespace=NAMESPACE)
+    if shown:
+        for locale in current_app.config["LANGUAGES"]:
+            socketio.emit(
+                "tally", room, to=participants_room(session.id, locale), namespace=NAMESPACE
+            )
 
 
 class TallyScheduler:

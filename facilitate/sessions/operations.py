@@ -13,7 +13,7 @@ from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
-from .queries import part_of, session_by_code
+from .queries import part_of, session_by_code, session_step
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,8 @@ def _apply(
 
 def configure(session: LiveSession, **settings) -> None:
     """Change session settings (competitive, speed_bonus, team_mode, extra_time,
-    timer_seconds); team mode only before the start, since it changes what joining means."""
+    timer_seconds, premoderation); team mode only before the start, since it changes what
+    joining means."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
     changes_teams = "team_mode" in settings and settings["team_mode"] != session.team_mode
@@ -201,8 +202,15 @@ def join(
     return participant, new_token
 
 
-def answer(participant: Participant, step_id: str, value: Any, submission_id: str) -> bool:
+def answer(
+    participant: Participant,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+) -> bool:
     """Store an answer; returns True if this submission id was already stored (a resend).
+    For a statements step, ``statement`` says which statement ``value`` reacts to.
 
     Raises :class:`SessionError` for answers that are not accepted now or do not fit the step.
     """
@@ -216,8 +224,7 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     if existing is not None:
         return True
     session = participant.session
-    part = part_of(session)
-    step = next((s for s in part.steps if s.id == step_id), None) if part else None
+    step = session_step(session, step_id)
     if step is None:
         raise SessionError("unknown_step")
     kind = kind_of(step)
@@ -226,6 +233,11 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     refusal = session.accepts_answers_to(step_id)
     if refusal:
         raise SessionError(refusal)
+    if step.kind == "statements":
+        if statement is None or all(s.id != statement for s in step.statements):
+            raise SessionError("unknown_statement")
+    elif statement is not None:
+        raise SessionError("invalid_payload")
     try:
         clean = kind.validate(step, value)
     except InvalidAnswer as error:
@@ -238,8 +250,12 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
             step_id=step_id,
             submission_id=submission_id,
             value=clean,
+            statement=statement,
             elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
             time_limit=time_limit(session, step) if session.time_left() is not None else None,
+            # With pre-moderation the room sees a contribution once the leader approves it;
+            # what the leader enters on someone's behalf is approved already.
+            approved=not (kind.many and session.premoderation and not participant.proxy),
         )
     )
     db.session.flush()
