@@ -27,6 +27,18 @@ _MESSAGES = {
     "only_stop_words": lambda: _(
         "Skriv ett ord som säger något, inte bara småord som ”och” eller ”att”."
     ),
+    "unknown_statement": lambda: _("Det påståendet finns inte i frågan."),
+    "invalid_reaction": lambda: _("Välj håller med, håller inte med eller pass."),
+    "not_editable": lambda: _("Det här svaret går inte att ändra."),
+    "unknown_contribution": lambda: _("Bidraget finns inte, eller har tagits tillbaka."),
+    "contribution_hidden": lambda: _("Bidraget visas inte just nu."),
+    "own_contribution": lambda: _("Du kan inte rösta på ditt eget bidrag."),
+    "already_voted": lambda: _("Du har redan röstat på det bidraget."),
+    "not_statements": lambda: _("Här går det inte att föreslå påståenden."),
+    "merge_into_itself": lambda: _("Ett bidrag kan inte slås ihop med sig självt."),
+    "unknown_tag": lambda: _("Den taggen finns inte i handlingsplanens ordlista."),
+    "unknown_proposal": lambda: _("Förslaget finns inte."),
+    "unknown_person": lambda: _("Den personen finns inte i sessionen."),
     "not_authenticated": lambda: _("Logga in, eller ange en giltig API-nyckel."),
     "forbidden": lambda: _("Du har inte behörighet att göra det här."),
     "not_found": lambda: _("Sessionen finns inte."),

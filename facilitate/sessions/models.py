@@ -283,10 +283,7 @@ class Response(db.Model):
     def visible(self) -> bool:
         """Whether the room (big screen, other phones) sees this contribution on its own."""
         return (
-            not self.withdrawn
-            and not self.hidden
-            and self.approved
-            and self.merged_into_id is None
+            not self.withdrawn and not self.hidden and self.approved and self.merged_into_id is None
         )
 
 

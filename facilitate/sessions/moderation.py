@@ -297,4 +297,3 @@ def proxy(session: LiveSession, person: int | None, name: str | None, locale: st
     db.session.add(participant)
     db.session.flush()
     return participant
-

@@ -65,6 +65,22 @@ def screen(session_id: int):
     return _live_page("sessions/screen.html", session_id)
 
 
+@bp.get("/sessions/<int:session_id>/behalf")
+@role_required(Role.leader)
+def behalf(session_id: int):
+    """The phone view for the leader, answering for people without a phone, one at a time."""
+    session = _own_session(session_id)
+    if session.status is SessionStatus.ended:
+        abort(410, description=message("session_ended"))
+    return render_template(
+        "sessions/participant.html",
+        code=session.code,
+        behalf=session.id,
+        title=_("Svara för någon utan telefon"),
+        team_mode=session.team_mode,
+    )
+
+
 @bp.get("/sessions/<int:session_id>/qr.svg")
 @role_required(Role.leader)
 def qr(session_id: int):
