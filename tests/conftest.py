@@ -160,6 +160,8 @@ def live_session(app, client, make_user, make_session, socket_client):
     """A factory: a session of a module part with its leader's console connected; returns
     helpers to control it, join phones and read what was stored. One per test."""
 
+    app_ = app
+
     def make(module="norrbotten-for-alla", part="demografi"):
         leader = make_user()
         session_id = make_session(module=module, part=part, leader=leader)
@@ -171,6 +173,7 @@ def live_session(app, client, make_user, make_session, socket_client):
 
         class Live:
             id = session_id
+            app = app_
 
             def __init__(self):
                 self.code = code
@@ -181,6 +184,16 @@ def live_session(app, client, make_user, make_session, socket_client):
                 if step:
                     payload["step"] = step
                 return call(host, "control", payload)
+
+            def leader_call(self, event, **payload):
+                """A leader event about this session (moderate, proposal, behalf, settings)."""
+                return call(host, event, {"session": session_id, **payload})
+
+            def screen(self):
+                """The big screen, following the session."""
+                sio = socket_client(client)
+                assert call(sio, "screen", {"session": session_id})["ok"]
+                return sio
 
             def phone(self, **join):
                 sio = socket_client()
