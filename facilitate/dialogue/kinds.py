@@ -224,7 +224,7 @@ def divisiveness(agree: int, disagree: int) -> float | None:
     one) to 1 (half and half): the variance of the reactions coded agree = +1, disagree = -1,
     which is ``4·a·d / (a+d)²``. Passes are left out. None when nobody took a side."""
     sides = agree + disagree
-    return round(4 * agree * disagree / sides**2, 3) if sides else None
+    return 4 * agree * disagree / sides**2 if sides else None
 
 
 class StatementsKind(_Kind):
@@ -261,7 +261,7 @@ class StatementsKind(_Kind):
                     "pass": passed,
                     "total": sides + passed,
                     "agreement": round(agree / sides, 3) if sides else None,
-                    "divisiveness": split,
+                    "divisiveness": round(split, 3) if split is not None else None,
                     "divided": sides >= MIN_SIDES and split >= DIVIDED_FROM,
                     "agreed": sides >= MIN_SIDES and split <= AGREED_UP_TO,
                 }
