@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..core.text import storable
 from ..sessions import operations
 from ..sessions.schemas import SETTINGS, PayloadError, parse_seconds, parse_settings
 from .auth import ApiError
@@ -27,7 +28,7 @@ def _json_object(fields: set[str]) -> dict:
         data = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError, RequestEntityTooLarge):
         raise ApiError() from None
-    if not isinstance(data, dict) or not set(data) <= fields:
+    if not isinstance(data, dict) or not set(data) <= fields or not storable(data):
         raise ApiError()
     return data
 

@@ -12,6 +12,7 @@ from flask_socketio import Namespace, join_room
 from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..core.i18n import select_locale
+from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
 from . import moderation, operations
@@ -67,6 +68,8 @@ def acknowledged(handler):
     @wraps(handler)
     def wrapper(self, data=None):
         try:
+            if not storable(data):
+                raise PayloadError()
             return handler(self, data)
         except (PayloadError, operations.SessionError) as failure:
             db.session.rollback()
