@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
-from ..core.i18n import current_locale
+from ..core.i18n import current_locale, prefer_locale
 from ..extensions import db
 from . import operations
 from .joining import join_url, qr_svg, spaced
@@ -105,6 +105,8 @@ def enter_code():
 def participant(code: str):
     """The phone view. The page holds no session content; everything arrives over ``/live``."""
     session = session_by_code(code) if code.isdigit() else None
+    if session is not None:
+        prefer_locale(session.locale)
     if session is None:
         return render_template(
             "sessions/enter_code.html", code=code, error=message("unknown_code")
