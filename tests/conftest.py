@@ -162,11 +162,13 @@ def live_session(app, client, make_user, make_session, socket_client):
 
     app_ = app
 
-    def make(module="norrbotten-for-alla", part="demografi"):
-        leader = make_user()
+    def make(module="norrbotten-for-alla", part="demografi", email="leader@example.org"):
+        leader = make_user(email=email)
         session_id = make_session(module=module, part=part, leader=leader)
-        assert log_in(client).status_code == 302
-        host = socket_client(client)
+        # The default leader uses the test's ``client``; another leader their own browser.
+        browser = client if email == "leader@example.org" else app.test_client()
+        assert log_in(browser, email=email).status_code == 302
+        host = socket_client(browser)
         assert call(host, "host", {"session": session_id})["ok"]
         with app.app_context():
             code = db.session.get(LiveSession, session_id).code
@@ -191,7 +193,7 @@ def live_session(app, client, make_user, make_session, socket_client):
 
             def screen(self):
                 """The big screen, following the session."""
-                sio = socket_client(client)
+                sio = socket_client(browser)
                 assert call(sio, "screen", {"session": session_id})["ok"]
                 return sio
 
