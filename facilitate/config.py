@@ -104,8 +104,11 @@ def _environment() -> dict[str, Any]:
 
 
 def _coerce(name: str, value: str) -> Any:
-    """Give an environment value the type of the setting's default (int, bool or str)."""
+    """Give an environment value the type of the setting's default (int, bool, str, or a tuple
+    written as a comma-separated list: ``FACILITATE_LANGUAGES=sv,en,fi``)."""
     default = getattr(Defaults, name, None)
+    if isinstance(default, tuple):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
