@@ -34,6 +34,12 @@ class Defaults:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     #: Failed joins (unknown join codes) allowed per client address; see docs/security.md.
     JOIN_LIMIT_PER_ADDRESS = "20 per minute"
+    #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
+    EVENT_LIMIT_PER_CONNECTION = "20 per second"
+    #: Answers, edits and proposed statements one participant may send.
+    ANSWER_LIMIT_PER_PARTICIPANT = "60 per minute"
+    #: Participants one session takes; later joins get ``session_full``.
+    MAX_PARTICIPANTS_PER_SESSION = 5000
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10

@@ -1,8 +1,9 @@
-"""Failure throttling with the ``limits`` library: only failed attempts are counted, so a person
-who gets it right is never slowed down.
+"""Throttling with the ``limits`` library. Failed logins (per account and per client address)
+and failed joins (per client address) count only failures, so a person who gets it right is
+never slowed down; events per connection and answers per participant count every one, to keep
+one misbehaving phone from flooding a session.
 
-Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several). Used for
-failed logins (per account and per client address) and failed joins (per client address).
+Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several).
 """
 
 import time
@@ -27,6 +28,11 @@ class FailureThrottle:
         """True while every named limit still has room for its key (``{limit_name: key}``)."""
         return all(self.limiter.test(self.limits[name], name, key) for name, key in keys.items())
 
+    def take(self, **keys: str) -> bool:
+        """Count one use against every named limit; False (and nothing counted for that limit)
+        when one has no room left."""
+        return all([self.limiter.hit(self.limits[name], name, key) for name, key in keys.items()])
+
     def failed(self, **keys: str) -> None:
         for name, key in keys.items():
             self.limiter.hit(self.limits[name], name, key)
@@ -50,6 +56,8 @@ def init_app(app: Flask) -> None:
             "login-account": parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
             "login-address": parse(app.config["LOGIN_LIMIT_PER_ADDRESS"]),
             "join-address": parse(app.config["JOIN_LIMIT_PER_ADDRESS"]),
+            "socket-events": parse(app.config["EVENT_LIMIT_PER_CONNECTION"]),
+            "participant-answers": parse(app.config["ANSWER_LIMIT_PER_PARTICIPANT"]),
         },
     )
 

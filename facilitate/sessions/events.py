@@ -68,6 +68,8 @@ def acknowledged(handler):
     @wraps(handler)
     def wrapper(self, data=None):
         try:
+            if not throttle().take(**{"socket-events": request.sid}):
+                raise PayloadError("rate_limited")
             if not storable(data):
                 raise PayloadError()
             return handler(self, data)
@@ -124,7 +126,7 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_answer(self, data):
         """Store an answer (committed before the ack); a resend is recognised by its id."""
-        participant = self._participant()
+        participant = self._participant(sends=True)
         request_ = AnswerRequest.parse(data)
         duplicate = operations.answer(
             participant, request_.step, request_.value, request_.submission_id, request_.statement
@@ -137,7 +139,7 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_edit(self, data):
         """Change one's own open contribution while the step is open."""
-        participant = self._participant()
+        participant = self._participant(sends=True)
         request_ = ContributionRequest.parse(data, with_value=True)
         moderation.edit(participant, request_.step, request_.submission_id, request_.value)
         db.session.commit()
@@ -167,7 +169,7 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_propose(self, data):
         """Propose a statement for the leader to approve; a resend is recognised by its id."""
-        participant = self._participant()
+        participant = self._participant(sends=True)
         request_ = ProposeRequest.parse(data)
         duplicate = moderation.propose(
             participant, request_.step, request_.text, request_.submission_id
@@ -263,11 +265,15 @@ class LiveNamespace(Namespace):
             "state": participant_state(session, locale, person),
         }
 
-    def _participant(self) -> Participant:
+    def _participant(self, *, sends: bool = False) -> Participant:
+        """This connection's participant; ``sends`` for events that add or change answers,
+        which count against the participant's answer limit."""
         participant_id = _connection().get("participant_id")
         participant = db.session.get(Participant, participant_id) if participant_id else None
         if participant is None:
             raise operations.SessionError("not_joined")
+        if sends and not throttle().take(**{"participant-answers": str(participant.id)}):
+            raise PayloadError("rate_limited")
         return participant
 
     def _led_session(self, session_id: int) -> LiveSession:

@@ -13,7 +13,7 @@ from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
-from .queries import part_of, session_by_code, session_step
+from .queries import part_of, participant_count, session_by_code, session_step
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,8 @@ def join(
             return participant, None
     if session.team_mode and not name:
         raise SessionError("name_required")  # a table group answers under its group's name
+    if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
+        raise SessionError("session_full")
     new_token = secrets.token_urlsafe(24)
     participant = Participant(
         session=session, token_hash=hash_token(new_token), name=name, locale=locale
