@@ -67,8 +67,9 @@ def _configure_i18n(app: Flask) -> None:
 
 def _configure_security(app: Flask) -> None:
     from . import auth
-    from .core import throttle
+    from .core import headers, throttle
 
+    headers.init_app(app)
     throttle.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -53,6 +53,11 @@ def choose_language(code: str):
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LOCALE_COOKIE, code, max_age=LOCALE_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            LOCALE_COOKIE,
+            code,
+            max_age=LOCALE_COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
         )
     return response
