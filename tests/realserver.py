@@ -70,13 +70,14 @@ def stop(server: subprocess.Popen) -> None:
 
 @contextmanager
 def running_server(
-    env: dict[str, str], output=subprocess.PIPE
+    env: dict[str, str], output=subprocess.PIPE, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``facilitate serve`` on a free loopback port until the block ends: ``(base_url, process)``.
+    """``facilitate serve`` on loopback (a free port unless ``port`` is given) until the block
+    ends: ``(base_url, process)``.
 
     ``output`` receives the server's stdout and stderr: a pipe (read it only after the server
     stopped, e.g. with ``communicate``) or an open file for long, chatty runs."""
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(
         [FACILITATE, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
