@@ -203,3 +203,35 @@ def modules_validate(paths: tuple[str, ...]):
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
     click.echo("All modules are valid.")
+
+
+@cli.group()
+def retention():
+    """Delete participants and raw responses after the retention period."""
+
+
+@retention.command("apply")
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Override RETENTION_MONTHS for this run.",
+)
+@click.option("--dry-run", is_flag=True, help="Only list the sessions that would be pruned.")
+def retention_apply(months: int | None, dry_run: bool):
+    """Sessions older than the retention period keep their aggregate results; their
+    participants (with their tokens) and raw responses are deleted."""
+    from .sessions.retention import prune, retention_cutoff
+
+    months = months or current_app.config["RETENTION_MONTHS"]
+    cutoff = retention_cutoff(months)
+    pruned = prune(cutoff)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would prune" if dry_run else "pruned"
+    click.echo(
+        f"{verb} {len(pruned)} session(s) created before {cutoff:%Y-%m-%d} "
+        f"({months} months): {', '.join(map(str, pruned)) or '-'}"
+    )

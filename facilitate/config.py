@@ -40,6 +40,12 @@ class Defaults:
     ANSWER_LIMIT_PER_PARTICIPANT = "60 per minute"
     #: Participants one session takes; later joins get ``session_full``.
     MAX_PARTICIPANTS_PER_SESSION = 5000
+    #: Months after which a session's participants and raw responses are deleted by
+    #: ``facilitate retention apply`` (its aggregate results are kept).
+    RETENTION_MONTHS = 12
+    #: The data controller named on the privacy page (the organisation running this server).
+    CONTROLLER_NAME = ""
+    CONTROLLER_CONTACT = ""
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10

@@ -324,7 +324,7 @@ def test_non_json_control_is_refused(client, app, token, session_id):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("delete", "/sessions/{id}"),
+        ("delete", "/sessions/{id}/control"),
         ("put", "/sessions/{id}"),
         ("get", "/sessions/{id}/control"),
         ("post", "/modules"),

@@ -27,11 +27,13 @@ HTTP = {
     "core.module_library": ("GET", "/modules", SIGNED_IN),
     "core.healthz": ("GET", "/healthz", EVERYONE),
     "core.choose_language": ("GET", "/language/fi", EVERYONE),
+    "core.privacy": ("GET", "/integritet", EVERYONE),
     "sessions.start": ("POST", "/sessions", LEADERS),
     "sessions.console": ("GET", "/sessions/{id}", OWN),
     "sessions.screen": ("GET", "/sessions/{id}/screen", OWN),
     "sessions.behalf": ("GET", "/sessions/{id}/behalf", OWN),
     "sessions.qr": ("GET", "/sessions/{id}/qr.svg", OWN),
+    "sessions.delete": ("POST", "/sessions/{id}/delete", OWN),
     "sessions.enter_code": ("GET", "/j", EVERYONE),
     "sessions.participant": ("GET", "/j/{code}", EVERYONE),
     "api.openapi": ("GET", "/api/v1/openapi.json", EVERYONE),
@@ -41,6 +43,7 @@ HTTP = {
     "api.control": ("POST", "/api/v1/sessions/{id}/control", OWN),
     "api.change_settings": ("POST", "/api/v1/sessions/{id}/settings", OWN),
     "api.results": ("GET", "/api/v1/sessions/{id}/results", READERS),
+    "api.delete_session": ("DELETE", "/api/v1/sessions/{id}", OWN),
 }
 #: Bodies for the endpoints that need one to succeed.
 BODIES = {
@@ -112,8 +115,8 @@ def test_http_routes(app, world, endpoint, actor):
             response = client.post("/login", data={**form, "csrf_token": csrf_token(client)})
             assert response.status_code == 302
     body = BODIES.get(endpoint)
-    if method == "GET":
-        response = client.get(path, headers=headers)
+    if method in ("GET", "DELETE"):
+        response = client.open(path, method=method, headers=headers)
     elif api:
         response = client.post(path, json=body or {}, headers=headers)
     else:

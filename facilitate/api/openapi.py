@@ -270,6 +270,20 @@ def document() -> dict:
                         "404": _error("NotFound"),
                     },
                 },
+                "delete": {
+                    "summary": "Delete a session with all its data",
+                    "operationId": "deleteSession",
+                    "description": "Participants, responses, votes and proposed statements go "
+                    "with it, for good; a running session is ended first and its phones told. "
+                    "Its leader and admins only.",
+                    "responses": {
+                        "204": {"description": "Deleted."},
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                    },
+                },
             },
             "/sessions/{session_id}/control": {
                 "parameters": [_SESSION_ID],

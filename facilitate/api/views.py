@@ -7,11 +7,11 @@ from ..auth.models import Role
 from ..content import library
 from ..core.i18n import current_locale
 from ..extensions import db
-from ..sessions import operations
+from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
-from ..sessions.models import LiveSession
+from ..sessions.models import LiveSession, SessionStatus
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from . import schemas
 from .auth import api_view, current_api_user
@@ -116,6 +116,20 @@ def change_settings(session_id: int):
     db.session.commit()
     broadcast(session)
     return _session_body(session)
+
+
+@bp.delete("/sessions/<int:session_id>")
+@api_view(Role.leader)
+def delete_session(session_id: int):
+    """The session and all its data, for good; connected phones are told it has ended."""
+    session = _session(session_id, control=True)
+    if session.status is not SessionStatus.ended:
+        session.end()
+        db.session.flush()
+        broadcast(session)
+    retention.delete_session(session)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/sessions/<int:session_id>/results")

@@ -44,6 +44,17 @@ def healthz():
     return jsonify(status="ok")
 
 
+@bp.get("/integritet")
+def privacy():
+    """What is stored about participants, why, for how long, and who is responsible."""
+    return render_template(
+        "core/privacy.html",
+        controller_name=current_app.config["CONTROLLER_NAME"],
+        controller_contact=current_app.config["CONTROLLER_CONTACT"],
+        retention_months=current_app.config["RETENTION_MONTHS"],
+    )
+
+
 @bp.get("/language/<code>")
 def choose_language(code: str):
     """Remember the chosen language and go back to the page the choice was made on."""

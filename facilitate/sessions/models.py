@@ -81,6 +81,10 @@ class LiveSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the retention period deleted its participants and raw responses (``facilitate
+    #: retention apply``); ``summary`` then keeps the aggregate results per step.
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[list | None] = mapped_column(sa.JSON)
 
     leader: Mapped[User] = relationship()
     participants: Mapped[list["Participant"]] = relationship(

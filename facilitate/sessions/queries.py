@@ -168,7 +168,10 @@ def step_results(session: LiveSession, step: Step) -> dict:
 
 
 def session_results(session: LiveSession) -> list[dict]:
-    """Results of every step of the session's part, in order (one query for the responses)."""
+    """Results of every step of the session's part, in order (one query for the responses);
+    for a session past its retention period, the results kept when its raw data was deleted."""
+    if session.summary is not None:
+        return session.summary
     part = part_of(session)
     by_step: dict[str, list[Response]] = defaultdict(list)
     for response in db.session.scalars(

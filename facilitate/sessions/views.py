@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,9 @@ from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..core.i18n import current_locale, prefer_locale
 from ..extensions import db
-from . import operations
+from . import operations, retention
 from .joining import join_url, qr_svg, spaced
+from .live import broadcast
 from .messages import message
 from .models import LiveSession, SessionStatus
 from .queries import session_by_code, session_for
@@ -79,6 +80,21 @@ def behalf(session_id: int):
         title=_("Svara för någon utan telefon"),
         team_mode=session.team_mode,
     )
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@role_required(Role.leader)
+def delete(session_id: int):
+    """Delete the session with all its data (the console asks for confirmation first)."""
+    session = _own_session(session_id)
+    if session.status is not SessionStatus.ended:
+        session.end()
+        db.session.flush()
+        broadcast(session)
+    retention.delete_session(session)
+    db.session.commit()
+    flash(_("Sessionen och alla dess svar är raderade."), "success")
+    return redirect(url_for("core.module_library"))
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
