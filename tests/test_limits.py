@@ -86,3 +86,14 @@ def test_a_full_session_turns_new_participants_away_but_lets_members_back(strict
     first.disconnect("/live")
     back = phone()
     assert call(back, "join", {"code": code, "token": token})["ok"]  # a member resumes
+
+
+def test_limits_are_shared_through_redis_when_the_processes_share_a_message_queue():
+    from facilitate.core.throttle import storage_uri
+
+    alone = {"RATELIMIT_STORAGE_URI": "memory://", "MESSAGE_QUEUE": ""}
+    assert storage_uri(alone) == "memory://"
+    shared = {**alone, "MESSAGE_QUEUE": "redis://127.0.0.1:6379/0"}
+    assert storage_uri(shared) == "redis://127.0.0.1:6379/0"
+    chosen = {**shared, "RATELIMIT_STORAGE_URI": "redis://other:6379/1"}
+    assert storage_uri(chosen) == "redis://other:6379/1"

@@ -48,8 +48,18 @@ class FailureThrottle:
         return max(1, int(max(resets, default=now) - now))
 
 
+def storage_uri(config: Mapping) -> str:
+    """``RATELIMIT_STORAGE_URI``; left at memory while the processes share a Redis message
+    queue, the counters go to that Redis too, so that every process counts the same."""
+    uri = config["RATELIMIT_STORAGE_URI"]
+    queue = config.get("MESSAGE_QUEUE") or ""
+    if uri == "memory://" and queue.startswith(("redis://", "rediss://")):
+        return queue
+    return uri
+
+
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    storage = storage_from_string(storage_uri(app.config))
     app.extensions[EXTENSION_KEY] = FailureThrottle(
         MovingWindowRateLimiter(storage),
         {
