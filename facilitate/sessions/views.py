@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
+from ..content import library
 from ..core.i18n import current_locale, prefer_locale
 from ..extensions import db
 from . import operations, retention
@@ -45,18 +46,23 @@ def start():
     return redirect(url_for("sessions.console", session_id=session.id))
 
 
-def _live_page(template: str, session_id: int):
+def _live_page(template: str, session_id: int, **context):
     session = _own_session(session_id)
     return render_template(
-        template, session=session, join_url=join_url(session.code), code=spaced(session.code)
+        template,
+        session=session,
+        join_url=join_url(session.code),
+        code=spaced(session.code),
+        **context,
     )
 
 
 @bp.get("/sessions/<int:session_id>")
 @role_required(Role.leader)
 def console(session_id: int):
-    """The leader console: controls, leader notes, who has answered, live results."""
-    return _live_page("sessions/console.html", session_id)
+    """The leader console: controls, leader notes, who has answered, live results; the
+    action-plan vocabulary for tagging contributions."""
+    return _live_page("sessions/console.html", session_id, vocabulary=library().vocabulary)
 
 
 @bp.get("/sessions/<int:session_id>/screen")
