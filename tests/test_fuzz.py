@@ -212,8 +212,10 @@ def test_odd_text_in_real_fields_is_stored_as_sent_or_refused(room, app, text, n
     sub = f"odd{number}"
     ack = answer(phone, OPEN, text, sub)
     assert_error_ack(ack)
-    if ack["ok"]:
+    if ack["ok"] and not ack["duplicate"]:
         assert text.strip() in texts_of(phone)
+    elif ack["ok"]:
+        pass  # a submission id of an earlier example: a resend, nothing new stored
     else:
         assert text.strip() not in texts_of(phone) or text.strip() == "Ett riktigt bidrag"
     edit = call(phone, "edit", {"step": OPEN, "submission_id": "real", "value": text})

@@ -2,6 +2,8 @@
 session. Over a limit a client gets a clear error ack; its connection and everything stored
 before stay as they were."""
 
+import importlib.util
+
 import pytest
 
 from facilitate import create_app
@@ -94,6 +96,9 @@ def test_limits_are_shared_through_redis_when_the_processes_share_a_message_queu
     alone = {"RATELIMIT_STORAGE_URI": "memory://", "MESSAGE_QUEUE": ""}
     assert storage_uri(alone) == "memory://"
     shared = {**alone, "MESSAGE_QUEUE": "redis://127.0.0.1:6379/0"}
-    assert storage_uri(shared) == "redis://127.0.0.1:6379/0"
+    if importlib.util.find_spec("redis") is not None:
+        assert storage_uri(shared) == "redis://127.0.0.1:6379/0"
+    else:  # without a Redis client the counters stay in this process (and a warning says so)
+        assert storage_uri(shared) == "memory://"
     chosen = {**shared, "RATELIMIT_STORAGE_URI": "redis://other:6379/1"}
     assert storage_uri(chosen) == "redis://other:6379/1"

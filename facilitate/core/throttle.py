@@ -6,6 +6,8 @@ one misbehaving phone from flooding a session.
 Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several).
 """
 
+import importlib.util
+import logging
 import time
 from collections.abc import Mapping
 
@@ -13,6 +15,8 @@ from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "facilitate.throttle"
 
@@ -54,7 +58,9 @@ def storage_uri(config: Mapping) -> str:
     uri = config["RATELIMIT_STORAGE_URI"]
     queue = config.get("MESSAGE_QUEUE") or ""
     if uri == "memory://" and queue.startswith(("redis://", "rediss://")):
-        return queue
+        if importlib.util.find_spec("redis") is not None:
+            return queue
+        log.warning("no redis client installed: rate limits are counted per process")
     return uri
 
 
