@@ -137,6 +137,14 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "Open contributions reach the room only once approved.",
             },
+            "locale": {
+                "type": "string",
+                "description": "The big screen's language (sv, en, fi).",
+            },
+            "second_locale": {
+                "type": ["string", "null"],
+                "description": "A second language the big screen shows beside the first.",
+            },
             "timer_seconds": {
                 "type": ["integer", "null"],
                 "minimum": 10,

@@ -16,6 +16,7 @@ _MESSAGES = {
     "name_too_long": lambda: _("Namnet är för långt."),
     "name_required": lambda: _("Skriv gruppens namn för att gå med."),
     "rate_limited": lambda: _("För många försök. Vänta en stund och försök igen."),
+    "unknown_language": lambda: _("Det språket finns inte här."),
     "session_full": lambda: _("Sessionen är full. Fråga ledaren."),
     "unknown_step": lambda: _("Den frågan finns inte i sessionen."),
     "not_current_step": lambda: _("Den frågan är inte aktuell längre."),

@@ -58,6 +58,8 @@ class LiveSession(db.Model):
     revealed: Mapped[bool] = mapped_column(default=False)
     #: The language of the big screen; each phone follows its own participant's choice.
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    #: A second language the big screen shows beside the first (e.g. sv + fi); None for one.
+    second_locale: Mapped[str | None] = mapped_column(sa.String(8))
     #: When the current step was shown (answer times for the speed bonus count from here).
     step_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When answering the current step closes by itself; None without a running timer.

@@ -153,7 +153,7 @@ def _apply(
 
 def configure(session: LiveSession, **settings) -> None:
     """Change session settings (competitive, speed_bonus, team_mode, extra_time,
-    timer_seconds, premoderation); team mode only before the start, since it changes what
+    timer_seconds, premoderation, locale and second_locale of the big screen); team mode only before the start, since it changes what
     joining means."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
@@ -164,6 +164,8 @@ def configure(session: LiveSession, **settings) -> None:
         raise SessionError("invalid_payload")
     for name, value in settings.items():
         setattr(session, name, value)
+    if session.second_locale == session.locale:
+        session.second_locale = None  # one language, shown once
     db.session.flush()
     log.info("session %d settings: %s", session.id, settings)
 

@@ -279,6 +279,8 @@ SETTINGS = {
     "extra_time": (int, float),
     "timer_seconds": (int, type(None)),
     "premoderation": bool,
+    "locale": str,
+    "second_locale": (str, type(None)),
 }
 MIN_TIMER, MAX_TIMER = 10, 3600
 
@@ -297,6 +299,11 @@ def parse_settings(data: dict) -> dict:
     timer = settings.get("timer_seconds")
     if timer is not None and not MIN_TIMER <= timer <= MAX_TIMER:
         raise PayloadError()
+    languages = current_app.config["LANGUAGES"]
+    if "locale" in settings and settings["locale"] not in languages:
+        raise PayloadError("unknown_language")
+    if settings.get("second_locale") is not None and settings["second_locale"] not in languages:
+        raise PayloadError("unknown_language")
     return settings
 
 

@@ -53,6 +53,8 @@ def _header(session: LiveSession, locale: str) -> dict:
         "extra_time": session.extra_time,
         "timer_seconds": session.timer_seconds,
         "premoderation": session.premoderation,
+        "locale": session.locale,
+        "second_locale": session.second_locale,
     }
 
 
@@ -80,11 +82,22 @@ def screen_state(session: LiveSession, locale: str) -> dict:
     """The big screen: join code and QR address, the step as participants see it, counts, and
     results once revealed."""
     step = current_step(session)
+    second = session.second_locale if session.second_locale != locale else None
     return {
         "session": _header(session, locale),
         "join_url": join_url(session.code),
         "code": spaced(session.code),
         "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
+        # A bilingual screen: the same step and title in the second language, side by side.
+        "second": {
+            "locale": second,
+            "title": _header(session, second)["title"],
+            "step": kind_of(step).participant_view(step, second, session.revealed)
+            if step
+            else None,
+        }
+        if second
+        else None,
         **tally(session, include_results=step is not None and shows_results(session, step)),
         **sections(session, "screen"),
     }

@@ -483,6 +483,8 @@ fillSelects();
 function settingValue(input) {
   if (input.type === "checkbox") return input.checked;
   if (input.name === "timer_seconds") return input.value === "" ? null : Number(input.value);
+  if (input.name === "locale") return input.value;
+  if (input.name === "second_locale") return input.value || null;
   return Number(input.value);
 }
 
@@ -529,6 +531,10 @@ function renderSettings() {
     extra.append(el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }));
   }
   extra.value = [...extra.options].find((option) => Number(option.value) === factor).value;
+  settingInputs.locale.value = session.locale || "sv";
+  settingInputs.second_locale.value = session.second_locale || "";
+  settingInputs.locale.disabled = ended;
+  settingInputs.second_locale.disabled = ended;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -123,13 +123,37 @@ function applyTally(tally) {
   renderResultsBox();
 }
 
+/** The same text in the screen's second language (a bilingual screen), or null. */
+function secondText(second, text) {
+  if (!second || !text || second.text === text) return null;
+  return el("span", { class: "second-language", lang: second.lang, text: second.text });
+}
+
 function renderStep(step) {
   const lang = step.lang || locale;
   view.step.setAttribute("lang", lang);
-  const parts = [el("h1", { class: "screen-prompt", id: "screen-prompt", text: step.prompt || "" })];
+  // A bilingual screen: the step again in the second language, line by line under the first.
+  const other = state.second && state.second.step && state.second.step.id === step.id ? state.second.step : null;
+  const otherLang = other ? other.lang || state.second.locale : null;
+  const twin = (text, otherText) => (other ? secondText({ text: otherText, lang: otherLang }, text) : null);
+  const parts = [
+    el("h1", { class: "screen-prompt", id: "screen-prompt" }, el("span", { text: step.prompt || "" }), twin(step.prompt, other && other.prompt)),
+  ];
   if (step.body) parts.push(paragraphs(step.body, "prose screen-body"));
+  if (other && other.body && other.body !== step.body) {
+    const body = paragraphs(other.body, "prose screen-body second-language");
+    body.setAttribute("lang", otherLang);
+    parts.push(body);
+  }
   if (Array.isArray(step.options) && step.options.length) {
-    parts.push(el("ol", { class: "screen-options" }, step.options.map((option) => el("li", { text: option.text }))));
+    const otherOptions = new Map(((other && other.options) || []).map((option) => [option.id, option.text]));
+    parts.push(
+      el(
+        "ol",
+        { class: "screen-options" },
+        step.options.map((option) => el("li", {}, el("span", { text: option.text }), twin(option.text, otherOptions.get(option.id)))),
+      ),
+    );
   }
   if (Array.isArray(step.statements) && step.statements.length) {
     parts.push(
