@@ -153,8 +153,8 @@ def _apply(
 
 def configure(session: LiveSession, **settings) -> None:
     """Change session settings (competitive, speed_bonus, team_mode, extra_time,
-    timer_seconds, premoderation, locale and second_locale of the big screen); team mode only before the start, since it changes what
-    joining means."""
+    timer_seconds, premoderation, the big screen's locale and second_locale); team mode only
+    before the start, since it changes what joining means."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
     changes_teams = "team_mode" in settings and settings["team_mode"] != session.team_mode
