@@ -55,9 +55,12 @@ _SCHEMAS = {
             "module": {**_ID, "description": "A module id from `GET /modules`."},
             "part": {**_ID, "description": "A part id of that module."},
             "circle": {
-                "type": ["string", "null"],
+                "type": ["integer", "string", "null"],
+                "pattern": "^[0-9]+$",
                 "maxLength": 128,
-                "description": "The study circle the session belongs to (not used yet).",
+                "description": "The id of the study circle this session is a meeting of (the "
+                "token's user must lead it; admins any), as a number or a string of digits. "
+                "The circle must follow `module`.",
             },
         },
     },

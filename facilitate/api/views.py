@@ -4,6 +4,7 @@ calls an operation or query, commits, and answers JSON; see docs/protocol.md for
 from flask import Blueprint, url_for
 
 from ..auth.models import Role
+from ..circles.queries import circle_for
 from ..content import library
 from ..core.i18n import current_locale
 from ..extensions import db
@@ -77,7 +78,9 @@ def modules():
 def create_session():
     """A new session in the lobby for a part of a module, led by the token's user."""
     new = NewSession.parse()
-    session = operations.create_session(current_api_user(), new.module, new.part, current_locale())
+    user = current_api_user()
+    circle = circle_for(user, new.circle) if new.circle not in (None, "") else None
+    session = operations.create_session(user, new.module, new.part, current_locale(), circle)
     db.session.commit()
     body = {
         "id": session.id,
