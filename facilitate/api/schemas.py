@@ -14,7 +14,7 @@ from .auth import ApiError
 
 #: Module, part and step ids as the content format allows them.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-#: Longest ``circle`` accepted as a string of digits.
+#: Longest ``circle`` accepted (a circle id is a string of digits).
 MAX_CIRCLE_LENGTH = 128
 
 
@@ -42,18 +42,18 @@ def _id(value: Any) -> str:
 class NewSession:
     module: str
     part: str
-    #: The circle id (an integer, or a string of digits), or None for a one-off session.
-    circle: int | str | None = None
+    #: The circle's id as a string of digits, or None for a one-off session.
+    circle: str | None = None
 
     @classmethod
     def parse(cls) -> "NewSession":
         data = _json_object({"module", "part", "circle"})
         circle = data.get("circle")
-        if isinstance(circle, str) and len(circle) > MAX_CIRCLE_LENGTH:
+        if circle is not None and (not isinstance(circle, str) or len(circle) > MAX_CIRCLE_LENGTH):
             raise ApiError()
-        if circle is not None and (isinstance(circle, bool) or not isinstance(circle, int | str)):
-            raise ApiError()
-        return cls(module=_id(data.get("module")), part=_id(data.get("part")), circle=circle)
+        return cls(
+            module=_id(data.get("module")), part=_id(data.get("part")), circle=circle or None
+        )
 
 
 @dataclass(frozen=True)

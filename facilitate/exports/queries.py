@@ -203,7 +203,7 @@ def load(selection: ExportFilter) -> Dataset:
     """Every counted response of the sessions ``selection`` matches, as anonymous rows."""
     sessions = matching_sessions(selection)
     ids = [s.id for s in sessions]
-    counts = _participant_counts(ids)
+    counts = participant_counts(ids)
     records = [_session_record(s, counts.get(s.id, 0)) for s in sessions]
     steps = _steps(sessions)
     rows = _rows(sessions, steps, selection, Pseudonyms())
@@ -216,7 +216,8 @@ def load(selection: ExportFilter) -> Dataset:
     )
 
 
-def _participant_counts(session_ids: list[int]) -> dict[int, int]:
+def participant_counts(session_ids: list[int]) -> dict[int, int]:
+    """How many participants each session had (people answering through the leader too)."""
     counts: dict[int, int] = {}
     for chunk in _chunks(session_ids):
         counts.update(
