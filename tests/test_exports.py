@@ -158,7 +158,7 @@ def test_no_names_tokens_or_addresses_in_any_format(get, made, app):
     for format in ("csv", "xlsx", "json", "docx"):
         content = get(format=format).data
         text = _readable(format, content)
-        for name in made.names + ["Utan telefon"]:
+        for name in [*made.names, "Utan telefon"]:
             assert name not in text, (format, name)
         for secret in hashes:
             assert secret not in text

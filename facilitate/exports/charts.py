@@ -74,7 +74,7 @@ def bar_chart(bars: list[ChartBar]) -> bytes:
         draw.text((left + length + 10, text_y), bar.text, font=font, fill=colour)
     draw.line((left, MARGIN, left, height - MARGIN), fill=AXIS_COLOUR, width=2)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()
 
 

@@ -46,20 +46,30 @@ class _Report:
         self.doc: DocumentType = Document()
         self.tables = 0
         self.figures = 0
+        self._style_ids: dict[str, str] = {}
+        self._charts: dict[tuple[ChartBar, ...], bytes] = {}
 
     # --- building blocks -------------------------------------------------------------------
 
+    def style_id(self, name: str) -> str:
+        """A style's id, looked up once: python-docx looks it up by scanning every style."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(printable(text), level=level)
+        self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
     def paragraph(self, text: str, style: str | None = None) -> None:
-        self.doc.add_paragraph(printable(text), style=style)
+        paragraph = self.doc.add_paragraph(printable(text))
+        if style is not None:
+            paragraph._p.style = self.style_id(style)
 
     def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> None:
         self.tables += 1
         self.paragraph(f"Tabell {self.tables}. {caption}", style="Caption")
         table = self.doc.add_table(rows=1, cols=len(headings))
-        table.style = "Light Grid Accent 1"
+        table._tbl.tblPr.style = self.style_id("Light Grid Accent 1")
         for cell, heading in zip(table.rows[0].cells, headings, strict=True):
             cell.text = heading
         _repeat_header(table.rows[0])
@@ -71,8 +81,11 @@ class _Report:
         if not bars:
             return
         self.figures += 1
+        key = tuple(bars)  # a question under several areas has the same chart in each
+        if key not in self._charts:
+            self._charts[key] = bar_chart(bars)
         run = self.doc.add_paragraph().add_run()
-        shape = run.add_picture(io.BytesIO(bar_chart(bars)), width=CHART_WIDTH)
+        shape = run.add_picture(io.BytesIO(self._charts[key]), width=CHART_WIDTH)
         properties = shape._inline.docPr
         properties.set("descr", printable(description(title, bars))[:2000])
         properties.set("title", f"Figur {self.figures}")
@@ -90,7 +103,7 @@ class _Report:
         properties.language = LANGUAGE
         properties.subject = "Sammanställning från facilitate"
         properties.author = "facilitate"
-        self.doc.add_heading(TITLE, level=0)
+        self.heading(TITLE, 0)
         self.introduction()
         self.what_was_run()
         vocabulary = library().vocabulary
