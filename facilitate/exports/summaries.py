@@ -153,13 +153,15 @@ def summarise(
     if step.kind == "quiz" and enough:
         summary.correct_share = results.get("correct_share")
     if kind_of(step).many:
-        summary.contributions = [r for r in rows if r.merged_into is None or _orphan(r, rows)]
+        summary.contributions = _standing(rows)
     return summary
 
 
-def _orphan(row: Row, rows: list[Row]) -> bool:
-    """A merged contribution whose target is not among ``rows`` (hidden, or filtered out)."""
-    return all(other.response != row.merged_into for other in rows)
+def _standing(rows: list[Row]) -> list[Row]:
+    """The contributions that stand on their own: not merged into another, or merged into one
+    that is not among ``rows`` (hidden, or filtered out)."""
+    present = {row.response for row in rows}
+    return [r for r in rows if r.merged_into is None or r.merged_into not in present]
 
 
 def _values(step: Step, rows: list[Row]) -> list[Any]:
@@ -175,8 +177,7 @@ def _values(step: Step, rows: list[Row]) -> list[Any]:
                 "tags": list(r.tags),
                 "merged": 0,
             }
-            for r in rows
-            if r.merged_into is None or _orphan(r, rows)
+            for r in _standing(rows)
         ]
     if step.kind == "statements":
         return [
