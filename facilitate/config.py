@@ -72,6 +72,9 @@ class Defaults:
     TALLY_INTERVAL = 0.25
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
     SOCKET_ALLOWED_ORIGINS = ""
+    #: Reports and summaries show counts from fewer people than this as "fewer than N"
+    #: (docs/export-format.md); 1 shows every count.
+    EXPORT_MIN_GROUP_SIZE = 3
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"

@@ -15,7 +15,7 @@ from .auth import ApiError
 
 #: Module, part and step ids as the content format allows them.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-#: Longest ``circle`` accepted (circles come later; the field is checked, then ignored).
+#: Longest ``circle`` accepted (a circle id is a string of digits).
 MAX_CIRCLE_LENGTH = 128
 
 
@@ -43,6 +43,8 @@ def _id(value: Any) -> str:
 class NewSession:
     module: str
     part: str
+    #: The circle's id as a string of digits, or None for a one-off session.
+    circle: str | None = None
 
     @classmethod
     def parse(cls) -> "NewSession":
@@ -50,7 +52,9 @@ class NewSession:
         circle = data.get("circle")
         if circle is not None and (not isinstance(circle, str) or len(circle) > MAX_CIRCLE_LENGTH):
             raise ApiError()
-        return cls(module=_id(data.get("module")), part=_id(data.get("part")))
+        return cls(
+            module=_id(data.get("module")), part=_id(data.get("part")), circle=circle or None
+        )
 
 
 @dataclass(frozen=True)

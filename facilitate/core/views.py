@@ -29,8 +29,16 @@ def index():
 @bp.get("/modules")
 @login_required
 def module_library():
-    """The module library: every module and its parts, where a session is started from."""
-    return render_template("core/library.html", modules=list(library()))
+    """The module library: every module and its parts, where a session is started from (for
+    one of the leader's circles following the module, if they choose one)."""
+    from ..auth.models import Role
+    from ..circles.queries import circles_of
+
+    circles: dict[str, list] = {}
+    if current_user.has_role(Role.leader):
+        for circle in circles_of(current_user):
+            circles.setdefault(circle.module_id, []).append(circle)
+    return render_template("core/library.html", modules=list(library()), circles=circles)
 
 
 @bp.get("/healthz")

@@ -11,6 +11,7 @@ from flask_socketio import Namespace, join_room
 
 from ..auth.models import User
 from ..auth.queries import user_by_token
+from ..circles.operations import recognise
 from ..core.i18n import select_locale
 from ..core.text import storable
 from ..core.throttle import throttle
@@ -111,6 +112,7 @@ class LiveNamespace(Namespace):
             if failure.code == "unknown_code":
                 throttle().failed(**{"join-address": address})
             raise
+        circle_token = recognise(participant, join.circle_token) if join.recognise else None
         db.session.commit()
         session = participant.session
         join_room(participants_room(session.id, locale))
@@ -120,6 +122,9 @@ class LiveNamespace(Namespace):
             "ok": True,
             "token": new_token or join.token,
             "participant": {"id": participant.id, "name": participant.name},
+            "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
+            if session.circle
+            else None,
             "state": participant_state(session, locale, participant),
         }
 

@@ -51,6 +51,28 @@ _MESSAGES = {
     "content_missing": lambda: _("Sessionens innehåll finns inte längre."),
     "no_timer": lambda: _("Steget har ingen timer."),
     "unavailable": lambda: _("Det gick inte att spara just nu. Försök igen."),
+    # circles
+    "circle_name_missing": lambda: _("Skriv cirkelns eller gruppens namn."),
+    "organiser_missing": lambda: _(
+        "Skriv vilket studieförbund eller vilken organisation som arrangerar."
+    ),
+    "unknown_municipality": lambda: _("Välj en av Norrbottens 14 kommuner."),
+    "unknown_circle": lambda: _("Cirkeln finns inte."),
+    "circle_module_mismatch": lambda: _("Cirkeln följer en annan modul än den delen hör till."),
+    # exports and analyst views: the filter
+    "unknown_filter": lambda: _(
+        "Okänt filter. Filtren heter session, circle, module, part, municipality, organiser, "
+        "since, until, tag och include_hidden."
+    ),
+    "unknown_session": lambda: _("Sessionen finns inte."),
+    "unknown_organiser": lambda: _("Ingen cirkel har den arrangören."),
+    "invalid_date": lambda: _("Skriv datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-01."),
+    "inverted_dates": lambda: _("Från-datumet ligger efter till-datumet."),
+    "invalid_flag": lambda: _("Ett ja/nej-filter ska vara 1 eller 0."),
+    "unknown_format": lambda: _("Okänt format. Välj csv, xlsx, json eller docx."),
+    "no_matching_sessions": lambda: _(
+        "Inga sessioner matchar urvalet, så det finns inget att exportera."
+    ),
 }
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User, utcnow
+from ..circles.models import Circle, CircleMember
 from ..core.types import UTCDateTime
 from ..extensions import db
 
@@ -47,6 +48,10 @@ class LiveSession(db.Model):
     module_id: Mapped[str] = mapped_column(sa.String(64))
     part_id: Mapped[str] = mapped_column(sa.String(64))
     leader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: The study circle or dialogue group this session is a meeting of; None for a one-off.
+    circle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("circles.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[SessionStatus] = mapped_column(
         sa.Enum(SessionStatus, native_enum=False, length=16), default=SessionStatus.lobby
     )
@@ -89,6 +94,7 @@ class LiveSession(db.Model):
     summary: Mapped[list | None] = mapped_column(sa.JSON)
 
     leader: Mapped[User] = relationship()
+    circle: Mapped[Circle | None] = relationship()
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
     )
@@ -228,8 +234,14 @@ class Participant(db.Model):
     #: marked as entered by the leader).
     proxy: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The same person at another meeting of the circle, if they opted in to be recognised
+    #: (a circle token on their phone); None otherwise.
+    circle_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("circle_members.id", ondelete="SET NULL"), index=True
+    )
 
     session: Mapped[LiveSession] = relationship(back_populates="participants")
+    circle_member: Mapped[CircleMember | None] = relationship()
 
 
 class Response(db.Model):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..auth.models import User, utcnow
+from ..circles.models import Circle
 from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
@@ -62,19 +63,36 @@ def _new_code() -> str:
             return code
 
 
-def create_session(leader: User, module_id: str, part_id: str, locale: str = "sv") -> LiveSession:
-    """A new session in the lobby for a part of a module."""
+def create_session(
+    leader: User, module_id: str, part_id: str, locale: str = "sv", circle: Circle | None = None
+) -> LiveSession:
+    """A new session in the lobby for a part of a module; with ``circle``, a meeting of that
+    circle (which must follow the module: else ``circle_module_mismatch``)."""
     module = library().get(module_id)
     if module is None:
         raise SessionError("unknown_module")
     if module.part(part_id) is None:
         raise SessionError("unknown_part")
+    if circle is not None and circle.module_id != module_id:
+        raise SessionError("circle_module_mismatch")
     session = LiveSession(
-        code=_new_code(), module_id=module_id, part_id=part_id, leader=leader, locale=locale
+        code=_new_code(),
+        module_id=module_id,
+        part_id=part_id,
+        leader=leader,
+        locale=locale,
+        circle=circle,
     )
     db.session.add(session)
     db.session.flush()
-    log.info("leader %d created session %d (%s/%s)", leader.id, session.id, module_id, part_id)
+    log.info(
+        "leader %d created session %d (%s/%s, circle %s)",
+        leader.id,
+        session.id,
+        module_id,
+        part_id,
+        circle.id if circle else "-",
+    )
     return session
 
 

@@ -46,6 +46,10 @@ class JoinRequest:
     token: str | None
     name: str | None
     locale: str | None
+    #: The circle token an earlier join gave, to be recognised across a circle's meetings.
+    circle_token: str | None = None
+    #: Opted in to be recognised across the circle's meetings (implied by ``circle_token``).
+    recognise: bool = False
 
     @classmethod
     def parse(cls, data: Any) -> "JoinRequest":
@@ -67,8 +71,17 @@ class JoinRequest:
         locale = data.get("locale")
         if locale not in current_app.config["LANGUAGES"]:
             locale = None
+        recognise = data.get("recognise", False)
+        if not isinstance(recognise, bool):
+            raise PayloadError()
+        circle_token = _optional_str(data, "circle_token", _TOKEN)
         return cls(
-            code=code, token=_optional_str(data, "token", _TOKEN), name=name or None, locale=locale
+            code=code,
+            token=_optional_str(data, "token", _TOKEN),
+            name=name or None,
+            locale=locale,
+            circle_token=circle_token,
+            recognise=recognise or circle_token is not None,
         )
 
 

@@ -32,16 +32,21 @@ def _own_session(session_id: int) -> LiveSession:
 @bp.post("/sessions")
 @role_required(Role.leader)
 def start():
-    """Start a session for a part from the module library (one click) and open its console."""
+    """Start a session for a part from the module library (one click) and open its console;
+    with a ``circle``, the session is a meeting of that circle."""
+    from ..circles.queries import circle_for
+
     try:
+        circle_id = request.form.get("circle")
         session = operations.create_session(
             current_user,
             request.form.get("module", ""),
             request.form.get("part", ""),
             current_locale(),
+            circle=circle_for(current_user, circle_id) if circle_id else None,
         )
     except operations.SessionError as failure:
-        abort(400, description=message(failure.code))
+        abort(403 if failure.code == "forbidden" else 400, description=message(failure.code))
     db.session.commit()
     return redirect(url_for("sessions.console", session_id=session.id))
 
