@@ -236,6 +236,7 @@ def retention_apply(months: int | None, dry_run: bool):
         f"({months} months): {', '.join(map(str, pruned)) or '-'}"
     )
 
+
 # --- exports ------------------------------------------------------------------------------------
 
 

@@ -7,8 +7,10 @@ import pytest
 
 from facilitate.auth import Role, User
 from facilitate.auth.operations import create_token
+from facilitate.circles.operations import create_circle
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession
+from facilitate.sessions.operations import control
 
 from .conftest import PASSWORD, answer, call, csrf_token
 
@@ -18,6 +20,7 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 LEADERS = {"leader_own", "leader_other", "admin"}
 OWN = {"leader_own", "admin"}
 READERS = {"leader_own", "analyst", "admin"}
+ANALYSTS = {"analyst", "admin"}
 
 #: (method, path, who may) — ``{id}`` is a session led by leader_own, ``{code}`` its join code.
 HTTP = {
@@ -44,19 +47,26 @@ HTTP = {
     "api.change_settings": ("POST", "/api/v1/sessions/{id}/settings", OWN),
     "api.results": ("GET", "/api/v1/sessions/{id}/results", READERS),
     "api.delete_session": ("DELETE", "/api/v1/sessions/{id}", OWN),
+    "api.export_file": ("GET", "/api/v1/export?format=json&session={id}", ANALYSTS),
+    "circles.index": ("GET", "/circles/", LEADERS),
+    "circles.new": ("GET", "/circles/new", LEADERS),
+    "circles.circle": ("GET", "/circles/{circle}", OWN),
+    "analysis.sessions": ("GET", "/analysis/", ANALYSTS),
+    "analysis.results": ("GET", "/analysis/results", ANALYSTS),
+    "analysis.download": ("GET", "/analysis/export?format=csv&session={id}", ANALYSTS),
 }
 #: Bodies for the endpoints that need one to succeed.
 BODIES = {
     "sessions.start": {"module": "norrbotten-for-alla", "part": "demografi"},
     "api.create_session": {"module": "norrbotten-for-alla", "part": "demografi"},
-    "api.control": {"action": "start"},
+    "api.control": {"action": "next"},
     "api.change_settings": {"competitive": True},
 }
 #: Leader events of /live and who may send them about the session.
 LEADER_EVENTS = {
     "host": ({}, OWN),
     "screen": ({}, OWN),
-    "control": ({"action": "start"}, OWN),
+    "control": ({"action": "next"}, OWN),
     "settings": ({"competitive": True}, OWN),
     "moderate": ({"contribution": 1, "action": "hide"}, OWN),
     "proposal": ({"proposal": 1, "decision": "approve"}, OWN),
@@ -81,8 +91,19 @@ def world(app, make_user, make_session):
         db.session.commit()
     session_id = make_session(leader=users["leader_own"])
     with app.app_context():
-        code = db.session.get(LiveSession, session_id).code
-    return {"tokens": tokens, "id": session_id, "code": code}
+        session = db.session.get(LiveSession, session_id)
+        code = session.code
+        control(session, "start")  # exports cover sessions that have run
+        circle = create_circle(
+            db.session.get(User, users["leader_own"].id),
+            "Cirkeln",
+            "Luleå",
+            "Studieförbundet",
+            "norrbotten-for-alla",
+        )
+        db.session.commit()
+        circle_id = circle.id
+    return {"tokens": tokens, "id": session_id, "code": code, "circle": circle_id}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -103,7 +124,7 @@ def allowed(response, api: bool) -> bool:
 @pytest.mark.parametrize("actor", ACTORS)
 def test_http_routes(app, world, endpoint, actor):
     method, path, who = HTTP[endpoint]
-    path = path.format(id=world["id"], code=world["code"])
+    path = path.format(id=world["id"], code=world["code"], circle=world["circle"])
     client = app.test_client()
     api = path.startswith("/api/")
     headers = {}
