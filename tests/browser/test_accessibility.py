@@ -212,6 +212,7 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
 
     room.check_pages(kind)
     check_keyboard(room.phone, f"the phone view of a {kind} step")
+    check_no_loss(room.phone, f"the phone view of a {kind} step at 320 px")
     if kind == "info":
         expect(room.console.locator("[data-action=reveal]")).to_be_disabled()
         return
@@ -227,6 +228,7 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
     check_results_in_words(room.console, kind, "#live-results")
     room.check_pages(f"{kind}-results")
     check_keyboard(room.phone, f"the phone view of a revealed {kind} step")
+    check_no_loss(room.phone, f"the phone view of a revealed {kind} step at 320 px")
     if kind == "quiz":  # the console's controls are the same in every kind, but for the source
         check_keyboard(room.console, "the console on a revealed quiz question")
 
@@ -240,6 +242,7 @@ def test_live_pages_in_the_lobby_and_at_the_end(served, api, new_context, leader
     expect(room.screen.locator("#lobby-count")).to_have_text("1 deltagare har gått med")
     room.check_pages("lobby")
     check_keyboard(room.console, "the console in the lobby")
+    check_keyboard(room.screen, "the big screen in the lobby")
     for page in (room.console, room.screen, room.phone):
         expect_statement_link(page)
     check_no_loss(room.console, "the console at 1280 px")
