@@ -273,33 +273,50 @@ FOCUS_STATE = """() => {
     const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
     const shadow = s.boxShadow && s.boxShadow !== "none";
     return {
-        key: e.id ? "#" + e.id : e.tagName.toLowerCase() + ":" + (e.getAttribute("aria-label")
-             || e.textContent.trim().slice(0, 40) || e.name || e.value || ""),
+        control: e.dataset.control ?? null,
+        name: describe(e),
         visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
                  && r.top < innerHeight && r.left < innerWidth,
         indicator: outline || shadow,
-        tag: e.tagName.toLowerCase(),
     };
 }"""
 
-FOCUSABLE = """() => [...document.querySelectorAll(
-        "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]")]
-    .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length
-                   && getComputedStyle(e).visibility !== "hidden")
-    .filter((e) => !(e.type === "radio" && !e.checked && document.querySelector(
-        `input[type=radio][name="${e.name}"]:checked`)))
-    .length"""
+DESCRIBE = """window.describe = (e) => e.id ? "#" + e.id : e.tagName.toLowerCase() + ": "
+    + (e.getAttribute("aria-label") || e.textContent.trim().slice(0, 40) || e.name || "");"""
+
+#: Numbers every control a keyboard user should reach (data-control), a radio group once: the
+#: browser makes a group one Tab stop and moves within it by arrow keys. Returns their names.
+MARK_CONTROLS = """() => {
+    const controls = [...document.querySelectorAll(
+            "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]")]
+        .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length
+                       && getComputedStyle(e).visibility !== "hidden");
+    const names = [];
+    const groups = new Map();
+    for (const e of controls) {
+        const group = e.type === "radio" && e.name ? e.form?.id + "/" + e.name : null;
+        if (group && groups.has(group)) {
+            e.dataset.control = groups.get(group);
+            continue;
+        }
+        e.dataset.control = String(names.length);
+        if (group) groups.set(group, e.dataset.control);
+        names.push(describe(e));
+    }
+    return names;
+}"""
 
 
 def focus_ring(page: Page) -> dict | None:
     """Where the keyboard focus is and whether it is visible: on screen, with an outline or a
     ring of at least 2 px."""
+    page.evaluate(f"() => {{ {DESCRIBE} }}")
     return page.evaluate(FOCUS_STATE)
 
 
-def tab_through(page: Page) -> list[dict]:
-    """Press Tab from the top of the page until the focus comes round again; return every stop.
-    Fails when a stop has no visible focus indicator."""
+def tab_through(page: Page, limit: int) -> list[dict]:
+    """Press Tab from the top of the page until the focus leaves the page or comes round
+    again; return every stop. Fails when a stop has no visible focus indicator."""
     # Start before the first element: a throwaway focus target at the top of the page.
     page.evaluate(
         """() => {
@@ -311,29 +328,25 @@ def tab_through(page: Page) -> list[dict]:
         }"""
     )
     stops: list[dict] = []
-    seen: set[str] = set()
-    limit = page.evaluate(FOCUSABLE) + 5
     for _ in range(limit):
         page.keyboard.press("Tab")
         page.evaluate("() => document.getElementById('tab-walk-start')?.remove()")
         state = focus_ring(page)
-        if state is None:
-            break
-        if state["key"] in seen and stops and state["key"] == stops[0]["key"]:
+        if state is None or (stops and state["name"] == stops[0]["name"]):
             break
         assert state["visible"] and state["indicator"], f"focus not visible on {state}"
-        seen.add(state["key"])
         stops.append(state)
     return stops
 
 
 def check_keyboard(page: Page, what: str) -> None:
-    """Every control that can be used on the page is reached with Tab, each with visible focus."""
-    expected = page.evaluate(FOCUSABLE)
-    stops = tab_through(page)
-    assert len(stops) >= expected, (
-        f"{what}: Tab reached {len(stops)} of {expected} controls: {[s['key'] for s in stops]}"
-    )
+    """Every control on the page is reached with Tab alone, each showing where the focus is."""
+    page.evaluate(f"() => {{ {DESCRIBE} }}")
+    names = page.evaluate(MARK_CONTROLS)
+    stops = tab_through(page, limit=2 * len(names) + 5)
+    reached = {stop["control"] for stop in stops}
+    missed = [name for number, name in enumerate(names) if str(number) not in reached]
+    assert not missed, f"{what}: Tab never reached {missed}"
 
 
 def tab_to(page: Page, selector: str, limit: int = 120) -> None:
