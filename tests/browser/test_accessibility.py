@@ -196,6 +196,8 @@ def check_results_in_words(page: Page, kind: str, where: str) -> None:
 def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
     room = Room(served, api, new_context, leader, *KIND_PARTS[kind])
     room.join_by_keyboard("Maj-Britt")
+    if kind == "quiz":  # with a timer, whose controls are used by keyboard below
+        api.call("POST", f"/sessions/{room.id}/settings", json={"timer_seconds": 90})
     step = room.show(kind)
 
     # The new step is announced on the phone; the answer is sent by keyboard alone.
@@ -210,6 +212,12 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
         live = room.screen.locator("[aria-live=polite]").filter(has_text="1 av 1 har svarat")
         expect(live).to_be_visible()
 
+    if kind == "quiz":
+        tab_to(room.console, "[data-timer=pause_timer]")
+        room.console.keyboard.press("Enter")
+        expect(room.phone.locator("#timer-state")).to_have_text("Pausad")
+        expect(room.console.locator("[data-timer=resume_timer]")).to_be_focused()
+        check_keyboard(room.console, "the console on a timed quiz question")
     room.check_pages(kind)
     check_keyboard(room.phone, f"the phone view of a {kind} step")
     check_no_loss(room.phone, f"the phone view of a {kind} step at 320 px")
@@ -229,8 +237,6 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
     room.check_pages(f"{kind}-results")
     check_keyboard(room.phone, f"the phone view of a revealed {kind} step")
     check_no_loss(room.phone, f"the phone view of a revealed {kind} step at 320 px")
-    if kind == "quiz":  # the console's controls are the same in every kind, but for the source
-        check_keyboard(room.console, "the console on a revealed quiz question")
 
 
 def test_live_pages_in_the_lobby_and_at_the_end(served, api, new_context, leader):

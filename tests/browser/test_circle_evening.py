@@ -115,6 +115,8 @@ def test_a_circle_evening_from_qr_code_to_results(served, api, new_context):
     assert re.fullmatch(r"0 svar, 0\s%", bar_value(screen, "Jag bor inte i Norrbotten"))
     mine = phones["Per"].locator(".results-box .bar-row").filter(has_text="(ditt svar)")
     expect(mine).to_contain_text("Hela livet")
+    expect(phones["Aino"].locator(".results-box .mine")).to_have_text("(sinun vastauksesi)")
+    check_axe(phones["Aino"], "the phone view in Finnish with results")
 
     # --- a quiz question: the right answer is marked in words on the screen and the phones --
     console.get_by_role("button", name="Nästa").click()
