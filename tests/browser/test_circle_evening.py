@@ -39,6 +39,14 @@ def words(page: Page) -> dict:
     return page.evaluate("() => JSON.parse(document.getElementById('strings').textContent)")
 
 
+def shown(phones: dict[str, Page], steps: list[dict], step_id: str) -> None:
+    """Every phone shows the step (its counter says so in the phone's language)."""
+    index = [s["id"] for s in steps].index(step_id)
+    for phone in phones.values():
+        counter = words(phone)["step_counter"].format(index=index + 1, count=len(steps))
+        expect(phone.locator("#step-counter")).to_have_text(counter)
+
+
 def answer_choice(phone: Page, option: str) -> None:
     phone.locator(f".choice input[value='{option}']").check()
     phone.locator(".answer-form button[type=submit]").click()
@@ -76,6 +84,7 @@ def test_a_circle_evening_from_qr_code_to_results(served, api, new_context):
     code = screen.locator(".code-huge").inner_text().replace(" ", "")
     assert join_url == f"{served.base}/j/{code}", join_url
     assert api.session(session_id)["code"] == code
+    steps = api.session(session_id)["steps"]
 
     # --- three participants open the decoded address on their phones -------------------------
     people = {
@@ -102,6 +111,7 @@ def test_a_circle_evening_from_qr_code_to_results(served, api, new_context):
         expect(phone.locator("#step-prompt")).to_be_visible()
     console.get_by_role("button", name="Nästa").click()
     expect(screen.locator("#screen-prompt")).to_have_text("Hur länge har du bott i Norrbotten?")
+    shown(phones, steps, POLL)
     for name, option in (("Per", "a"), ("Aino", "b"), ("Lars", "b")):
         answer_choice(phones[name], option)
         expect_received(phones[name])
@@ -121,6 +131,7 @@ def test_a_circle_evening_from_qr_code_to_results(served, api, new_context):
     # --- a quiz question: the right answer is marked in words on the screen and the phones --
     console.get_by_role("button", name="Nästa").click()
     expect(screen.locator("#screen-prompt")).to_contain_text("Sveriges största län")
+    shown(phones, steps, QUIZ)
     for name, option in (("Per", "b"), ("Aino", "b"), ("Lars", "c")):
         answer_choice(phones[name], option)
         expect_received(phones[name])
@@ -135,10 +146,10 @@ def test_a_circle_evening_from_qr_code_to_results(served, api, new_context):
     expect(phones["Lars"].locator(".verdict-wrong")).to_contain_text("About one quarter")
 
     # --- the open prompt: the leader jumps to it in the step list --------------------------------
-    steps = api.session(session_id)["steps"]
     index = [s["id"] for s in steps].index(OPEN)
     console.locator("#steps").get_by_role("button", name=f"Gå till steg {index + 1}:").click()
     expect(screen.locator("#screen-prompt")).to_have_text("Vad betyder Norrbotten för dig?")
+    shown(phones, steps, OPEN)
     for name in ("Per", "Aino"):
         phones[name].locator("#contribution").fill(f"Hemma, sa {name}")
         phones[name].locator(".answer-form button[type=submit]").click()
