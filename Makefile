@@ -6,8 +6,14 @@ HOST ?= 0.0.0.0
 PORT ?= 5000
 CATALOGS := $(wildcard facilitate/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+# The real-browser tests drive Debian's Chromium (Playwright's own browser download does not
+# work offline) and inject axe-core, pinned in tests/browser/package-lock.json.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_TESTS := tests/browser
+AXE := $(BROWSER_TESTS)/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format translate install install-test clean
+.PHONY: run test lint format translate install install-test browser clean
 
 ## run: set everything up and start the app (SQLite, one process, demo content and leader)
 run: install $(COMPILED)
@@ -15,9 +21,9 @@ run: install $(COMPILED)
 	$(BIN)/facilitate demo
 	$(BIN)/facilitate serve --host $(HOST) --port $(PORT)
 
-## test: set up and run the whole test suite
-test: install-test $(COMPILED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## test: set up and run the whole test suite, real-browser tests included
+test: install-test browser $(COMPILED)
+	FACILITATE_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff check and format check
 lint: install-test
@@ -49,8 +55,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+## browser: what the browser tests need besides Python packages (installed once, then a no-op)
+browser: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation
+
+$(AXE): $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json
+	npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund --loglevel=error
+	touch $@
+
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -l $(word 3,$(subst /, ,$<)) -i $< -o $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info $(BROWSER_TESTS)/node_modules test-artifacts

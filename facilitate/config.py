@@ -24,6 +24,10 @@ class Defaults:
     SECRET_KEY = ""
     #: The address participants use, e.g. ``https://dialog.example.org``; empty means LAN address.
     PUBLIC_URL = ""
+    #: Who runs this installation, named in the accessibility statement (e.g. "Region Norrbotten").
+    ORGANISATION_NAME = ""
+    #: The e-mail address where people report accessibility problems (accessibility statement).
+    ACCESSIBILITY_CONTACT = ""
     #: Flask-SocketIO message queue (``redis://...``) for several processes; empty for one.
     MESSAGE_QUEUE = ""
     #: Folder of study-circle and dialogue modules.

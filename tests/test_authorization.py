@@ -31,6 +31,7 @@ HTTP = {
     "core.healthz": ("GET", "/healthz", EVERYONE),
     "core.choose_language": ("GET", "/language/fi", EVERYONE),
     "core.privacy": ("GET", "/integritet", EVERYONE),
+    "core.accessibility_statement": ("GET", "/tillganglighet", EVERYONE),
     "sessions.start": ("POST", "/sessions", LEADERS),
     "sessions.console": ("GET", "/sessions/{id}", OWN),
     "sessions.screen": ("GET", "/sessions/{id}/screen", OWN),

@@ -1,6 +1,7 @@
-"""Home page, module library, health check and the language menu."""
+"""Home page, module library, accessibility statement, health check and the language menu."""
 
 import logging
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -16,6 +17,8 @@ bp = Blueprint("core", __name__)
 
 #: How long an explicit language choice is remembered (one year).
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
+#: When the accessibility statement was last reviewed against the software (update with it).
+STATEMENT_REVIEWED = date(2026, 11, 23)
 
 
 @bp.get("/")
@@ -39,6 +42,18 @@ def module_library():
         for circle in circles_of(current_user):
             circles.setdefault(circle.module_id, []).append(circle)
     return render_template("core/library.html", modules=list(library()), circles=circles)
+
+
+@bp.get("/tillganglighet")
+def accessibility_statement():
+    """The accessibility statement (tillgänglighetsredogörelse) that the Swedish law on
+    accessible digital public services (DOS-lagen) asks for, linked from every page."""
+    return render_template(
+        "core/accessibility.html",
+        organisation=current_app.config["ORGANISATION_NAME"],
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        reviewed=STATEMENT_REVIEWED,
+    )
 
 
 @bp.get("/healthz")

@@ -748,11 +748,19 @@ function updateStep() {
         renderExplanation(step, strings, "h4"),
       ),
     );
+    if (current.results.hidden) announceResults(step, mine);
     current.results.hidden = false;
   } else {
     current.results.hidden = true;
     replace(current.results);
   }
+}
+
+/** The results have just been shown: say so, and for a quiz whether the answer was right. */
+function announceResults(step, mine) {
+  const note = verdict(step, mine);
+  const lines = note ? [...note.children].map((line) => line.textContent.replace(/^[✓✕]\s*/, "")) : [];
+  announce(view.announcer, lines.length ? `${strings.results}. ${lines.join(" ")}` : strings.results);
 }
 
 /** After a quiz is revealed: whether the participant's answer was right, and the right one. */
