@@ -748,7 +748,12 @@ function updateStep() {
         renderExplanation(step, strings, "h4"),
       ),
     );
-    if (current.results.hidden) announceResults(step, mine);
+    // Announced when the leader reveals them, not when an open step's live list first shows
+    // (that would drown the new step's own announcement).
+    if (state.session.revealed && !current.announcedReveal) {
+      current.announcedReveal = true;
+      announceResults(step, mine);
+    }
     current.results.hidden = false;
   } else {
     current.results.hidden = true;

@@ -196,7 +196,7 @@ def check_results_in_words(page: Page, kind: str, where: str) -> None:
         expect(results.locator(".cloud")).to_have_attribute("aria-hidden", "true")
         expect(results.locator(".word-list li").first).to_have_text("framtid – 1")
     elif kind == "open":
-        expect(results.locator(".texts li").first).to_have_text("Närheten till naturen")
+        expect(results.locator(".contribution-text").first).to_have_text("Närheten till naturen")
 
 
 @pytest.mark.parametrize("kind", list(KIND_PARTS))
@@ -329,7 +329,10 @@ def double_text(page: Page) -> None:
     """Text-only zoom to 200 %: the root font size doubled, as a browser's text size setting
     does. Sizes in px would not follow; the check that body text doubled catches them."""
     before = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
-    page.add_style_tag(content="html { font-size: 200% !important; }")
+    # Through the CSS object model (the page's CSP allows no inline <style>, even for tests).
+    page.evaluate(
+        "() => document.documentElement.style.setProperty('font-size', '200%', 'important')"
+    )
     after = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert after == pytest.approx(2 * before), (before, after)
 
@@ -392,7 +395,16 @@ def test_bars_move_only_without_a_reduced_motion_preference(served, api, new_con
     for phone in (room.phone, moving):
         fill = phone.locator(".results-box .bar-fill").first
         expect(fill).to_be_attached()
-        durations.append(fill.evaluate("(e) => getComputedStyle(e).transitionDuration"))
+        # The results may be redrawn meanwhile (a detached bar has no computed style): ask the
+        # bar that is there now, until one answers.
+        duration = ""
+        for _ in range(50):
+            duration = fill.evaluate(
+                "(e) => e.isConnected ? getComputedStyle(e).transitionDuration : ''"
+            )
+            if duration:
+                break
+        durations.append(duration)
     assert durations[0] == "0s", "bars move although reduced motion was asked for"
     assert durations[1] != "0s", "bars should grow where motion is welcome"
 
