@@ -54,6 +54,9 @@ class Defaults:
     API_MAX_BODY_BYTES = 16 * 1024
     #: Live tallies to the leader and big screen are sent at most this often (seconds).
     TALLY_INTERVAL = 0.25
+    #: Answers arriving within this many seconds are stored in one commit (group commit); each
+    #: is still acknowledged only after its commit. 0 still groups what is already waiting.
+    ANSWER_COMMIT_WINDOW = 0.005
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
     SOCKET_ALLOWED_ORIGINS = ""
 

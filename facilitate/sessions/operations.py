@@ -215,6 +215,17 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     )
     if existing is not None:
         return True
+    db.session.add(new_response(participant, step_id, value, submission_id))
+    db.session.flush()
+    return False
+
+
+def new_response(
+    participant: Participant, step_id: str, value: Any, submission_id: str
+) -> Response:
+    """The response an answer is stored as (not yet added); whether it is a resend is the
+    caller's to check. Raises :class:`SessionError` for answers that are not accepted now or do
+    not fit the step. Shared by :func:`answer` and the group commit (``answers.py``)."""
     session = participant.session
     part = part_of(session)
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
@@ -231,16 +242,12 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     except InvalidAnswer as error:
         raise SessionError(error.code) from None
     shown = session.step_shown_at
-    db.session.add(
-        Response(
-            session_id=session.id,
-            participant_id=participant.id,
-            step_id=step_id,
-            submission_id=submission_id,
-            value=clean,
-            elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
-            time_limit=time_limit(session, step) if session.time_left() is not None else None,
-        )
+    return Response(
+        session_id=session.id,
+        participant_id=participant.id,
+        step_id=step_id,
+        submission_id=submission_id,
+        value=clean,
+        elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
+        time_limit=time_limit(session, step) if session.time_left() is not None else None,
     )
-    db.session.flush()
-    return False
