@@ -193,8 +193,10 @@ def join(
     if session.team_mode and not name:
         raise SessionError("name_required")  # a table group answers under its group's name
     new_token = secrets.token_urlsafe(24)
+    # By id: setting ``session=`` would load every participant of the session first (the
+    # relationship's other side), which makes each join slower the fuller the room is.
     participant = Participant(
-        session=session, token_hash=hash_token(new_token), name=name, locale=locale
+        session_id=session.id, token_hash=hash_token(new_token), name=name, locale=locale
     )
     db.session.add(participant)
     db.session.flush()
