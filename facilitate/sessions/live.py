@@ -30,7 +30,10 @@ def broadcast(session: LiveSession) -> None:
     """After a transition: every client of the session gets a new snapshot in its language.
 
     Participant broadcasts carry no ``answer`` field: a phone keeps the answers it has sent and
-    gets the stored ones in every ``join`` and ``sync`` snapshot."""
+    gets the stored ones in every ``join`` and ``sync`` snapshot.
+
+    The phones' snapshots go out first, and the sending greenlets get to run before the
+    (larger) leader snapshots are built, so a full room does not wait for the console's."""
     for locale in current_app.config["LANGUAGES"]:
         socketio.emit(
             "state",
@@ -38,6 +41,8 @@ def broadcast(session: LiveSession) -> None:
             to=participants_room(session.id, locale),
             namespace=NAMESPACE,
         )
+    socketio.sleep(0)
+    for locale in current_app.config["LANGUAGES"]:
         socketio.emit(
             "host_state",
             host_state(session, locale),
@@ -53,20 +58,16 @@ def broadcast(session: LiveSession) -> None:
 
 
 def emit_tally(session: LiveSession) -> None:
-    """Counts (and, for the leader, results) of the current step."""
+    """Counts (and, for the leader, results) of the current step. A tally has no texts, so
+    one is built and every language's console gets it; the big screen's is the same without
+    the participants, and without results until they are revealed."""
+    console = tally(session, include_results=True, include_people=True)
     for locale in current_app.config["LANGUAGES"]:
-        socketio.emit(
-            "tally",
-            tally(session, include_results=True, include_people=True),
-            to=host_room(session.id, locale),
-            namespace=NAMESPACE,
-        )
-    socketio.emit(
-        "tally",
-        tally(session, include_results=session.revealed),
-        to=screen_room(session.id),
-        namespace=NAMESPACE,
-    )
+        socketio.emit("tally", console, to=host_room(session.id, locale), namespace=NAMESPACE)
+    screen = {k: v for k, v in console.items() if k != "participants"}
+    if not session.revealed:
+        screen["results"] = None
+    socketio.emit("tally", screen, to=screen_room(session.id), namespace=NAMESPACE)
 
 
 class TallyScheduler:
