@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "facilitate.answers"
 #: Most answers stored in one transaction; more wait for the next batch.
 MAX_BATCH = 500
+#: The columns an answer's row is inserted with (the id comes from the database).
+COLUMNS = [c for c in Response.__table__.columns if not c.primary_key]
 
 
 @dataclass(eq=False)
@@ -130,6 +132,7 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
         )
     }
     fresh: list[tuple[_Answer, Participant]] = []
+    rows: list[dict] = []
     for answer in batch:
         participant = participants.get(answer.participant_id)
         if answer.key in seen:
@@ -144,7 +147,7 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
             except operations.SessionError as error:
                 answer.outcome = error.code
                 continue
-            db.session.add(response)
+            rows.append(_row(response))
             seen.add(answer.key)
             fresh.append((answer, participant))
     if not fresh:
@@ -152,6 +155,8 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
         return []
     sessions = list({p.session for _, p in fresh})
     try:
+        # One multi-row INSERT, without the ORM's per-object bookkeeping.
+        db.session.execute(sa.insert(Response), rows)
         db.session.commit()
     except sa.exc.IntegrityError:
         # Another process stored one of these meanwhile (a resend through another server):
@@ -161,6 +166,19 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
     for answer, _ in fresh:
         answer.outcome = False
     return sessions
+
+
+def _row(response: Response) -> dict:
+    """The response as an INSERT's values, column defaults (``created_at``) filled in as the
+    ORM would."""
+    row = {}
+    for column in COLUMNS:
+        value = getattr(response, column.key)
+        if value is None and column.default is not None:
+            default = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+        row[column.key] = value
+    return row
 
 
 def _store_one_by_one(
