@@ -59,6 +59,12 @@ class Defaults:
     ANSWER_COMMIT_WINDOW = 0.005
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
     SOCKET_ALLOWED_ORIGINS = ""
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1
+    #: behind nginx, docs/deploy.md): client addresses for the join and login limits come from
+    #: there. 0 when clients connect directly; never more than there really are.
+    TRUSTED_PROXIES = 0
+    #: Database connections per process (SQLAlchemy pool size, plus as many again on demand).
+    DATABASE_POOL_SIZE = 10
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"
@@ -82,6 +88,14 @@ def load(instance_path: str | os.PathLike, override: dict[str, Any] | None = Non
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret_key(instance)
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if not config["DATABASE_URL"].startswith("sqlite"):
+        # A server database under gevent: enough connections for the greenlets that query at
+        # once, and a check before reuse so a restarted database server is noticed.
+        size = config["DATABASE_POOL_SIZE"]
+        config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS",
+            {"pool_size": size, "max_overflow": size, "pool_pre_ping": True},
+        )
     return config
 
 
