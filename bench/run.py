@@ -53,6 +53,8 @@ class Result:
     rss_end: int = 0
     generator_cpu: float = 0.0
     server_cpu: float = 0.0
+    #: CPU time the server workers used for the measured phases (robust against a busy machine).
+    server_cpu_seconds: float = 0.0
     wall: float = 0.0
     connect_seconds: float = 0.0
     #: Prefix of this run's submission ids.
@@ -94,6 +96,7 @@ class Result:
             "rss_per_participant": (self.rss_end - self.rss_idle) / self.participants,
             "generator_cpu": self.generator_cpu,
             "server_cpu": self.server_cpu,
+            "server_cpu_seconds": self.server_cpu_seconds,
             "wall": self.wall,
             "connect_seconds": self.connect_seconds,
             "baseline": self.baseline,
@@ -146,7 +149,8 @@ async def _load(
             )
             result.wall = time.monotonic() - wall0
             result.generator_cpu = (time.process_time() - cpu0) / result.wall
-            result.server_cpu = (_cpu(workers) - server0) / result.wall
+            result.server_cpu_seconds = _cpu(workers) - server0
+            result.server_cpu = result.server_cpu_seconds / result.wall
             result.rss_end = _rss(workers)
             for part in parts:
                 result.measures.merge(part)

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -98,53 +99,73 @@ def _as_postgres_user(argv: list[str]) -> list[str]:
 @contextmanager
 def postgres(folder: Path, database: str = "facilitate") -> Iterator[str]:
     """A PostgreSQL server on a free loopback port with an empty ``database``; yields its
-    SQLAlchemy URL (psycopg 3). Trust authentication on loopback: it is a test server."""
+    SQLAlchemy URL (psycopg 3). Trust authentication on loopback: it is a test server.
+
+    Its data lives in a folder of its own (removed afterwards) that the ``postgres`` account can
+    reach when we are root, since PostgreSQL refuses to run as root; ``folder`` gets its log."""
     initdb = _program("initdb", "/usr/lib/postgresql/*/bin/initdb")
     server = _program("postgres", "/usr/lib/postgresql/*/bin/postgres")
     folder.mkdir(parents=True, exist_ok=True)
-    data, log = folder / "data", folder / "postgres.log"
-    if os.geteuid() == 0:
-        shutil.chown(folder, POSTGRES_USER)
-    subprocess.run(
-        _as_postgres_user(
-            [initdb, "-D", str(data), "-U", "facilitate", "-A", "trust", "-E", "UTF8", "--no-sync"]
-        ),
-        check=True,
-        capture_output=True,
-        timeout=STARTUP_LIMIT,
-    )
-    port = free_port()
-    with open(log, "w") as out:
+    home = Path(tempfile.mkdtemp(prefix="facilitate-pg-"))
+    try:
         if os.geteuid() == 0:
-            shutil.chown(log, POSTGRES_USER)
-        process = subprocess.Popen(
+            shutil.chown(home, POSTGRES_USER)
+        data, log = home / "data", home / "postgres.log"
+        done = subprocess.run(
             _as_postgres_user(
                 [
-                    server,
+                    initdb,
                     "-D",
                     str(data),
-                    "-p",
-                    str(port),
-                    "-h",
-                    "127.0.0.1",
-                    "-k",
-                    str(folder),
-                    "-c",
-                    "max_connections=200",
-                    "-c",
-                    "fsync=on",
+                    "-U",
+                    "facilitate",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
                 ]
             ),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_LIMIT,
         )
-    try:
-        wait_for_port(port, process, "postgres", log)
-        _create_database(port, database, process, log)
-        yield f"postgresql+psycopg://facilitate@127.0.0.1:{port}/{database}"
+        if done.returncode != 0:
+            raise ServiceError(f"initdb failed: {done.stdout}{done.stderr}")
+        port = free_port()
+        with open(log, "w") as out:
+            process = subprocess.Popen(
+                _as_postgres_user(
+                    [
+                        server,
+                        "-D",
+                        str(data),
+                        "-p",
+                        str(port),
+                        "-h",
+                        "127.0.0.1",
+                        "-k",
+                        str(home),
+                        "-c",
+                        "max_connections=200",
+                        "-c",
+                        f"log_directory={home}",
+                    ]
+                ),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for_port(port, process, "postgres", log)
+            _create_database(port, database, process, log)
+            yield f"postgresql+psycopg://facilitate@127.0.0.1:{port}/{database}"
+        finally:
+            stop(process, signal.SIGINT)  # fast shutdown
+            if log.exists():
+                shutil.copy(log, folder / "postgres.log")
     finally:
-        stop(process, signal.SIGINT)  # fast shutdown
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _create_database(port: int, database: str, process, log: Path) -> None:
