@@ -274,6 +274,8 @@ http {{
             proxy_next_upstream error timeout http_502 http_503;
             proxy_connect_timeout 2s;
             add_header Set-Cookie $facilitate_route_cookie;
+            # Tests only: which app process answered.
+            add_header X-Facilitate-Upstream $upstream_addr always;
         }}
     }}
 }}
