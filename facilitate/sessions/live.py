@@ -7,7 +7,7 @@ from flask import Flask, current_app
 
 from ..extensions import db, socketio
 from .models import LiveSession
-from .snapshots import host_state, participant_state, screen_state, tally
+from .snapshots import host_state, one_moment, participant_state, screen_state, tally
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +42,20 @@ def broadcast(session: LiveSession) -> None:
             namespace=NAMESPACE,
         )
     socketio.sleep(0)
-    for locale in current_app.config["LANGUAGES"]:
+    with one_moment():
+        for locale in current_app.config["LANGUAGES"]:
+            socketio.emit(
+                "host_state",
+                host_state(session, locale),
+                to=host_room(session.id, locale),
+                namespace=NAMESPACE,
+            )
         socketio.emit(
-            "host_state",
-            host_state(session, locale),
-            to=host_room(session.id, locale),
+            "screen_state",
+            screen_state(session, session.locale),
+            to=screen_room(session.id),
             namespace=NAMESPACE,
         )
-    socketio.emit(
-        "screen_state",
-        screen_state(session, session.locale),
-        to=screen_room(session.id),
-        namespace=NAMESPACE,
-    )
 
 
 def emit_tally(session: LiveSession) -> None:

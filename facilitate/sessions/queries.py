@@ -65,10 +65,12 @@ def counted_values(step: Step, responses: list[Response]) -> list[Any]:
     return [r.value for r in latest.values()]
 
 
-def step_responses(session: LiveSession, step_id: str) -> list[Response]:
+def step_responses(session: LiveSession, step_id: str) -> list[sa.Row]:
+    """The step's responses, oldest first, as ``(participant_id, value)`` rows: built on every
+    tally, so no ORM objects for a full room."""
     return list(
-        db.session.scalars(
-            sa.select(Response)
+        db.session.execute(
+            sa.select(Response.participant_id, Response.value)
             .where(Response.session_id == session.id, Response.step_id == step_id)
             .order_by(Response.id)
         )
@@ -114,6 +116,17 @@ def participant_count(session: LiveSession) -> int:
         sa.select(sa.func.count())
         .select_from(Participant)
         .where(Participant.session_id == session.id)
+    )
+
+
+def roster(session: LiveSession) -> list[sa.Row]:
+    """``(id, name)`` of every participant, in joining order (rows: a tally lists everyone)."""
+    return list(
+        db.session.execute(
+            sa.select(Participant.id, Participant.name)
+            .where(Participant.session_id == session.id)
+            .order_by(Participant.id)
+        )
     )
 
 

@@ -5,6 +5,9 @@ participant and big-screen snapshots never contain a right answer before it is r
 are built from :meth:`StepKind.participant_view` only.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from ..auth.models import utcnow
@@ -17,6 +20,7 @@ from .queries import (
     own_answer,
     part_of,
     participant_count,
+    roster,
     step_results,
 )
 
@@ -103,8 +107,35 @@ def host_state(session: LiveSession, locale: str) -> dict:
     }
 
 
+#: Tallies already built in this :func:`one_moment` block, by session and options.
+_moment: ContextVar[dict | None] = ContextVar("tallies_of_this_moment", default=None)
+
+
+@contextmanager
+def one_moment() -> Iterator[None]:
+    """Inside, the tally of a session is built once however many snapshots include it (a
+    broadcast builds the console's in every language). Only for snapshots of one unchanging
+    moment, after the commit."""
+    token = _moment.set({})
+    try:
+        yield
+    finally:
+        _moment.reset(token)
+
+
 def tally(session: LiveSession, *, include_results: bool, include_people: bool = False) -> dict:
     """Live counts for the current step: how many are here, how many answered, and results."""
+    built = _moment.get()
+    key = (session.id, include_results, include_people)
+    if built is not None and key in built:
+        return built[key]
+    data = _tally(session, include_results=include_results, include_people=include_people)
+    if built is not None:
+        built[key] = data
+    return data
+
+
+def _tally(session: LiveSession, *, include_results: bool, include_people: bool) -> dict:
     step = current_step(session)
     answered = answered_participants(session, step.id) if step is not None else set()
     data: dict[str, Any] = {
@@ -117,6 +148,6 @@ def tally(session: LiveSession, *, include_results: bool, include_people: bool =
         data["results"] = step_results(session, step)
     if include_people:
         data["participants"] = [
-            {"id": p.id, "name": p.name, "answered": p.id in answered} for p in session.participants
+            {"id": p.id, "name": p.name, "answered": p.id in answered} for p in roster(session)
         ]
     return data
