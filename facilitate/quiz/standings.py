@@ -23,7 +23,7 @@ def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
     """The session's responses to ``step_ids``, oldest first, as rows with the columns scoring
     reads (rows, not ORM objects: a full room's worth is built on every leader snapshot)."""
     return list(
-        db.session.execute(
+        db.session.connection().execute(
             sa.select(
                 Response.participant_id,
                 Response.step_id,

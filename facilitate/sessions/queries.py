@@ -69,7 +69,7 @@ def step_responses(session: LiveSession, step_id: str) -> list[sa.Row]:
     """The step's responses, oldest first, as ``(participant_id, value)`` rows: built on every
     tally, so no ORM objects for a full room."""
     return list(
-        db.session.execute(
+        db.session.connection().execute(
             sa.select(Response.participant_id, Response.value)
             .where(Response.session_id == session.id, Response.step_id == step_id)
             .order_by(Response.id)
@@ -122,7 +122,7 @@ def participant_count(session: LiveSession) -> int:
 def roster(session: LiveSession) -> list[sa.Row]:
     """``(id, name)`` of every participant, in joining order (rows: a tally lists everyone)."""
     return list(
-        db.session.execute(
+        db.session.connection().execute(
             sa.select(Participant.id, Participant.name)
             .where(Participant.session_id == session.id)
             .order_by(Participant.id)
