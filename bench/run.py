@@ -121,7 +121,9 @@ async def _load(
     """Create the sessions, connect every phone, drive every session at once."""
     result.tag = tag = loadgen.new_tag()
     timeout = aiohttp.ClientTimeout(total=loadgen.ACK_LIMIT)
-    async with aiohttp.ClientSession(timeout=timeout) as http:
+    # A new connection per request: gunicorn closes idle keep-alive connections after 2 s.
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
         leaders = [leader_for(http) for _ in range(result.sessions)]
         codes = [await leader.create(MODULE, PART) for leader in leaders]
         groups = [
