@@ -26,6 +26,14 @@ def screen_room(session_id: int) -> str:
     return f"screen:{session_id}"
 
 
+def listened(room: str) -> bool:
+    """Whether ``room`` may have members: in one process we know; with a message queue the
+    members may be in other processes, so yes. Snapshots nobody would receive are not built."""
+    if current_app.config["MESSAGE_QUEUE"]:
+        return True
+    return bool(socketio.server.manager.rooms.get(NAMESPACE, {}).get(room))
+
+
 def broadcast(session: LiveSession) -> None:
     """After a transition: every client of the session gets a new snapshot in its language.
 
@@ -35,40 +43,41 @@ def broadcast(session: LiveSession) -> None:
     The phones' snapshots go out first, and the sending greenlets get to run before the
     (larger) leader snapshots are built, so a full room does not wait for the console's."""
     for locale in current_app.config["LANGUAGES"]:
-        socketio.emit(
-            "state",
-            participant_state(session, locale),
-            to=participants_room(session.id, locale),
-            namespace=NAMESPACE,
-        )
+        room = participants_room(session.id, locale)
+        if listened(room):
+            socketio.emit("state", participant_state(session, locale), to=room, namespace=NAMESPACE)
     socketio.sleep(0)
     with one_moment():
         for locale in current_app.config["LANGUAGES"]:
+            room = host_room(session.id, locale)
+            if listened(room):
+                socketio.emit(
+                    "host_state", host_state(session, locale), to=room, namespace=NAMESPACE
+                )
+        room = screen_room(session.id)
+        if listened(room):
             socketio.emit(
-                "host_state",
-                host_state(session, locale),
-                to=host_room(session.id, locale),
-                namespace=NAMESPACE,
+                "screen_state", screen_state(session, session.locale), to=room, namespace=NAMESPACE
             )
-        socketio.emit(
-            "screen_state",
-            screen_state(session, session.locale),
-            to=screen_room(session.id),
-            namespace=NAMESPACE,
-        )
 
 
 def emit_tally(session: LiveSession) -> None:
     """Counts (and, for the leader, results) of the current step. A tally has no texts, so
     one is built and every language's console gets it; the big screen's is the same without
     the participants, and without results until they are revealed."""
+    hosts = [host_room(session.id, locale) for locale in current_app.config["LANGUAGES"]]
+    hosts = [room for room in hosts if listened(room)]
+    screen_listens = listened(screen_room(session.id))
+    if not hosts and not screen_listens:
+        return
     console = tally(session, include_results=True, include_people=True)
-    for locale in current_app.config["LANGUAGES"]:
-        socketio.emit("tally", console, to=host_room(session.id, locale), namespace=NAMESPACE)
-    screen = {k: v for k, v in console.items() if k != "participants"}
-    if not session.revealed:
-        screen["results"] = None
-    socketio.emit("tally", screen, to=screen_room(session.id), namespace=NAMESPACE)
+    for room in hosts:
+        socketio.emit("tally", console, to=room, namespace=NAMESPACE)
+    if screen_listens:
+        screen = {k: v for k, v in console.items() if k != "participants"}
+        if not session.revealed:
+            screen["results"] = None
+        socketio.emit("tally", screen, to=screen_room(session.id), namespace=NAMESPACE)
 
 
 class TallyScheduler:
