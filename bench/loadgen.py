@@ -152,6 +152,8 @@ class FacilitateLeader:
         self.headers = {"Authorization": f"Bearer {token}"}
         self.session_id: int | None = None
         self.steps: list[dict] = []
+        self.console: socketio.AsyncClient | None = None
+        self.tallies: list[dict] = []
 
     async def _request(self, method: str, path: str, **kwargs) -> Any:
         async with self.http.request(
@@ -163,12 +165,27 @@ class FacilitateLeader:
             return body
 
     async def create(self, module: str, part: str) -> str:
+        """Create the session and follow it on a leader console, as a leader would."""
         created = await self._request(
             "POST", "/api/v1/sessions", json={"module": module, "part": part}
         )
         self.session_id = created["id"]
         info = await self._request("GET", f"/api/v1/sessions/{self.session_id}")
         self.steps = info["steps"]
+        self.console = socketio.AsyncClient(reconnection=False)
+        self.console.on("tally", self.tallies.append, namespace=NAMESPACE)
+        await self.console.connect(
+            self.base,
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            auth={"token": self.headers["Authorization"].split()[1]},
+            wait_timeout=ACK_LIMIT,
+        )
+        ack = await self.console.call(
+            "host", {"session": self.session_id}, namespace=NAMESPACE, timeout=ACK_LIMIT
+        )
+        if not (isinstance(ack, dict) and ack.get("ok")):
+            raise RuntimeError(f"host refused: {ack}")
         return created["code"]
 
     def answerable(self) -> list[int]:
@@ -194,6 +211,8 @@ class FacilitateLeader:
         await self._request(
             "POST", f"/api/v1/sessions/{self.session_id}/control", json={"action": "end"}
         )
+        if self.console is not None and self.console.connected:
+            await self.console.disconnect()
 
 
 class BaselineLeader:
