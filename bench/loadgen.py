@@ -45,6 +45,8 @@ class Measures:
     resent: int = 0
     #: Submission ids acknowledged ``ok`` (the answers that must be stored exactly once).
     acked_ids: set[str] = field(default_factory=set)
+    #: The generator's own CPU use (cores) over each push and each answer burst.
+    generator_busy: list[float] = field(default_factory=list)
 
     def merge(self, other: "Measures") -> None:
         self.push += other.push
@@ -55,6 +57,7 @@ class Measures:
         self.unacked += other.unacked
         self.resent += other.resent
         self.acked_ids |= other.acked_ids
+        self.generator_busy += other.generator_busy
         for code, n in other.refused.items():
             self.refused[code] = self.refused.get(code, 0) + n
 
@@ -309,8 +312,10 @@ async def drive(leader, phones: list[Phone], rounds: int, measures: Measures) ->
     at once (acks)."""
     indexes = [0, *leader.answerable()[:rounds]]
     for n, index in enumerate(indexes):
+        cpu = time.process_time()
         t0 = await leader.show(index)
         await wait_until(lambda index=index: all(index in p.seen for p in phones), PUSH_LIMIT)
+        _note_busy(measures, cpu, t0)
         for phone in phones:
             if index in phone.seen:
                 measures.push.append(phone.seen[index] - t0)
@@ -318,10 +323,19 @@ async def drive(leader, phones: list[Phone], rounds: int, measures: Measures) ->
                 measures.push_missed += 1
         if n == 0:
             continue
-        burst = time.monotonic()
+        cpu, burst = time.process_time(), time.monotonic()
         await asyncio.gather(
             *(p.answer(p.views[index], burst, measures) for p in phones if p.views.get(index))
         )
+        _note_busy(measures, cpu, burst)
+
+
+def _note_busy(measures: Measures, cpu: float, since: float) -> None:
+    """The generator's CPU use since (``cpu``, ``since``) in cores: near 1.0 would mean it,
+    not the server, set the pace."""
+    wall = time.monotonic() - since
+    if wall > 0:
+        measures.generator_busy.append((time.process_time() - cpu) / wall)
 
 
 def new_tag() -> str:

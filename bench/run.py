@@ -95,6 +95,7 @@ class Result:
             "rss_end": self.rss_end,
             "rss_per_participant": (self.rss_end - self.rss_idle) / self.participants,
             "generator_cpu": self.generator_cpu,
+            "generator_peak": max(m.generator_busy, default=0.0),
             "server_cpu": self.server_cpu,
             "server_cpu_seconds": self.server_cpu_seconds,
             "wall": self.wall,
@@ -331,17 +332,20 @@ def report(results: list[dict], args) -> str:
         "phone answers at once) to each phone's ack. *RSS/phone*: growth of the server "
         "workers' resident memory from before the phones connected to after the run, per "
         "phone. *gen CPU*: the generator's own CPU use during the measured phases, in cores "
-        "(1.0 = one core busy); *srv CPU* likewise for the server workers.",
+        "(1.0 = one core busy), on average and over its busiest push or burst; *srv CPU* "
+        "likewise for the server workers, and *srv CPU-s* the "
+        "CPU seconds they spent on the measured phases (compared with the baseline doing the "
+        "same pushes and answers, this ratio hardly depends on what else the machine is doing).",
         "",
         "| scenario | phones | push p50 / p95 / p99 | ack p50 / p99 | answers sent / stored / "
         "duplicated (lost) | RSS/phone KB | push p95 × base | ack p99 × base | gen CPU | "
-        "srv CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "srv CPU | srv CPU-s (× base) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         base = by_key.get(r.get("baseline") or "")
         if r.get("error"):
-            lines.append(f"| {r['title']} | {r['participants']} | failed: {r['error']} |||||||| ")
+            lines.append(f"| {r['title']} | {r['participants']} | failed: {r['error']} ||||||||| ")
             continue
         push_ratio = _ratio(r["push_p95"], base and base["push_p95"])
         ack_ratio = _ratio(r["ack_p99"], base and base["ack_p99"])
@@ -362,7 +366,15 @@ def report(results: list[dict], args) -> str:
             f"{r['rss_per_participant'] / 1024:.0f} | "
             f"{'–' if push_ratio is None else f'{push_ratio:.2f}'} | "
             f"{'–' if ack_ratio is None else f'{ack_ratio:.2f}'} | "
-            f"{r['generator_cpu']:.2f} | {r['server_cpu']:.2f} |"
+            f"{r['generator_cpu']:.2f} (peak {r.get('generator_peak', 0):.2f}) | "
+            f"{r['server_cpu']:.2f} | "
+            f"{r['server_cpu_seconds']:.1f}"
+            + (
+                f" ({r['server_cpu_seconds'] / base['server_cpu_seconds']:.1f}×)"
+                if base and base.get("server_cpu_seconds")
+                else ""
+            )
+            + " |"
         )
     lines += ["", "![push p95 and ack p99 per scenario](results.svg)", "", "## Targets", ""]
     lines += _targets(by_key)
