@@ -74,6 +74,8 @@ class AnswerBatcher:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             _store(batch)
         finally:
+            if answer.outcome is None and answer in self._waiting:
+                self._waiting.remove(answer)  # this greenlet was interrupted before its batch
             if self._waiting:  # hand over to the next answer in line
                 self._waiting[0].leads = True
                 self._waiting[0].done.set()
