@@ -117,12 +117,14 @@ def _environment() -> dict[str, Any]:
 
 
 def _coerce(name: str, value: str) -> Any:
-    """Give an environment value the type of the setting's default (int, bool or str)."""
+    """Give an environment value the type of the setting's default (int, float, bool or str)."""
     default = getattr(Defaults, name, None)
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 
