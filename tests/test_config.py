@@ -5,7 +5,7 @@ import stat
 
 import sqlalchemy as sa
 
-from facilitate import create_app
+from facilitate import config, create_app
 from facilitate.extensions import db
 
 
