@@ -4,12 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 0.0.0.0
 PORT ?= 5000
-# apt-get needs root; other users get sudo.
-SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 CATALOGS := $(wildcard facilitate/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
+# The real-browser tests drive Debian's Chromium (Playwright's own browser download does not
+# work offline) and inject axe-core, pinned in tests/browser/package-lock.json.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_TESTS := tests/browser
+AXE := $(BROWSER_TESTS)/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench clean
+.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench browser clean
 
 ## run: set everything up and start the app (SQLite, one process, demo content and leader)
 run: install $(COMPILED)
@@ -17,9 +21,9 @@ run: install $(COMPILED)
 	$(BIN)/facilitate demo
 	$(BIN)/facilitate serve --host $(HOST) --port $(PORT)
 
-## test: set up and run the whole test suite
-test: install-test $(COMPILED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## test: set up and run the whole test suite, real-browser tests included
+test: install-test browser $(COMPILED)
+	FACILITATE_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-cluster: PostgreSQL + Redis + two app processes behind nginx on loopback (see
 ## docs/deploy.md); installs the Debian packages it needs when they are missing
@@ -75,10 +79,19 @@ install-bench: $(VENV)/.installed-bench
 
 $(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+## browser: what the browser tests need besides Python packages (installed once, then a no-op)
+browser: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation
+
+$(AXE): $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json
+	npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund --loglevel=error
 	touch $@
 
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel compile -l $(word 3,$(subst /, ,$<)) -i $< -o $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info $(BROWSER_TESTS)/node_modules test-artifacts

@@ -68,8 +68,9 @@ def _configure_i18n(app: Flask) -> None:
 
 def _configure_security(app: Flask) -> None:
     from . import auth
-    from .core import throttle
+    from .core import headers, throttle
 
+    headers.init_app(app)
     throttle.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -116,12 +117,16 @@ def _load_content(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .circles.views import bp as circles_bp
     from .core import errors
     from .core.views import bp as core_bp
+    from .exports.views import bp as analysis_bp
     from .sessions.views import bp as sessions_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(circles_bp)
+    app.register_blueprint(analysis_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     errors.register(app)

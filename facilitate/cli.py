@@ -214,3 +214,84 @@ def modules_validate(paths: tuple[str, ...]):
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
     click.echo("All modules are valid.")
+
+
+@cli.group()
+def retention():
+    """Delete participants and raw responses after the retention period."""
+
+
+@retention.command("apply")
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Override RETENTION_MONTHS for this run.",
+)
+@click.option("--dry-run", is_flag=True, help="Only list the sessions that would be pruned.")
+def retention_apply(months: int | None, dry_run: bool):
+    """Sessions older than the retention period keep their aggregate results; their
+    participants (with their tokens) and raw responses are deleted."""
+    from .sessions.retention import prune, retention_cutoff
+
+    months = months or current_app.config["RETENTION_MONTHS"]
+    cutoff = retention_cutoff(months)
+    pruned = prune(cutoff)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would prune" if dry_run else "pruned"
+    click.echo(
+        f"{verb} {len(pruned)} session(s) created before {cutoff:%Y-%m-%d} "
+        f"({months} months): {', '.join(map(str, pruned)) or '-'}"
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "--format", "format_", required=True, type=click.Choice(["csv", "xlsx", "json", "docx"])
+)
+@click.option("--session", help="A session id.")
+@click.option("--circle", help="A circle id.")
+@click.option("--module", help="A module id, e.g. norrbotten-for-alla.")
+@click.option("--part", help="A part id, e.g. demografi.")
+@click.option("--municipality", help="A municipality: its name, id or SCB code.")
+@click.option("--organiser", help="A study association or organisation, as circles name it.")
+@click.option("--tag", help="An action-plan tag id, e.g. focus.civil-preparedness.")
+@click.option("--since", help="First day, YYYY-MM-DD (local time).")
+@click.option("--until", help="Last day, YYYY-MM-DD (local time).")
+@click.option("--include-hidden", is_flag=True, help="Include contributions the leader hid.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write; - for stdout.",
+)
+def export_command(format_: str, output: str, include_hidden: bool, **filters):
+    """Export results across sessions (docs/export-format.md); the export is logged."""
+    import getpass
+
+    from .exports.operations import export
+    from .exports.schemas import ExportFilter, FilterError
+    from .sessions.messages import message
+
+    try:
+        selection = ExportFilter.parse({**filters, "include_hidden": "1" if include_hidden else ""})
+        made = export(
+            selection, format_, user=None, actor=f"cli:{getpass.getuser()}", channel="cli"
+        )
+    except FilterError as failure:
+        raise click.ClickException(f"{failure.code}: {message(failure.code, 'en')}") from None
+    db.session.commit()
+    if output == "-":
+        sys.stdout.buffer.write(made.content)
+        sys.stdout.flush()
+        return
+    with open(output, "wb") as file:
+        file.write(made.content)
+    click.echo(f"Wrote {output}: {made.rows} responses ({format_}).", err=True)

@@ -24,6 +24,10 @@ class Defaults:
     SECRET_KEY = ""
     #: The address participants use, e.g. ``https://dialog.example.org``; empty means LAN address.
     PUBLIC_URL = ""
+    #: Who runs this installation, named in the accessibility statement (e.g. "Region Norrbotten").
+    ORGANISATION_NAME = ""
+    #: The e-mail address where people report accessibility problems (accessibility statement).
+    ACCESSIBILITY_CONTACT = ""
     #: Flask-SocketIO message queue (``redis://...``) for several processes; empty for one.
     MESSAGE_QUEUE = ""
     #: Folder of study-circle and dialogue modules.
@@ -34,6 +38,18 @@ class Defaults:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     #: Failed joins (unknown join codes) allowed per client address; see docs/security.md.
     JOIN_LIMIT_PER_ADDRESS = "20 per minute"
+    #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
+    EVENT_LIMIT_PER_CONNECTION = "20 per second"
+    #: Answers, edits and proposed statements one participant may send.
+    ANSWER_LIMIT_PER_PARTICIPANT = "60 per minute"
+    #: Participants one session takes; later joins get ``session_full``.
+    MAX_PARTICIPANTS_PER_SESSION = 5000
+    #: Months after which a session's participants and raw responses are deleted by
+    #: ``facilitate retention apply`` (its aggregate results are kept).
+    RETENTION_MONTHS = 12
+    #: The data controller named on the privacy page (the organisation running this server).
+    CONTROLLER_NAME = ""
+    CONTROLLER_CONTACT = ""
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
@@ -44,6 +60,10 @@ class Defaults:
     OPEN_TEXT_MAX_LENGTH = 500
     #: Longest word-cloud answer, in characters ("a few words").
     WORDCLOUD_MAX_LENGTH = 40
+    #: Longest statement a participant may propose, in characters.
+    STATEMENT_MAX_LENGTH = 200
+    #: Longest theme label a leader may give a group of contributions.
+    THEME_MAX_LENGTH = 60
     #: Longest display name a participant may give.
     NAME_MAX_LENGTH = 40
     #: Digits in a join code; see docs/security.md for why eight.
@@ -65,6 +85,9 @@ class Defaults:
     TRUSTED_PROXIES = 0
     #: Database connections per process (SQLAlchemy pool size, plus as many again on demand).
     DATABASE_POOL_SIZE = 10
+    #: Reports and summaries show counts from fewer people than this as "fewer than N"
+    #: (docs/export-format.md); 1 shows every count.
+    EXPORT_MIN_GROUP_SIZE = 3
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"
@@ -117,8 +140,11 @@ def _environment() -> dict[str, Any]:
 
 
 def _coerce(name: str, value: str) -> Any:
-    """Give an environment value the type of the setting's default (int, float, bool or str)."""
+    """Give an environment value the type of the setting's default (int, float, bool, str, or a
+    tuple written as a comma-separated list: ``FACILITATE_LANGUAGES=sv,en,fi``)."""
     default = getattr(Defaults, name, None)
+    if isinstance(default, tuple):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

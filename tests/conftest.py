@@ -36,6 +36,9 @@ def app():
             "SECRET_KEY": "test",
             "TALLY_INTERVAL": 0,
             "ARGON2_PROFILE": "CHEAPEST",
+            # Tests send events far faster than people do; the limits have their own tests.
+            "EVENT_LIMIT_PER_CONNECTION": "10000 per second",
+            "ANSWER_LIMIT_PER_PARTICIPANT": "10000 per minute",
         }
     )
     with app.app_context():
@@ -160,17 +163,22 @@ def live_session(app, client, make_user, make_session, socket_client):
     """A factory: a session of a module part with its leader's console connected; returns
     helpers to control it, join phones and read what was stored. One per test."""
 
-    def make(module="norrbotten-for-alla", part="demografi"):
-        leader = make_user()
+    app_ = app
+
+    def make(module="norrbotten-for-alla", part="demografi", email="leader@example.org"):
+        leader = make_user(email=email)
         session_id = make_session(module=module, part=part, leader=leader)
-        assert log_in(client).status_code == 302
-        host = socket_client(client)
+        # The default leader uses the test's ``client``; another leader their own browser.
+        browser = client if email == "leader@example.org" else app.test_client()
+        assert log_in(browser, email=email).status_code == 302
+        host = socket_client(browser)
         assert call(host, "host", {"session": session_id})["ok"]
         with app.app_context():
             code = db.session.get(LiveSession, session_id).code
 
         class Live:
             id = session_id
+            app = app_
 
             def __init__(self):
                 self.code = code
@@ -181,6 +189,16 @@ def live_session(app, client, make_user, make_session, socket_client):
                 if step:
                     payload["step"] = step
                 return call(host, "control", payload)
+
+            def leader_call(self, event, **payload):
+                """A leader event about this session (moderate, proposal, behalf, settings)."""
+                return call(host, event, {"session": session_id, **payload})
+
+            def screen(self):
+                """The big screen, following the session."""
+                sio = socket_client(browser)
+                assert call(sio, "screen", {"session": session_id})["ok"]
+                return sio
 
             def phone(self, **join):
                 sio = socket_client()
@@ -209,3 +227,8 @@ def live(live_session):
 
 def answer(sio, step, value, submission_id):
     return call(sio, "answer", {"step": step, "value": value, "submission_id": submission_id})
+
+
+def texts(contributions):
+    """The texts of a participant's own contributions, as a join or sync snapshot lists them."""
+    return [c["text"] for c in contributions]

@@ -70,13 +70,15 @@ def stop(server: subprocess.Popen) -> None:
 
 @contextmanager
 def running_server(
-    env: dict[str, str], output=subprocess.PIPE
+    env: dict[str, str], output=subprocess.PIPE, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``facilitate serve`` on a free loopback port until the block ends: ``(base_url, process)``.
+    """``facilitate serve`` on a loopback port until the block ends: ``(base_url, process)``.
 
     ``output`` receives the server's stdout and stderr: a pipe (read it only after the server
-    stopped, e.g. with ``communicate``) or an open file for long, chatty runs."""
-    port = free_port()
+    stopped, e.g. with ``communicate``) or an open file for long, chatty runs. ``port`` is a
+    free one unless given (pass one when the environment must name the address beforehand,
+    e.g. ``FACILITATE_PUBLIC_URL``)."""
+    port = port or free_port()
     server = subprocess.Popen(
         [FACILITATE, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,

@@ -53,6 +53,12 @@ def test_precedence_of_layers(tmp_path, monkeypatch):
     assert app.config["PASSWORD_MIN_LENGTH"] == 14
 
 
+def test_languages_from_environment_are_a_list(monkeypatch):
+    monkeypatch.setenv("FACILITATE_LANGUAGES", "sv, en,fi,se")
+    app = create_app()
+    assert app.config["LANGUAGES"] == ("sv", "en", "fi", "se")
+
+
 def test_database_url_from_environment(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
     monkeypatch.setenv("FACILITATE_DATABASE_URL", url)

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from facilitate.content.model import Option, Step, Text
-from facilitate.dialogue.kinds import PollKind, RankKind, ScaleKind
+from facilitate.dialogue.kinds import REACTIONS as REACTION_NAMES
+from facilitate.dialogue.kinds import PollKind, RankKind, ScaleKind, StatementsKind
 from facilitate.dialogue.words import frequencies, normalise
 from facilitate.sessions.kinds import InvalidAnswer, kind_of
 from facilitate.sessions.models import LiveSession, SessionStateError, SessionStatus
@@ -17,12 +18,12 @@ SCALE = Step(id="s", kind="scale", prompt=Text({"sv": "?"}), scale_min=1, scale_
 
 
 def test_unimplemented_kinds_are_shown_but_not_answered():
-    statements = Step(id="s", kind="statements", prompt=Text({"sv": "?"}), statements=OPTIONS)
-    kind = kind_of(statements)
+    future = Step(id="f", kind="future", prompt=Text({"sv": "?"}), options=OPTIONS)
+    kind = kind_of(future)
     assert kind.answerable is False
     with pytest.raises(InvalidAnswer):
-        kind.validate(statements, "agree")
-    assert "statements" not in kind.participant_view(statements, "sv", revealed=False)
+        kind.validate(future, "a")
+    assert kind.participant_view(future, "sv", revealed=False)["prompt"] == "?"
 
 
 @given(st.lists(st.sampled_from("abcd"), max_size=40))
@@ -143,3 +144,52 @@ def test_word_cloud_normalises_and_drops_stop_words():
         {"text": "future", "count": 1},
         {"text": "hopp", "count": 1},
     ]
+
+
+STATEMENTS = Step(id="st", kind="statements", prompt=Text({"sv": "?"}), statements=OPTIONS)
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_divisiveness_is_zero_when_the_room_agrees_and_one_when_it_splits_evenly(agree, disagree):
+    from facilitate.dialogue.kinds import divisiveness
+
+    split = divisiveness(agree, disagree)
+    if agree + disagree == 0:
+        assert split is None
+        return
+    assert 0 <= split <= 1
+    assert split == divisiveness(disagree, agree)
+    assert (split == 0) == (agree == 0 or disagree == 0)
+    assert (split == 1) == (agree == disagree)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 20), st.sampled_from("abcd"), st.sampled_from(REACTION_NAMES)),
+        max_size=60,
+    )
+)
+def test_statement_results_count_every_reaction_once(reactions):
+    latest = {(p, s): r for p, s, r in reactions}  # what counted_values passes on
+    values = [{"participant": p, "statement": s, "reaction": r} for (p, s), r in latest.items()]
+    results = StatementsKind().aggregate(STATEMENTS, values)
+    assert results["respondents"] == len({p for p, _ in latest})
+    rows = {row["id"]: row for row in results["statements"]}
+    for statement in "abcd":
+        row = rows[statement]
+        given_here = [r for (_, s), r in latest.items() if s == statement]
+        assert row["total"] == len(given_here)
+        assert (row["agree"], row["disagree"], row["pass"]) == tuple(
+            given_here.count(r) for r in REACTION_NAMES
+        )
+        sides = row["agree"] + row["disagree"]
+        assert row["divided"] == (sides >= 3 and row["divisiveness"] >= 0.75)
+    assert results["divided"] == sorted(results["divided"], key=lambda s: -rows[s]["divisiveness"])
+
+
+def test_statement_reactions_are_agree_disagree_or_pass():
+    kind = StatementsKind()
+    assert [kind.validate(STATEMENTS, r) for r in REACTION_NAMES] == list(REACTION_NAMES)
+    for bad in ("yes", "", None, 1, ["agree"]):
+        with pytest.raises(InvalidAnswer):
+            kind.validate(STATEMENTS, bad)

@@ -48,10 +48,13 @@ def test_language_choice_is_remembered_and_wins_over_the_browser(logged_in):
 
 
 def test_untranslated_content_is_marked_with_its_language(logged_in):
-    # Module content has no Finnish yet: Swedish is shown and marked lang="sv" for screen readers.
+    # samverkansdialog has no Finnish: Swedish is shown and marked lang="sv" for screen readers.
+    # norrbotten-for-alla has Finnish, shown in the page's language and so not marked.
     logged_in.get("/language/fi")
     html = logged_in.get("/modules").get_data(as_text=True)
-    assert '<h2 id="module-norrbotten-for-alla" lang="sv">Norrbotten för alla</h2>' in html
+    assert '<h2 id="module-samverkansdialog" lang="sv">Samverkansdialog</h2>' in html
+    assert ">Norrbotten kaikille</h2>" in html
+    assert '<h2 id="module-norrbotten-for-alla" lang=' not in html
 
 
 def test_language_choice_ignores_other_sites_and_unknown_languages(client):

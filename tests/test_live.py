@@ -10,7 +10,7 @@ from facilitate.content import library
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Participant, Response
 
-from .conftest import answer, call, events
+from .conftest import answer, call, events, texts
 
 PART_STEPS = {  # the first steps of norrbotten-for-alla/demografi
     "info": "demografi-intro",
@@ -56,14 +56,18 @@ def test_whole_flow_answers_stored_once_and_results(live, app):
 
     tallies = events(live.host, "tally")
     assert tallies[-1]["answered_count"] == 1
-    assert tallies[-1]["results"]["results"]["texts"] == ["Fler behöver vård", "Och färdtjänst"]
+    contributions = tallies[-1]["results"]["results"]["contributions"]
+    assert [c["text"] for c in contributions] == ["Fler behöver vård", "Och färdtjänst"]
 
     sync = call(phone, "sync")
-    assert sync["state"]["answer"] == ["Fler behöver vård", "Och färdtjänst"]
+    assert texts(sync["state"]["answer"]) == ["Fler behöver vård", "Och färdtjänst"]
 
     live.control("reveal")
     revealed = events(phone, "state")[-1]
-    assert revealed["results"]["results"]["texts"] == ["Fler behöver vård", "Och färdtjänst"]
+    assert [c["text"] for c in revealed["results"]["results"]["contributions"]] == [
+        "Fler behöver vård",
+        "Och färdtjänst",
+    ]
 
 
 def test_scale_keeps_each_persons_latest_answer(live):
@@ -107,7 +111,7 @@ def test_reload_resumes_the_same_participant_with_its_answer(live, socket_client
     again = socket_client()
     ack = call(again, "join", {"code": live.code, "token": phone.ack["token"]})
     assert ack["participant"]["id"] == phone.ack["participant"]["id"]
-    assert ack["state"]["answer"] == ["Mitt svar"]
+    assert texts(ack["state"]["answer"]) == ["Mitt svar"]
     assert ack["state"]["step"]["id"] == PART_STEPS["open"]
     assert answer(again, PART_STEPS["open"], "Mitt svar", "r1")["duplicate"] is True
 

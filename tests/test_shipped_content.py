@@ -1,11 +1,13 @@
 """The modules we ship: complete, sourced, translated, and true to the seed documents."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 from facilitate.content import load_library, load_vocabulary, validate_paths
-from facilitate.content.model import PROMPT_KINDS
+from facilitate.content.model import PROMPT_KINDS, Text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -59,29 +61,36 @@ PRINCIPLES = [
 ]
 
 
-def all_texts(module):
-    """Every text object of a module, with where it is."""
-    yield module.id, module.title
-    yield module.id, module.description
-    for part in module.parts:
-        yield part.id, part.title
-        yield part.id, part.description
-        if part.leader_notes:
-            yield part.id, part.leader_notes
-        for step in part.steps:
-            for name in (
-                "title",
-                "body",
-                "prompt",
-                "explanation",
-                "leader_notes",
-                "min_label",
-                "max_label",
-            ):
-                if getattr(step, name) is not None:
-                    yield f"{step.id}.{name}", getattr(step, name)
-            for option in step.options + step.statements:
-                yield f"{step.id}.{option.id}", option.text
+#: Modules whose every text is translated to Finnish (issue #7, "Languages").
+FINNISH_MODULES = ["norrbotten-for-alla"]
+
+
+def all_texts(node, where=""):
+    """Every text inside a content object, with where it is (``parts[demografi].title``).
+
+    Walks the dataclass fields generically, so a text field added to the model is checked
+    without changing this test."""
+    if isinstance(node, Text):
+        yield where, node
+    elif dataclasses.is_dataclass(node):
+        for field in dataclasses.fields(node):
+            yield from all_texts(getattr(node, field.name), f"{where}.{field.name}".lstrip("."))
+    elif isinstance(node, tuple):
+        for index, item in enumerate(node):
+            yield from all_texts(item, f"{where}[{getattr(item, 'id', index)}]")
+
+
+def language_maps(data):
+    """Every ``{sv: ..., en: ...}`` map in parsed YAML: the texts as the files spell them."""
+    if isinstance(data, dict):
+        if "sv" in data and all(isinstance(v, str) for v in data.values()):
+            yield data
+        else:
+            for value in data.values():
+                yield from language_maps(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from language_maps(item)
 
 
 def test_shipped_modules_validate():
@@ -94,9 +103,32 @@ def test_shipped_modules_validate():
 )
 def test_every_text_has_swedish_and_english(module_id):
     missing = [
-        where for where, text in all_texts(LIBRARY.get(module_id)) if "en" not in text.values
+        f"{where}: {language}"
+        for where, text in all_texts(LIBRARY.get(module_id))
+        for language in ("sv", "en")
+        if language not in text.values
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("module_id", FINNISH_MODULES)
+def test_every_text_has_finnish(module_id):
+    texts = all_texts(LIBRARY.get(module_id))
+    missing = [where for where, text in texts if "fi" not in text.values]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "module_id", ["norrbotten-for-alla", "samverkansdialog", "strategiskt-forum"]
+)
+def test_the_text_walk_finds_every_text_in_the_files(module_id):
+    """The walk over content objects misses no text: it finds as many as the YAML files hold."""
+    folder = ROOT / "modules" / module_id
+    in_files = sum(
+        len(list(language_maps(yaml.safe_load(path.read_text(encoding="utf-8")))))
+        for path in folder.glob("*.yaml")
+    )
+    assert len(list(all_texts(LIBRARY.get(module_id)))) == in_files
 
 
 def test_norrbotten_for_alla_has_the_seven_parts_in_order():

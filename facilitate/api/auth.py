@@ -36,6 +36,7 @@ STATUS = {
     "not_answerable": 409,
     "content_missing": 409,
     "no_timer": 409,
+    "no_matching_sessions": 404,
     "unavailable": 503,
 }
 

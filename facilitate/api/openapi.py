@@ -57,7 +57,11 @@ _SCHEMAS = {
             "circle": {
                 "type": ["string", "null"],
                 "maxLength": 128,
-                "description": "The study circle the session belongs to (not used yet).",
+                "examples": ["12"],
+                "description": "The id of the study circle this session is a meeting of, as a "
+                "string of digits; the token's user must lead the circle (admins any), and it "
+                "must follow `module`. Else `unknown_circle`, `forbidden` or "
+                "`circle_module_mismatch`.",
             },
         },
     },
@@ -133,6 +137,18 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "One phone per table group; only before the start.",
             },
+            "premoderation": {
+                "type": "boolean",
+                "description": "Open contributions reach the room only once approved.",
+            },
+            "locale": {
+                "type": "string",
+                "description": "The big screen's language (sv, en, fi).",
+            },
+            "second_locale": {
+                "type": ["string", "null"],
+                "description": "A second language the big screen shows beside the first.",
+            },
             "timer_seconds": {
                 "type": ["integer", "null"],
                 "minimum": 10,
@@ -169,7 +185,8 @@ _RESPONSES = {
     "BadRequest": _json(
         _ref("Error"),
         "Bad input: `invalid_payload` (not a JSON object, wrong types, unknown fields, too "
-        "large), `unknown_module`, `unknown_part`, `unknown_action`, `unknown_step`.",
+        "large), `unknown_module`, `unknown_part`, `unknown_action`, `unknown_step`, "
+        "`unknown_circle`, `circle_module_mismatch`.",
     ),
     "Unauthorized": {
         **_json(_ref("Error"), "`not_authenticated`: no token, or an unknown one."),
@@ -188,6 +205,38 @@ _RESPONSES = {
         "`session_ended`, `no_such_step`, `not_answerable`.",
     ),
 }
+
+_EXPORT_PARAMETERS = [
+    {
+        "name": "format",
+        "in": "query",
+        "required": True,
+        "schema": {"enum": ["csv", "xlsx", "json", "docx"]},
+    },
+    *(
+        {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+        for name, schema, text in (
+            ("session", {"type": "integer", "minimum": 1}, "One session."),
+            ("circle", {"type": "integer", "minimum": 1}, "The meetings of one circle."),
+            ("module", _ID, "A module id from `GET /modules`."),
+            ("part", _ID, "A part id (of `module`, when given)."),
+            (
+                "municipality",
+                {"type": "string"},
+                "One of Norrbotten's 14 municipalities: its id (`lulea`), name or SCB code.",
+            ),
+            ("organiser", {"type": "string"}, "A circle organiser, as circles name it."),
+            ("since", {"type": "string", "format": "date"}, "First day (local time)."),
+            ("until", {"type": "string", "format": "date"}, "Last day, inclusive."),
+            ("tag", {"type": "string"}, "An action-plan tag id, e.g. `focus.public-health`."),
+            (
+                "include_hidden",
+                {"enum": ["0", "1", "true", "false"]},
+                "Include contributions the leader hid or did not approve.",
+            ),
+        )
+    ),
+]
 
 _SESSION_ID = {
     "name": "session_id",
@@ -266,6 +315,20 @@ def document() -> dict:
                         "404": _error("NotFound"),
                     },
                 },
+                "delete": {
+                    "summary": "Delete a session with all its data",
+                    "operationId": "deleteSession",
+                    "description": "Participants, responses, votes and proposed statements go "
+                    "with it, for good; a running session is ended first and its phones told. "
+                    "Its leader and admins only.",
+                    "responses": {
+                        "204": {"description": "Deleted."},
+                        "401": _error("Unauthorized"),
+                        "503": _error("Unavailable"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                    },
+                },
             },
             "/sessions/{session_id}/control": {
                 "parameters": [_SESSION_ID],
@@ -327,6 +390,51 @@ def document() -> dict:
                         "404": _error("NotFound"),
                     },
                 },
+            },
+            "/export": {
+                "get": {
+                    "summary": "Export results across sessions",
+                    "operationId": "exportResults",
+                    "description": "The sessions that have started and match every given "
+                    "filter, as a file (docs/export-format.md): CSV (one row per response), "
+                    "XLSX (summary, a sheet and chart per question, all responses), JSON (the "
+                    "whole structure, with `version`) or DOCX (the report *Underlag till "
+                    "beredningsgruppen*). No names, tokens or addresses; counts from fewer "
+                    "than `EXPORT_MIN_GROUP_SIZE` people are suppressed in summaries. Each "
+                    "export is logged. Analysts and admins only.",
+                    "parameters": _EXPORT_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "The file, as an attachment.",
+                            "content": {
+                                "text/csv": {"schema": {"type": "string"}},
+                                "application/vnd.openxmlformats-officedocument"
+                                ".spreadsheetml.sheet": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                },
+                                "application/json": {"schema": {"type": "object"}},
+                                "application/vnd.openxmlformats-officedocument"
+                                ".wordprocessingml.document": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                },
+                            },
+                        },
+                        "400": _json(
+                            _ref("Error"),
+                            "A filter that cannot be used: `unknown_format`, `unknown_filter`, "
+                            "`unknown_session`, `unknown_circle`, `unknown_module`, "
+                            "`unknown_part`, `unknown_municipality`, `unknown_organiser`, "
+                            "`unknown_tag`, `invalid_date`, `inverted_dates`, `invalid_flag`.",
+                        ),
+                        "401": _error("Unauthorized"),
+                        "403": _error("Forbidden"),
+                        "404": _json(
+                            _ref("Error"),
+                            "`no_matching_sessions`: no session that has started matches.",
+                        ),
+                        "503": _error("Unavailable"),
+                    },
+                }
             },
         },
         "components": {

@@ -8,13 +8,14 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..core.text import storable
 from ..sessions import operations
 from ..sessions.schemas import SETTINGS, PayloadError, parse_seconds, parse_settings
 from .auth import ApiError
 
 #: Module, part and step ids as the content format allows them.
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-#: Longest ``circle`` accepted (circles come later; the field is checked, then ignored).
+#: Longest ``circle`` accepted (a circle id is a string of digits).
 MAX_CIRCLE_LENGTH = 128
 
 
@@ -27,7 +28,7 @@ def _json_object(fields: set[str]) -> dict:
         data = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError, RequestEntityTooLarge):
         raise ApiError() from None
-    if not isinstance(data, dict) or not set(data) <= fields:
+    if not isinstance(data, dict) or not set(data) <= fields or not storable(data):
         raise ApiError()
     return data
 
@@ -42,6 +43,8 @@ def _id(value: Any) -> str:
 class NewSession:
     module: str
     part: str
+    #: The circle's id as a string of digits, or None for a one-off session.
+    circle: str | None = None
 
     @classmethod
     def parse(cls) -> "NewSession":
@@ -49,7 +52,9 @@ class NewSession:
         circle = data.get("circle")
         if circle is not None and (not isinstance(circle, str) or len(circle) > MAX_CIRCLE_LENGTH):
             raise ApiError()
-        return cls(module=_id(data.get("module")), part=_id(data.get("part")))
+        return cls(
+            module=_id(data.get("module")), part=_id(data.get("part")), circle=circle or None
+        )
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,23 @@
 """REST API v1: modules, sessions, leader control and results. Each view parses its input,
 calls an operation or query, commits, and answers JSON; see docs/protocol.md for the live side."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint, Response, request, url_for
 
 from ..auth.models import Role
+from ..circles.queries import circle_for
 from ..content import library
 from ..core.i18n import current_locale
+from ..exports.operations import export
+from ..exports.schemas import ExportFilter, FilterError, parse_format
 from ..extensions import db
-from ..sessions import operations
+from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
-from ..sessions.models import LiveSession
+from ..sessions.models import LiveSession, SessionStatus
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from . import schemas
-from .auth import api_view, current_api_user
+from .auth import ApiError, api_view, current_api_user
 from .openapi import document
 from .schemas import Control, NewSession
 
@@ -77,7 +80,9 @@ def modules():
 def create_session():
     """A new session in the lobby for a part of a module, led by the token's user."""
     new = NewSession.parse()
-    session = operations.create_session(current_api_user(), new.module, new.part, current_locale())
+    user = current_api_user()
+    circle = circle_for(user, new.circle) if new.circle is not None else None
+    session = operations.create_session(user, new.module, new.part, current_locale(), circle)
     db.session.commit()
     body = {
         "id": session.id,
@@ -118,8 +123,42 @@ def change_settings(session_id: int):
     return _session_body(session)
 
 
+@bp.delete("/sessions/<int:session_id>")
+@api_view(Role.leader)
+def delete_session(session_id: int):
+    """The session and all its data, for good; connected phones are told it has ended."""
+    session = _session(session_id, control=True)
+    if session.status is not SessionStatus.ended:
+        session.end()
+        db.session.flush()
+        broadcast(session)
+    retention.delete_session(session)
+    db.session.commit()
+    return "", 204
+
+
 @bp.get("/sessions/<int:session_id>/results")
 @api_view()
 def results(session_id: int):
     """Per step of the part, in order: how many responses and their aggregate."""
     return session_results(_session(session_id))
+
+
+@bp.get("/export")
+@api_view(Role.analyst)
+def export_file():
+    """Results across sessions as a CSV, XLSX, JSON or DOCX file (docs/export-format.md), with
+    the analyst pages' filter; logged as an export by the token's user."""
+    user = current_api_user()
+    try:
+        format = parse_format(request.args.get("format"))
+        selection = ExportFilter.parse(request.args, ignore=("format",))
+        made = export(selection, format, user=user, actor=user.email, channel="api")
+    except FilterError as failure:
+        raise ApiError(failure.code) from None
+    db.session.commit()
+    return Response(
+        made.content,
+        mimetype=made.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )

@@ -1,7 +1,8 @@
-"""Which language a page is shown in: an explicit choice (remembered in a cookie) >
-``Accept-Language`` > Swedish."""
+"""Which language a page is shown in: an explicit choice (remembered in a cookie) > the
+session's language (on a participant's page, see :func:`prefer_locale`) > ``Accept-Language``
+> Swedish. Once joined, a phone keeps the language it joined in (the participant's choice)."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -13,9 +14,17 @@ def select_locale() -> str:
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:
         return chosen
+    if g.get("preferred_locale") in languages:
+        return g.preferred_locale
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def prefer_locale(locale: str) -> None:
+    """Make ``locale`` (a session's language) the page's unless the visitor chose one; call it
+    before anything on the page is translated."""
+    g.preferred_locale = locale
 
 
 #: Each language's name in itself, for the language menu.

@@ -1,10 +1,13 @@
-"""Failure throttling with the ``limits`` library: only failed attempts are counted, so a person
-who gets it right is never slowed down.
+"""Throttling with the ``limits`` library. Failed logins (per account and per client address)
+and failed joins (per client address) count only failures, so a person who gets it right is
+never slowed down; events per connection and answers per participant count every one, to keep
+one misbehaving phone from flooding a session.
 
-Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several). Used for
-failed logins (per account and per client address) and failed joins (per client address).
+Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several).
 """
 
+import importlib.util
+import logging
 import time
 from collections.abc import Mapping
 
@@ -12,6 +15,8 @@ from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "facilitate.throttle"
 
@@ -26,6 +31,11 @@ class FailureThrottle:
     def allowed(self, **keys: str) -> bool:
         """True while every named limit still has room for its key (``{limit_name: key}``)."""
         return all(self.limiter.test(self.limits[name], name, key) for name, key in keys.items())
+
+    def take(self, **keys: str) -> bool:
+        """Count one use against every named limit; False (and nothing counted for that limit)
+        when one has no room left."""
+        return all([self.limiter.hit(self.limits[name], name, key) for name, key in keys.items()])
 
     def failed(self, **keys: str) -> None:
         for name, key in keys.items():
@@ -42,14 +52,28 @@ class FailureThrottle:
         return max(1, int(max(resets, default=now) - now))
 
 
+def storage_uri(config: Mapping) -> str:
+    """``RATELIMIT_STORAGE_URI``; left at memory while the processes share a Redis message
+    queue, the counters go to that Redis too, so that every process counts the same."""
+    uri = config["RATELIMIT_STORAGE_URI"]
+    queue = config.get("MESSAGE_QUEUE") or ""
+    if uri == "memory://" and queue.startswith(("redis://", "rediss://")):
+        if importlib.util.find_spec("redis") is not None:
+            return queue
+        log.warning("no redis client installed: rate limits are counted per process")
+    return uri
+
+
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    storage = storage_from_string(storage_uri(app.config))
     app.extensions[EXTENSION_KEY] = FailureThrottle(
         MovingWindowRateLimiter(storage),
         {
             "login-account": parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
             "login-address": parse(app.config["LOGIN_LIMIT_PER_ADDRESS"]),
             "join-address": parse(app.config["JOIN_LIMIT_PER_ADDRESS"]),
+            "socket-events": parse(app.config["EVENT_LIMIT_PER_CONNECTION"]),
+            "participant-answers": parse(app.config["ANSWER_LIMIT_PER_PARTICIPANT"]),
         },
     )
 

@@ -1,6 +1,7 @@
-"""Home page, module library, health check and the language menu."""
+"""Home page, module library, accessibility statement, health check and the language menu."""
 
 import logging
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -16,6 +17,8 @@ bp = Blueprint("core", __name__)
 
 #: How long an explicit language choice is remembered (one year).
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
+#: When the accessibility statement was last reviewed against the software (update with it).
+STATEMENT_REVIEWED = date(2026, 11, 23)
 
 
 @bp.get("/")
@@ -29,8 +32,28 @@ def index():
 @bp.get("/modules")
 @login_required
 def module_library():
-    """The module library: every module and its parts, where a session is started from."""
-    return render_template("core/library.html", modules=list(library()))
+    """The module library: every module and its parts, where a session is started from (for
+    one of the leader's circles following the module, if they choose one)."""
+    from ..auth.models import Role
+    from ..circles.queries import circles_of
+
+    circles: dict[str, list] = {}
+    if current_user.has_role(Role.leader):
+        for circle in circles_of(current_user):
+            circles.setdefault(circle.module_id, []).append(circle)
+    return render_template("core/library.html", modules=list(library()), circles=circles)
+
+
+@bp.get("/tillganglighet")
+def accessibility_statement():
+    """The accessibility statement (tillgänglighetsredogörelse) that the Swedish law on
+    accessible digital public services (DOS-lagen) asks for, linked from every page."""
+    return render_template(
+        "core/accessibility.html",
+        organisation=current_app.config["ORGANISATION_NAME"],
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        reviewed=STATEMENT_REVIEWED,
+    )
 
 
 @bp.get("/healthz")
@@ -44,6 +67,17 @@ def healthz():
     return jsonify(status="ok")
 
 
+@bp.get("/integritet")
+def privacy():
+    """What is stored about participants, why, for how long, and who is responsible."""
+    return render_template(
+        "core/privacy.html",
+        controller_name=current_app.config["CONTROLLER_NAME"],
+        controller_contact=current_app.config["CONTROLLER_CONTACT"],
+        retention_months=current_app.config["RETENTION_MONTHS"],
+    )
+
+
 @bp.get("/language/<code>")
 def choose_language(code: str):
     """Remember the chosen language and go back to the page the choice was made on."""
@@ -53,6 +87,11 @@ def choose_language(code: str):
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LOCALE_COOKIE, code, max_age=LOCALE_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            LOCALE_COOKIE,
+            code,
+            max_age=LOCALE_COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
         )
     return response

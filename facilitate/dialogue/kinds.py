@@ -15,6 +15,7 @@ class _Kind:
     answerable = True
     many = False
     closes_on_reveal = False
+    live_results = False
 
     def host_view(self, step: Step, locale: str) -> dict:
         return {
@@ -109,10 +110,12 @@ class ScaleKind(_Kind):
 
 
 class OpenKind(_Kind):
-    """Free text; a participant may send several contributions, and every one counts."""
+    """Free text; a participant may send several contributions, and every one counts. The room
+    sees them live (unless the leader hides them), most upvoted first."""
 
     name = "open"
     many = True
+    live_results = True
 
     def validate(self, step: Step, value: Any) -> Any:
         if not isinstance(value, str):
@@ -125,13 +128,19 @@ class OpenKind(_Kind):
         return text
 
     def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
-        return {"respondents": len(values), "texts": list(values)}
+        """``values`` are the visible contributions (``sessions.queries.contributions``)."""
+        ordered = sorted(values, key=lambda c: (-c["votes"], c["id"]))
+        themes = list(dict.fromkeys(c["theme"] for c in values if c["theme"]))
+        return {"respondents": len(values), "contributions": ordered, "themes": themes}
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {
             **base_view(step, locale),
             "max_length": current_app.config["OPEN_TEXT_MAX_LENGTH"],
         }
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        return [{"value": c["text"], "votes": c["votes"]} for c in values]
 
 
 class RankKind(_Kind):
@@ -190,7 +199,90 @@ class WordCloudKind(_Kind):
         return text
 
     def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
-        return {"respondents": len(values), "words": frequencies(values)}
+        """``values`` are the visible contributions (``sessions.queries.contributions``)."""
+        return {"respondents": len(values), "words": frequencies(c["text"] for c in values)}
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {**base_view(step, locale), "max_length": current_app.config["WORDCLOUD_MAX_LENGTH"]}
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        return [{"value": c["text"]} for c in values]
+
+
+REACTIONS = ("agree", "disagree", "pass")
+#: Statements with fewer agree + disagree reactions than this are neither "divided" nor
+#: "agreed on": too few people took a side to say.
+MIN_SIDES = 3
+#: Divisiveness from which the room counts as divided on a statement (a quarter or more on
+#: the smaller side), and up to which it counts as agreed (a tenth or less on one side).
+DIVIDED_FROM = 0.75
+AGREED_UP_TO = 0.36
+
+
+def divisiveness(agree: int, disagree: int) -> float | None:
+    """How split the room is on a statement, from 0 (everyone who took a side took the same
+    one) to 1 (half and half): the variance of the reactions coded agree = +1, disagree = -1,
+    which is ``4·a·d / (a+d)²``. Passes are left out. None when nobody took a side."""
+    sides = agree + disagree
+    return 4 * agree * disagree / sides**2 if sides else None
+
+
+class StatementsKind(_Kind):
+    """React to statements: agree, disagree or pass, each participant's latest reaction per
+    statement counts. Participants may propose statements, which the room reacts to once the
+    leader approves them. The results show agreement per statement and where the room is
+    divided (:func:`divisiveness`) — a light, explainable cousin of Pol.is."""
+
+    name = "statements"
+
+    def validate(self, step: Step, value: Any) -> Any:
+        if value not in REACTIONS:
+            raise InvalidAnswer("invalid_reaction")
+        return value
+
+    def aggregate(self, step: Step, values: Sequence[Any]) -> dict:
+        """``values`` are ``{"participant", "statement", "reaction"}``
+        (``sessions.queries.counted_values``)."""
+        counts = {s.id: Counter() for s in step.statements}
+        for value in values:
+            if value["statement"] in counts:
+                counts[value["statement"]][value["reaction"]] += 1
+        rows = []
+        for statement in step.statements:
+            c = counts[statement.id]
+            agree, disagree, passed = c["agree"], c["disagree"], c["pass"]
+            sides = agree + disagree
+            split = divisiveness(agree, disagree)
+            rows.append(
+                {
+                    "id": statement.id,
+                    "agree": agree,
+                    "disagree": disagree,
+                    "pass": passed,
+                    "total": sides + passed,
+                    "agreement": round(agree / sides, 3) if sides else None,
+                    "divisiveness": round(split, 3) if split is not None else None,
+                    "divided": sides >= MIN_SIDES and split >= DIVIDED_FROM,
+                    "agreed": sides >= MIN_SIDES and split <= AGREED_UP_TO,
+                }
+            )
+        divided = sorted((r for r in rows if r["divided"]), key=lambda r: -r["divisiveness"])
+        return {
+            "respondents": len({v["participant"] for v in values}),
+            "method": "divisiveness",
+            "statements": rows,
+            "divided": [r["id"] for r in divided],
+        }
+
+    def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
+        return {
+            **base_view(step, locale),
+            "statements": [
+                {"id": s.id, "text": s.text.get(locale), "lang": s.text.language_for(locale)}
+                for s in step.statements
+            ],
+            "max_length": current_app.config["STATEMENT_MAX_LENGTH"],
+        }
+
+    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
+        return [{"statement": v["statement"], "value": v["reaction"]} for v in values]

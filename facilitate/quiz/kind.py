@@ -22,6 +22,7 @@ class QuizKind:
     many = False
     #: Revealing the right answer closes answering: nobody changes an answer after seeing it.
     closes_on_reveal = True
+    live_results = False
 
     def validate(self, step: Step, value: Any) -> Any:
         ids = [o.id for o in step.options]

@@ -31,6 +31,8 @@ def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
                 Response.value,
                 Response.elapsed_ms,
                 Response.time_limit,
+                Response.statement,
+                Response.withdrawn,
             )
             .where(Response.session_id == session.id, Response.step_id.in_(step_ids))
             .order_by(Response.id)

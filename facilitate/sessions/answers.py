@@ -41,6 +41,8 @@ class _Answer:
     step_id: str
     value: Any
     submission_id: str
+    #: For a statements step, the statement the value reacts to.
+    statement: str | None = None
     #: True: a resend of a stored answer; False: stored now; a string: the error code.
     outcome: bool | str | None = None
     #: Set when the outcome is known, or when this answer's greenlet is to lead a batch.
@@ -59,10 +61,17 @@ class AnswerBatcher:
         self._waiting: list[_Answer] = []
         self._leading = False
 
-    def submit(self, participant_id: int, step_id: str, value: Any, submission_id: str) -> bool:
+    def submit(
+        self,
+        participant_id: int,
+        step_id: str,
+        value: Any,
+        submission_id: str,
+        statement: str | None = None,
+    ) -> bool:
         """Store an answer with those arriving at the same time; returns True for a resend.
         Returns only after the commit; raises :class:`operations.SessionError` if refused."""
-        answer = _Answer(participant_id, step_id, value, submission_id)
+        answer = _Answer(participant_id, step_id, value, submission_id, statement)
         self._waiting.append(answer)
         if self._leading:
             answer.done.wait()
@@ -84,10 +93,16 @@ class AnswerBatcher:
         return _result(answer)
 
 
-def submit(participant_id: int, step_id: str, value: Any, submission_id: str) -> bool:
+def submit(
+    participant_id: int,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+) -> bool:
     """See :meth:`AnswerBatcher.submit`; one batcher per app."""
     batcher = current_app.extensions.setdefault(EXTENSION_KEY, AnswerBatcher())
-    return batcher.submit(participant_id, step_id, value, submission_id)
+    return batcher.submit(participant_id, step_id, value, submission_id, statement)
 
 
 def _result(answer: _Answer) -> bool:
@@ -144,7 +159,11 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
         else:
             try:
                 response = operations.new_response(
-                    participant, answer.step_id, answer.value, answer.submission_id
+                    participant,
+                    answer.step_id,
+                    answer.value,
+                    answer.submission_id,
+                    answer.statement,
                 )
             except operations.SessionError as error:
                 answer.outcome = error.code
@@ -191,7 +210,7 @@ def _store_one_by_one(
         participant = participants[answer.participant_id]
         try:
             answer.outcome = operations.answer(
-                participant, answer.step_id, answer.value, answer.submission_id
+                participant, answer.step_id, answer.value, answer.submission_id, answer.statement
             )
             db.session.commit()
         except sa.exc.IntegrityError:

@@ -11,21 +11,29 @@ from flask_socketio import Namespace, join_room
 
 from ..auth.models import User
 from ..auth.queries import user_by_token
+from ..circles.operations import recognise
 from ..core.i18n import select_locale
+from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
-from . import answers, operations
+from . import answers, moderation, operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
 from .models import LiveSession, Participant
 from .queries import session_for
 from .schemas import (
     AnswerRequest,
+    BehalfRequest,
+    ContributionRequest,
     ControlRequest,
     JoinRequest,
+    ModerateRequest,
     PayloadError,
+    ProposeRequest,
+    ReviewRequest,
     SessionRequest,
     SettingsRequest,
+    UpvoteRequest,
 )
 from .snapshots import host_state, participant_state, screen_state
 
@@ -61,6 +69,10 @@ def acknowledged(handler):
     @wraps(handler)
     def wrapper(self, data=None):
         try:
+            if not throttle().take(**{"socket-events": request.sid}):
+                raise PayloadError("rate_limited")
+            if not storable(data):
+                raise PayloadError()
             return handler(self, data)
         except (PayloadError, operations.SessionError) as failure:
             db.session.rollback()
@@ -100,6 +112,7 @@ class LiveNamespace(Namespace):
             if failure.code == "unknown_code":
                 throttle().failed(**{"join-address": address})
             raise
+        circle_token = recognise(participant, join.circle_token) if join.recognise else None
         db.session.commit()
         session = participant.session
         join_room(participants_room(session.id, locale))
@@ -109,6 +122,9 @@ class LiveNamespace(Namespace):
             "ok": True,
             "token": new_token or join.token,
             "participant": {"id": participant.id, "name": participant.name},
+            "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
+            if session.circle
+            else None,
             "state": participant_state(session, locale, participant),
         }
 
@@ -119,10 +135,59 @@ class LiveNamespace(Namespace):
         participant_id = _connection().get("participant_id")
         if participant_id is None:
             raise operations.SessionError("not_joined")
+        if not throttle().take(**{"participant-answers": str(participant_id)}):
+            raise PayloadError("rate_limited")
         request_ = AnswerRequest.parse(data)
         duplicate = answers.submit(
-            participant_id, request_.step, request_.value, request_.submission_id
+            participant_id,
+            request_.step,
+            request_.value,
+            request_.submission_id,
+            request_.statement,
         )
+        return {"ok": True, "duplicate": duplicate}
+
+    @acknowledged
+    def on_edit(self, data):
+        """Change one's own open contribution while the step is open."""
+        participant = self._participant(sends=True)
+        request_ = ContributionRequest.parse(data, with_value=True)
+        moderation.edit(participant, request_.step, request_.submission_id, request_.value)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_withdraw(self, data):
+        """Take back one's own open contribution while the step is open."""
+        participant = self._participant()
+        request_ = ContributionRequest.parse(data)
+        moderation.withdraw(participant, request_.step, request_.submission_id)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_upvote(self, data):
+        """Upvote someone else's contribution, once."""
+        participant = self._participant()
+        request_ = UpvoteRequest.parse(data)
+        moderation.upvote(participant, request_.step, request_.contribution)
+        db.session.commit()
+        tallies.changed(participant.session)
+        return {"ok": True}
+
+    @acknowledged
+    def on_propose(self, data):
+        """Propose a statement for the leader to approve; a resend is recognised by its id."""
+        participant = self._participant(sends=True)
+        request_ = ProposeRequest.parse(data)
+        duplicate = moderation.propose(
+            participant, request_.step, request_.text, request_.submission_id
+        )
+        db.session.commit()
+        if not duplicate:
+            tallies.changed(participant.session)
         return {"ok": True, "duplicate": duplicate}
 
     @acknowledged
@@ -166,11 +231,60 @@ class LiveNamespace(Namespace):
         broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
-    def _participant(self) -> Participant:
+    @acknowledged
+    def on_moderate(self, data):
+        """The leader hides, approves, highlights, merges, themes or tags a contribution."""
+        request_ = ModerateRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.moderate(
+            session,
+            request_.contribution,
+            request_.action,
+            into=request_.into,
+            theme=request_.theme,
+            tags=request_.tags,
+        )
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_proposal(self, data):
+        """The leader approves (the room then reacts to it) or rejects a proposed statement."""
+        request_ = ReviewRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.review(session, request_.proposal, request_.decision)
+        db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_behalf(self, data):
+        """The leader answers for someone without a phone: from now on this connection's
+        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's."""
+        request_ = BehalfRequest.parse(data)
+        session = self._led_session(request_.session)
+        locale = _locale()
+        person = moderation.proxy(session, request_.person, request_.name, locale)
+        db.session.commit()
+        join_room(participants_room(session.id, locale))
+        _remember(participant_id=person.id, session_id=session.id)
+        tallies.changed(session)
+        return {
+            "ok": True,
+            "participant": {"id": person.id, "name": person.name},
+            "state": participant_state(session, locale, person),
+        }
+
+    def _participant(self, *, sends: bool = False) -> Participant:
+        """This connection's participant; ``sends`` for events that add or change answers,
+        which count against the participant's answer limit."""
         participant_id = _connection().get("participant_id")
         participant = db.session.get(Participant, participant_id) if participant_id else None
         if participant is None:
             raise operations.SessionError("not_joined")
+        if sends and not throttle().take(**{"participant-answers": str(participant.id)}):
+            raise PayloadError("rate_limited")
         return participant
 
     def _led_session(self, session_id: int) -> LiveSession:

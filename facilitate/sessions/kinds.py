@@ -30,6 +30,9 @@ class StepKind(Protocol):
     #: Whether revealing the results also closes answering (quizzes: no changes after the
     #: right answer is out). Optional; False when absent.
     closes_on_reveal: bool
+    #: Whether the room sees results while answers come in, without a reveal (open
+    #: contributions). Optional; False when absent.
+    live_results: bool
 
     def validate(self, step: Step, value: Any) -> Any:
         """The cleaned value, or :class:`InvalidAnswer`."""
@@ -99,6 +102,7 @@ class _ShownOnly:
     answerable = False
     many = False
     closes_on_reveal = False
+    live_results = False
 
     def __init__(self, name: str):
         self.name = name

@@ -7,7 +7,15 @@ from flask import Flask, current_app
 
 from ..extensions import db, socketio
 from .models import LiveSession
-from .snapshots import host_state, one_moment, participant_state, screen_state, tally
+from .queries import current_step
+from .snapshots import (
+    host_state,
+    one_moment,
+    participant_state,
+    screen_state,
+    shows_results,
+    tally,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +70,27 @@ def broadcast(session: LiveSession) -> None:
 
 
 def emit_tally(session: LiveSession) -> None:
-    """Counts (and, for the leader, results) of the current step. A tally has no texts, so
-    one is built and every language's console gets it; the big screen's is the same without
-    the participants, and without results until they are revealed."""
+    """Counts (and, for the leader, results) of the current step; the room's results go to the
+    big screen, and to the phones too while they are shown live (open contributions). A tally
+    has no texts: one serves every language, and none is built for rooms nobody is in."""
     hosts = [host_room(session.id, locale) for locale in current_app.config["LANGUAGES"]]
     hosts = [room for room in hosts if listened(room)]
-    screen_listens = listened(screen_room(session.id))
-    if not hosts and not screen_listens:
-        return
-    console = tally(session, include_results=True, include_people=True)
-    for room in hosts:
-        socketio.emit("tally", console, to=room, namespace=NAMESPACE)
-    if screen_listens:
-        screen = {k: v for k, v in console.items() if k != "participants"}
-        if not session.revealed:
-            screen["results"] = None
-        socketio.emit("tally", screen, to=screen_room(session.id), namespace=NAMESPACE)
+    if hosts:
+        host = tally(session, include_results=True, include_people=True)
+        for room in hosts:
+            socketio.emit("tally", host, to=room, namespace=NAMESPACE)
+    step = current_step(session)
+    shown = step is not None and shows_results(session, step)
+    rooms = [screen_room(session.id)]
+    if shown:
+        rooms += [
+            participants_room(session.id, locale) for locale in current_app.config["LANGUAGES"]
+        ]
+    rooms = [room for room in rooms if listened(room)]
+    if rooms:
+        room_tally = tally(session, include_results=shown)
+        for room in rooms:
+            socketio.emit("tally", room_tally, to=room, namespace=NAMESPACE)
 
 
 class TallyScheduler:

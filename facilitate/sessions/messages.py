@@ -16,6 +16,8 @@ _MESSAGES = {
     "name_too_long": lambda: _("Namnet är för långt."),
     "name_required": lambda: _("Skriv gruppens namn för att gå med."),
     "rate_limited": lambda: _("För många försök. Vänta en stund och försök igen."),
+    "unknown_language": lambda: _("Det språket finns inte här."),
+    "session_full": lambda: _("Sessionen är full. Fråga ledaren."),
     "unknown_step": lambda: _("Den frågan finns inte i sessionen."),
     "not_current_step": lambda: _("Den frågan är inte aktuell längre."),
     "step_closed": lambda: _("Svaren på den här frågan är stängda."),
@@ -27,6 +29,18 @@ _MESSAGES = {
     "only_stop_words": lambda: _(
         "Skriv ett ord som säger något, inte bara småord som ”och” eller ”att”."
     ),
+    "unknown_statement": lambda: _("Det påståendet finns inte i frågan."),
+    "invalid_reaction": lambda: _("Välj håller med, håller inte med eller pass."),
+    "not_editable": lambda: _("Det här svaret går inte att ändra."),
+    "unknown_contribution": lambda: _("Bidraget finns inte, eller har tagits tillbaka."),
+    "contribution_hidden": lambda: _("Bidraget visas inte just nu."),
+    "own_contribution": lambda: _("Du kan inte rösta på ditt eget bidrag."),
+    "already_voted": lambda: _("Du har redan röstat på det bidraget."),
+    "not_statements": lambda: _("Här går det inte att föreslå påståenden."),
+    "merge_into_itself": lambda: _("Ett bidrag kan inte slås ihop med sig självt."),
+    "unknown_tag": lambda: _("Den taggen finns inte i handlingsplanens ordlista."),
+    "unknown_proposal": lambda: _("Förslaget finns inte."),
+    "unknown_person": lambda: _("Den personen finns inte i sessionen."),
     "not_authenticated": lambda: _("Logga in, eller ange en giltig API-nyckel."),
     "forbidden": lambda: _("Du har inte behörighet att göra det här."),
     "not_found": lambda: _("Sessionen finns inte."),
@@ -37,6 +51,28 @@ _MESSAGES = {
     "content_missing": lambda: _("Sessionens innehåll finns inte längre."),
     "no_timer": lambda: _("Steget har ingen timer."),
     "unavailable": lambda: _("Det gick inte att spara just nu. Försök igen."),
+    # circles
+    "circle_name_missing": lambda: _("Skriv cirkelns eller gruppens namn."),
+    "organiser_missing": lambda: _(
+        "Skriv vilket studieförbund eller vilken organisation som arrangerar."
+    ),
+    "unknown_municipality": lambda: _("Välj en av Norrbottens 14 kommuner."),
+    "unknown_circle": lambda: _("Cirkeln finns inte."),
+    "circle_module_mismatch": lambda: _("Cirkeln följer en annan modul än den delen hör till."),
+    # exports and analyst views: the filter
+    "unknown_filter": lambda: _(
+        "Okänt filter. Filtren heter session, circle, module, part, municipality, organiser, "
+        "since, until, tag och include_hidden."
+    ),
+    "unknown_session": lambda: _("Sessionen finns inte."),
+    "unknown_organiser": lambda: _("Ingen cirkel har den arrangören."),
+    "invalid_date": lambda: _("Skriv datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-01."),
+    "inverted_dates": lambda: _("Från-datumet ligger efter till-datumet."),
+    "invalid_flag": lambda: _("Ett ja/nej-filter ska vara 1 eller 0."),
+    "unknown_format": lambda: _("Okänt format. Välj csv, xlsx, json eller docx."),
+    "no_matching_sessions": lambda: _(
+        "Inga sessioner matchar urvalet, så det finns inget att exportera."
+    ),
 }
 
 

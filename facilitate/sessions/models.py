@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User, utcnow
+from ..circles.models import Circle, CircleMember
 from ..core.types import UTCDateTime
 from ..extensions import db
 
@@ -47,6 +48,10 @@ class LiveSession(db.Model):
     module_id: Mapped[str] = mapped_column(sa.String(64))
     part_id: Mapped[str] = mapped_column(sa.String(64))
     leader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: The study circle or dialogue group this session is a meeting of; None for a one-off.
+    circle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("circles.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[SessionStatus] = mapped_column(
         sa.Enum(SessionStatus, native_enum=False, length=16), default=SessionStatus.lobby
     )
@@ -58,6 +63,8 @@ class LiveSession(db.Model):
     revealed: Mapped[bool] = mapped_column(default=False)
     #: The language of the big screen; each phone follows its own participant's choice.
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    #: A second language the big screen shows beside the first (e.g. sv + fi); None for one.
+    second_locale: Mapped[str | None] = mapped_column(sa.String(8))
     #: When the current step was shown (answer times for the speed bonus count from here).
     step_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When answering the current step closes by itself; None without a running timer.
@@ -76,11 +83,18 @@ class LiveSession(db.Model):
     timer_seconds: Mapped[int | None] = mapped_column()
     #: Every time limit is multiplied by this (WCAG 2.2.1 Timing Adjustable): 1, 1.5, 2, 3.
     extra_time: Mapped[float] = mapped_column(default=1.0)
+    #: Open contributions reach the big screen and other phones only once the leader approves.
+    premoderation: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the retention period deleted its participants and raw responses (``facilitate
+    #: retention apply``); ``summary`` then keeps the aggregate results per step.
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[list | None] = mapped_column(sa.JSON)
 
     leader: Mapped[User] = relationship()
+    circle: Mapped[Circle | None] = relationship()
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
     )
@@ -216,16 +230,32 @@ class Participant(db.Model):
     #: Optional display name; never exported.
     name: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    #: Someone without a phone whose answers the leader enters (every answer of theirs is
+    #: marked as entered by the leader).
+    proxy: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The same person at another meeting of the circle, if they opted in to be recognised
+    #: (a circle token on their phone); None otherwise.
+    circle_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("circle_members.id", ondelete="SET NULL"), index=True
+    )
 
     session: Mapped[LiveSession] = relationship(back_populates="participants")
+    circle_member: Mapped[CircleMember | None] = relationship()
 
 
 class Response(db.Model):
-    """One answer as sent. A resend with the same submission id is the same response."""
+    """One answer as sent. A resend with the same submission id is the same response.
+
+    An open contribution is a response too; its author may edit or withdraw it while the step
+    is open, and the leader moderates it (hide, approve, highlight, merge, theme, tags). Hidden
+    and merged contributions stay in the data, marked; a withdrawn one keeps no text."""
 
     __tablename__ = "responses"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "step_id", "submission_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "step_id", "submission_id"),
+        sa.Index("ix_responses_session_id_step_id", "session_id", "step_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
@@ -237,11 +267,90 @@ class Response(db.Model):
     step_id: Mapped[str] = mapped_column(sa.String(64))
     #: Chosen by the client per answer; a resend after a lost ack reuses it.
     submission_id: Mapped[str] = mapped_column(sa.String(64))
-    #: The cleaned value (an option id, a list of them, a number or a text).
-    value: Mapped[Any] = mapped_column(sa.JSON)
+    #: The cleaned value (an option id, a list of them, a number or a text); None once withdrawn.
+    value: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
+    #: For a statements step: the statement this reaction is to.
+    statement: Mapped[str | None] = mapped_column(sa.String(64))
     #: Milliseconds from the step being shown to this answer (for the quiz speed bonus).
     elapsed_ms: Mapped[int | None] = mapped_column()
     #: The time limit (seconds) that ran when this answer came, None if untimed: points are
     #: scored against it, so changing the settings later does not change earned points.
     time_limit: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # --- open contributions -----------------------------------------------------------------
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    #: Hidden by the leader: never on the big screen or other phones, kept in the data, marked.
+    hidden: Mapped[bool] = mapped_column(default=False)
+    #: False while waiting for the leader's approval (sessions with pre-moderation).
+    approved: Mapped[bool] = mapped_column(default=True)
+    highlighted: Mapped[bool] = mapped_column(default=False)
+    #: A near-duplicate merged into another contribution: shown as part of that one.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="SET NULL")
+    )
+    #: A short label the leader groups contributions under.
+    theme: Mapped[str | None] = mapped_column(sa.String(60))
+    #: Action-plan tags given at runtime, on top of the step's own (vocabulary.yaml).
+    tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+
+    participant: Mapped[Participant] = relationship()
+
+    @property
+    def visible(self) -> bool:
+        """Whether the room (big screen, other phones) sees this contribution on its own."""
+        return (
+            not self.withdrawn and not self.hidden and self.approved and self.merged_into_id is None
+        )
+
+
+class Vote(db.Model):
+    """An upvote of an open contribution: one per participant per contribution."""
+
+    __tablename__ = "votes"
+    __table_args__ = (sa.UniqueConstraint("response_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProposalStatus(enum.Enum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Proposal(db.Model):
+    """A statement a participant proposes for a statements step; the room reacts to it once the
+    leader approves it. Its statement id in answers is ``p<id>``."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "step_id", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(sa.String(64))
+    submission_id: Mapped[str] = mapped_column(sa.String(64))
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: The language it was written in (the proposer's).
+    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
+    status: Mapped[ProposalStatus] = mapped_column(
+        sa.Enum(ProposalStatus, native_enum=False, length=16), default=ProposalStatus.pending
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def statement_id(self) -> str:
+        return f"p{self.id}"

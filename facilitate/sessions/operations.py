@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..auth.models import User, utcnow
+from ..circles.models import Circle
 from ..content import Part, Step, library
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
-from .queries import part_of, session_by_code
+from .queries import part_of, participant_count, session_by_code, session_step
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +63,36 @@ def _new_code() -> str:
             return code
 
 
-def create_session(leader: User, module_id: str, part_id: str, locale: str = "sv") -> LiveSession:
-    """A new session in the lobby for a part of a module."""
+def create_session(
+    leader: User, module_id: str, part_id: str, locale: str = "sv", circle: Circle | None = None
+) -> LiveSession:
+    """A new session in the lobby for a part of a module; with ``circle``, a meeting of that
+    circle (which must follow the module: else ``circle_module_mismatch``)."""
     module = library().get(module_id)
     if module is None:
         raise SessionError("unknown_module")
     if module.part(part_id) is None:
         raise SessionError("unknown_part")
+    if circle is not None and circle.module_id != module_id:
+        raise SessionError("circle_module_mismatch")
     session = LiveSession(
-        code=_new_code(), module_id=module_id, part_id=part_id, leader=leader, locale=locale
+        code=_new_code(),
+        module_id=module_id,
+        part_id=part_id,
+        leader=leader,
+        locale=locale,
+        circle=circle,
     )
     db.session.add(session)
     db.session.flush()
-    log.info("leader %d created session %d (%s/%s)", leader.id, session.id, module_id, part_id)
+    log.info(
+        "leader %d created session %d (%s/%s, circle %s)",
+        leader.id,
+        session.id,
+        module_id,
+        part_id,
+        circle.id if circle else "-",
+    )
     return session
 
 
@@ -153,7 +171,8 @@ def _apply(
 
 def configure(session: LiveSession, **settings) -> None:
     """Change session settings (competitive, speed_bonus, team_mode, extra_time,
-    timer_seconds); team mode only before the start, since it changes what joining means."""
+    timer_seconds, premoderation, the big screen's locale and second_locale); team mode only
+    before the start, since it changes what joining means."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
     changes_teams = "team_mode" in settings and settings["team_mode"] != session.team_mode
@@ -163,6 +182,8 @@ def configure(session: LiveSession, **settings) -> None:
         raise SessionError("invalid_payload")
     for name, value in settings.items():
         setattr(session, name, value)
+    if session.second_locale == session.locale:
+        session.second_locale = None  # one language, shown once
     db.session.flush()
     log.info("session %d settings: %s", session.id, settings)
 
@@ -192,6 +213,8 @@ def join(
             return participant, None
     if session.team_mode and not name:
         raise SessionError("name_required")  # a table group answers under its group's name
+    if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
+        raise SessionError("session_full")
     new_token = secrets.token_urlsafe(24)
     # By id: setting ``session=`` would load every participant of the session first (the
     # relationship's other side), which makes each join slower the fuller the room is.
@@ -203,8 +226,15 @@ def join(
     return participant, new_token
 
 
-def answer(participant: Participant, step_id: str, value: Any, submission_id: str) -> bool:
+def answer(
+    participant: Participant,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+) -> bool:
     """Store an answer; returns True if this submission id was already stored (a resend).
+    For a statements step, ``statement`` says which statement ``value`` reacts to.
 
     Raises :class:`SessionError` for answers that are not accepted now or do not fit the step.
     """
@@ -217,20 +247,23 @@ def answer(participant: Participant, step_id: str, value: Any, submission_id: st
     )
     if existing is not None:
         return True
-    db.session.add(new_response(participant, step_id, value, submission_id))
+    db.session.add(new_response(participant, step_id, value, submission_id, statement))
     db.session.flush()
     return False
 
 
 def new_response(
-    participant: Participant, step_id: str, value: Any, submission_id: str
+    participant: Participant,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
 ) -> Response:
     """The response an answer is stored as (not yet added); whether it is a resend is the
     caller's to check. Raises :class:`SessionError` for answers that are not accepted now or do
     not fit the step. Shared by :func:`answer` and the group commit (``answers.py``)."""
     session = participant.session
-    part = part_of(session)
-    step = next((s for s in part.steps if s.id == step_id), None) if part else None
+    step = session_step(session, step_id)
     if step is None:
         raise SessionError("unknown_step")
     kind = kind_of(step)
@@ -239,6 +272,11 @@ def new_response(
     refusal = session.accepts_answers_to(step_id)
     if refusal:
         raise SessionError(refusal)
+    if step.kind == "statements":
+        if statement is None or all(s.id != statement for s in step.statements):
+            raise SessionError("unknown_statement")
+    elif statement is not None:
+        raise SessionError("invalid_payload")
     try:
         clean = kind.validate(step, value)
     except InvalidAnswer as error:
@@ -250,6 +288,10 @@ def new_response(
         step_id=step_id,
         submission_id=submission_id,
         value=clean,
+        statement=statement,
         elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
         time_limit=time_limit(session, step) if session.time_left() is not None else None,
+        # With pre-moderation the room sees a contribution once the leader approves it;
+        # what the leader enters on someone's behalf is approved already.
+        approved=not (kind.many and session.premoderation and not participant.proxy),
     )

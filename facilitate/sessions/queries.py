@@ -1,28 +1,30 @@
 """Reads of live sessions, and the snapshots each kind of client gets."""
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..auth.models import Role, User
 from ..content import Part, Step, library
+from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..extensions import db
 from .kinds import kind_of
-from .models import LiveSession, Participant, Response, SessionStatus
+from .models import (
+    LiveSession,
+    Participant,
+    Proposal,
+    ProposalStatus,
+    Response,
+    SessionStatus,
+    Vote,
+)
 
 
 def part_of(session: LiveSession) -> Part | None:
     module = library().get(session.module_id)
     return module.part(session.part_id) if module else None
-
-
-def current_step(session: LiveSession) -> Step | None:
-    """The step being shown: none in the lobby and none once the session has ended."""
-    part = part_of(session)
-    if part is None or session.current_step is None or session.status is SessionStatus.ended:
-        return None
-    return next((s for s in part.steps if s.id == session.current_step), None)
 
 
 #: Largest session id looked up (the column is a 32-bit integer on PostgreSQL).
@@ -55,60 +57,131 @@ def session_by_code(code: str) -> LiveSession | None:
     )
 
 
-def counted_values(step: Step, responses: list[Response]) -> list[Any]:
-    """The values that count: every one for open kinds, each participant's latest otherwise."""
-    if kind_of(step).many:
-        return [r.value for r in responses]
-    latest: dict[int, Response] = {}
+def session_step(session: LiveSession, step_id: str | None) -> Step | None:
+    """A step of the session's part as the session runs it: a statements step carries the
+    statements participants proposed and the leader approved, after the module's own."""
+    part = part_of(session)
+    step = next((s for s in part.steps if s.id == step_id), None) if part else None
+    if step is None or step.kind != "statements":
+        return step
+    approved = db.session.scalars(
+        sa.select(Proposal)
+        .where(
+            Proposal.session_id == session.id,
+            Proposal.step_id == step.id,
+            Proposal.status == ProposalStatus.approved,
+        )
+        .order_by(Proposal.id)
+    )
+    added = tuple(
+        Option(id=p.statement_id, text=Text({SOURCE_LANGUAGE: p.text, p.locale: p.text}))
+        for p in approved
+    )
+    return replace(step, statements=step.statements + added) if added else step
+
+
+def current_step(session: LiveSession) -> Step | None:
+    """The step being shown: none in the lobby and none once the session has ended."""
+    if session.current_step is None or session.status is SessionStatus.ended:
+        return None
+    return session_step(session, session.current_step)
+
+
+def votes_by_contribution(session: LiveSession, step_id: str) -> dict[int, int]:
+    """Upvotes per contribution (response id) of a step."""
+    rows = db.session.execute(
+        sa.select(Vote.response_id, sa.func.count())
+        .join(Response, Response.id == Vote.response_id)
+        .where(Response.session_id == session.id, Response.step_id == step_id)
+        .group_by(Vote.response_id)
+    )
+    return {response_id: count for response_id, count in rows}
+
+
+def contributions(responses: list[Response], votes: dict[int, int]) -> list[dict]:
+    """The contributions the room sees (open text and word clouds), oldest first: neither
+    withdrawn, hidden, waiting for approval nor merged into another; each with its upvotes and
+    those of the near-duplicates merged into it."""
+    merged: dict[int, list[Response]] = defaultdict(list)
     for response in responses:
-        latest[response.participant_id] = response
+        if response.merged_into_id is not None and not response.withdrawn:
+            merged[response.merged_into_id].append(response)
+    return [
+        {
+            "id": r.id,
+            "text": r.value,
+            "votes": votes.get(r.id, 0) + sum(votes.get(m.id, 0) for m in merged[r.id]),
+            "highlighted": r.highlighted,
+            "theme": r.theme,
+            "tags": list(r.tags or ()),
+            "merged": len(merged[r.id]),
+        }
+        for r in responses
+        if r.visible
+    ]
+
+
+def counted_values(
+    step: Step, responses: list[Response], votes: dict[int, int] | None = None
+) -> list[Any]:
+    """The values that count, withdrawn ones never: for open kinds the visible contributions
+    (see :func:`contributions`); for statements each participant's latest reaction to each
+    statement as ``{"participant", "statement", "reaction"}``; otherwise each participant's
+    latest value."""
+    kept = [r for r in responses if not r.withdrawn]
+    if kind_of(step).many:
+        return contributions(kept, votes or {})
+    latest: dict[tuple[int, str | None], Response] = {}
+    for response in kept:
+        latest[response.participant_id, response.statement] = response
+    if step.kind == "statements":
+        return [
+            {"participant": r.participant_id, "statement": r.statement, "reaction": r.value}
+            for r in latest.values()
+        ]
     return [r.value for r in latest.values()]
 
 
-def step_responses(session: LiveSession, step_id: str) -> list[sa.Row]:
-    """The step's responses, oldest first, as ``(participant_id, value)`` rows: built on every
-    tally, so no ORM objects for a full room."""
+def step_responses(session: LiveSession, step_id: str) -> list[Response]:
     return list(
-        db.session.connection().execute(
-            sa.select(Response.participant_id, Response.value)
+        db.session.scalars(
+            sa.select(Response)
             .where(Response.session_id == session.id, Response.step_id == step_id)
             .order_by(Response.id)
         )
     )
 
 
-def step_results(session: LiveSession, step: Step) -> dict:
-    """The step's results and how many responses it has."""
-    responses = step_responses(session, step.id)
-    values = counted_values(step, responses)
+def _results(session: LiveSession, step: Step, responses: list[Response]) -> dict:
+    votes = votes_by_contribution(session, step.id) if kind_of(step).many else None
     return {
         "step": step.id,
         "kind": step.kind,
-        "responses": len(responses),
-        "results": kind_of(step).aggregate(step, values),
+        "responses": sum(1 for r in responses if not r.withdrawn),
+        "results": kind_of(step).aggregate(step, counted_values(step, responses, votes)),
     }
 
 
+def step_results(session: LiveSession, step: Step) -> dict:
+    """The step's results as the room sees them, and how many responses it has."""
+    return _results(session, step, step_responses(session, step.id))
+
+
 def session_results(session: LiveSession) -> list[dict]:
-    """Results of every step of the session's part, in order (one query)."""
+    """Results of every step of the session's part, in order (one query for the responses);
+    for a session past its retention period, the results kept when its raw data was deleted."""
+    if session.summary is not None:
+        return session.summary
     part = part_of(session)
     by_step: dict[str, list[Response]] = defaultdict(list)
     for response in db.session.scalars(
         sa.select(Response).where(Response.session_id == session.id).order_by(Response.id)
     ):
         by_step[response.step_id].append(response)
-    results = []
-    for step in part.steps if part else ():
-        responses = by_step.get(step.id, [])
-        results.append(
-            {
-                "step": step.id,
-                "kind": step.kind,
-                "responses": len(responses),
-                "results": kind_of(step).aggregate(step, counted_values(step, responses)),
-            }
-        )
-    return results
+    return [
+        _results(session, session_step(session, step.id) or step, by_step.get(step.id, []))
+        for step in (part.steps if part else ())
+    ]
 
 
 def participant_count(session: LiveSession) -> int:
@@ -116,17 +189,6 @@ def participant_count(session: LiveSession) -> int:
         sa.select(sa.func.count())
         .select_from(Participant)
         .where(Participant.session_id == session.id)
-    )
-
-
-def roster(session: LiveSession) -> list[sa.Row]:
-    """``(id, name)`` of every participant, in joining order (rows: a tally lists everyone)."""
-    return list(
-        db.session.connection().execute(
-            sa.select(Participant.id, Participant.name)
-            .where(Participant.session_id == session.id)
-            .order_by(Participant.id)
-        )
     )
 
 
@@ -141,15 +203,44 @@ def answered_participants(session: LiveSession, step_id: str) -> set[int]:
 
 
 def own_answer(participant: Participant, step: Step) -> Any:
-    """The participant's answer to ``step``: a list of contributions for open kinds, else the
-    latest value, or None."""
-    values = list(
+    """The participant's answer to ``step``, or None: for open kinds their contributions (what
+    they wrote and whether the room sees it); for statements their latest reaction to each
+    statement by statement id; otherwise their latest value."""
+    responses = list(
         db.session.scalars(
-            sa.select(Response.value)
-            .where(Response.participant_id == participant.id, Response.step_id == step.id)
+            sa.select(Response)
+            .where(
+                Response.participant_id == participant.id,
+                Response.step_id == step.id,
+                Response.withdrawn.is_(False),
+            )
             .order_by(Response.id)
         )
     )
     if kind_of(step).many:
-        return values
-    return values[-1] if values else None
+        return [
+            {
+                "id": r.id,
+                "submission_id": r.submission_id,
+                "text": r.value,
+                "hidden": r.hidden,
+                "pending": not r.approved,
+                "merged": r.merged_into_id is not None,
+            }
+            for r in responses
+        ]
+    if step.kind == "statements":
+        return {r.statement: r.value for r in responses} or None
+    return responses[-1].value if responses else None
+
+
+def own_votes(participant: Participant, step: Step) -> list[int]:
+    """The contributions of ``step`` the participant has upvoted."""
+    return list(
+        db.session.scalars(
+            sa.select(Vote.response_id)
+            .join(Response, Response.id == Vote.response_id)
+            .where(Vote.participant_id == participant.id, Response.step_id == step.id)
+            .order_by(Vote.response_id)
+        )
+    )

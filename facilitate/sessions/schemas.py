@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from .moderation import DECISIONS, MODERATION_ACTIONS
 from .operations import ACTIONS
 
 _CODE = re.compile(r"^[0-9]{4,16}$")
@@ -45,6 +46,10 @@ class JoinRequest:
     token: str | None
     name: str | None
     locale: str | None
+    #: The circle token an earlier join gave, to be recognised across a circle's meetings.
+    circle_token: str | None = None
+    #: Opted in to be recognised across the circle's meetings (implied by ``circle_token``).
+    recognise: bool = False
 
     @classmethod
     def parse(cls, data: Any) -> "JoinRequest":
@@ -66,9 +71,40 @@ class JoinRequest:
         locale = data.get("locale")
         if locale not in current_app.config["LANGUAGES"]:
             locale = None
+        recognise = data.get("recognise", False)
+        if not isinstance(recognise, bool):
+            raise PayloadError()
+        circle_token = _optional_str(data, "circle_token", _TOKEN)
         return cls(
-            code=code, token=_optional_str(data, "token", _TOKEN), name=name or None, locale=locale
+            code=code,
+            token=_optional_str(data, "token", _TOKEN),
+            name=name or None,
+            locale=locale,
+            circle_token=circle_token,
+            recognise=recognise or circle_token is not None,
         )
+
+
+def _step(data: dict) -> str:
+    step = data.get("step")
+    if not isinstance(step, str) or not _STEP.match(step):
+        raise PayloadError()
+    return step
+
+
+def _submission(data: dict) -> str:
+    submission = data.get("submission_id")
+    if not isinstance(submission, str) or not _SUBMISSION.match(submission):
+        raise PayloadError()
+    return submission
+
+
+def _id(data: dict, key: str) -> int:
+    """A positive whole number (a contribution, proposal or person id)."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise PayloadError()
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,19 +112,61 @@ class AnswerRequest:
     step: str
     value: Any
     submission_id: str
+    #: Which statement a reaction is to (statements steps only).
+    statement: str | None = None
 
     @classmethod
     def parse(cls, data: Any) -> "AnswerRequest":
         data = _mapping(data)
-        step = data.get("step")
-        submission = data.get("submission_id")
-        if not isinstance(step, str) or not _STEP.match(step):
-            raise PayloadError()
-        if not isinstance(submission, str) or not _SUBMISSION.match(submission):
-            raise PayloadError()
         if "value" not in data:
             raise PayloadError()
-        return cls(step=step, value=data["value"], submission_id=submission)
+        return cls(
+            step=_step(data),
+            value=data["value"],
+            submission_id=_submission(data),
+            statement=_optional_str(data, "statement", _STEP, 64),
+        )
+
+
+@dataclass(frozen=True)
+class ContributionRequest:
+    """``edit`` (with ``value``) and ``withdraw``: one's own contribution, by submission id."""
+
+    step: str
+    submission_id: str
+    value: Any = None
+
+    @classmethod
+    def parse(cls, data: Any, *, with_value: bool = False) -> "ContributionRequest":
+        data = _mapping(data)
+        if with_value and "value" not in data:
+            raise PayloadError()
+        return cls(step=_step(data), submission_id=_submission(data), value=data.get("value"))
+
+
+@dataclass(frozen=True)
+class UpvoteRequest:
+    step: str
+    contribution: int
+
+    @classmethod
+    def parse(cls, data: Any) -> "UpvoteRequest":
+        data = _mapping(data)
+        return cls(step=_step(data), contribution=_id(data, "contribution"))
+
+
+@dataclass(frozen=True)
+class ProposeRequest:
+    step: str
+    text: Any
+    submission_id: str
+
+    @classmethod
+    def parse(cls, data: Any) -> "ProposeRequest":
+        data = _mapping(data)
+        if "text" not in data:
+            raise PayloadError()
+        return cls(step=_step(data), text=data["text"], submission_id=_submission(data))
 
 
 @dataclass(frozen=True)
@@ -103,6 +181,72 @@ class SessionRequest:
         if isinstance(session, bool) or not isinstance(session, int) or session < 1:
             raise PayloadError()
         return cls(session=session)
+
+
+@dataclass(frozen=True)
+class ModerateRequest:
+    session: int
+    contribution: int
+    action: str
+    into: int | None
+    theme: Any
+    tags: Any
+
+    @classmethod
+    def parse(cls, data: Any) -> "ModerateRequest":
+        session = SessionRequest.parse(data).session
+        action = data.get("action")
+        if action not in MODERATION_ACTIONS:
+            raise PayloadError("unknown_action")
+        into = _id(data, "into") if action == "merge" else None
+        if action == "tag" and "tags" not in data:
+            raise PayloadError()
+        return cls(
+            session=session,
+            contribution=_id(data, "contribution"),
+            action=action,
+            into=into,
+            theme=data.get("theme"),
+            tags=data.get("tags"),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """``proposal``: the leader approves or rejects a proposed statement."""
+
+    session: int
+    proposal: int
+    decision: str
+
+    @classmethod
+    def parse(cls, data: Any) -> "ReviewRequest":
+        session = SessionRequest.parse(data).session
+        decision = data.get("decision")
+        if decision not in DECISIONS:
+            raise PayloadError("unknown_action")
+        return cls(session=session, proposal=_id(data, "proposal"), decision=decision)
+
+
+@dataclass(frozen=True)
+class BehalfRequest:
+    """``behalf``: the leader answers for someone without a phone (``person``), or a new one."""
+
+    session: int
+    person: int | None
+    name: str | None
+
+    @classmethod
+    def parse(cls, data: Any) -> "BehalfRequest":
+        session = SessionRequest.parse(data).session
+        person = _id(data, "person") if data.get("person") is not None else None
+        name = data.get("name")
+        if name is not None and not isinstance(name, str):
+            raise PayloadError()
+        name = " ".join(name.split()) if name else None
+        if name and len(name) > current_app.config["NAME_MAX_LENGTH"]:
+            raise PayloadError("name_too_long")
+        return cls(session=session, person=person, name=name or None)
 
 
 #: The most seconds one ``extend_timer`` may add.
@@ -147,6 +291,9 @@ SETTINGS = {
     "team_mode": bool,
     "extra_time": (int, float),
     "timer_seconds": (int, type(None)),
+    "premoderation": bool,
+    "locale": str,
+    "second_locale": (str, type(None)),
 }
 MIN_TIMER, MAX_TIMER = 10, 3600
 
@@ -165,6 +312,11 @@ def parse_settings(data: dict) -> dict:
     timer = settings.get("timer_seconds")
     if timer is not None and not MIN_TIMER <= timer <= MAX_TIMER:
         raise PayloadError()
+    languages = current_app.config["LANGUAGES"]
+    if "locale" in settings and settings["locale"] not in languages:
+        raise PayloadError("unknown_language")
+    if settings.get("second_locale") is not None and settings["second_locale"] not in languages:
+        raise PayloadError("unknown_language")
     return settings
 
 

@@ -10,18 +10,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import sqlalchemy as sa
+
 from ..auth.models import utcnow
+from ..content import Step
+from ..dialogue.words import normalise
+from ..extensions import db
 from .joining import join_url, spaced
 from .kinds import kind_of, sections
-from .models import LiveSession, Participant
+from .models import LiveSession, Participant, Proposal, ProposalStatus, Response
 from .queries import (
-    answered_participants,
+    counted_values,
     current_step,
     own_answer,
+    own_votes,
     part_of,
     participant_count,
-    roster,
-    step_results,
+    step_responses,
+    votes_by_contribution,
 )
 
 
@@ -49,6 +55,9 @@ def _header(session: LiveSession, locale: str) -> dict:
         "team_mode": session.team_mode,
         "extra_time": session.extra_time,
         "timer_seconds": session.timer_seconds,
+        "premoderation": session.premoderation,
+        "locale": session.locale,
+        "second_locale": session.second_locale,
     }
 
 
@@ -62,10 +71,12 @@ def participant_state(
         "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
         "results": None,
     }
-    if step is not None and session.revealed and kind_of(step).answerable:
-        state["results"] = step_results(session, step)
+    if step is not None and shows_results(session, step):
+        state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None else None
+        if step is not None and kind_of(step).many:
+            state["voted"] = own_votes(participant, step)
     state.update(sections(session, "participant", participant))
     return state
 
@@ -74,12 +85,23 @@ def screen_state(session: LiveSession, locale: str) -> dict:
     """The big screen: join code and QR address, the step as participants see it, counts, and
     results once revealed."""
     step = current_step(session)
+    second = session.second_locale if session.second_locale != locale else None
     return {
         "session": _header(session, locale),
         "join_url": join_url(session.code),
         "code": spaced(session.code),
         "step": kind_of(step).participant_view(step, locale, session.revealed) if step else None,
-        **tally(session, include_results=session.revealed),
+        # A bilingual screen: the same step and title in the second language, side by side.
+        "second": {
+            "locale": second,
+            "title": _header(session, second)["title"],
+            "step": kind_of(step).participant_view(step, second, session.revealed)
+            if step
+            else None,
+        }
+        if second
+        else None,
+        **tally(session, include_results=step is not None and shows_results(session, step)),
         **sections(session, "screen"),
     }
 
@@ -107,6 +129,13 @@ def host_state(session: LiveSession, locale: str) -> dict:
     }
 
 
+def shows_results(session: LiveSession, step: Step) -> bool:
+    """Whether the room (big screen, phones) sees the step's results now: once revealed, or
+    all along for kinds whose results are the room's own contributions."""
+    kind = kind_of(step)
+    return kind.answerable and (session.revealed or getattr(kind, "live_results", False))
+
+
 #: Tallies already built in this :func:`one_moment` block, by session and options.
 _moment: ContextVar[dict | None] = ContextVar("tallies_of_this_moment", default=None)
 
@@ -124,7 +153,9 @@ def one_moment() -> Iterator[None]:
 
 
 def tally(session: LiveSession, *, include_results: bool, include_people: bool = False) -> dict:
-    """Live counts for the current step: how many are here, how many answered, and results."""
+    """Live counts for the current step: how many are here, how many answered, and results.
+    With ``include_people`` (the leader's) also who answered, every contribution with its
+    moderation state, proposed statements waiting for approval, and answers per group."""
     built = _moment.get()
     key = (session.id, include_results, include_people)
     if built is not None and key in built:
@@ -137,17 +168,117 @@ def tally(session: LiveSession, *, include_results: bool, include_people: bool =
 
 def _tally(session: LiveSession, *, include_results: bool, include_people: bool) -> dict:
     step = current_step(session)
-    answered = answered_participants(session, step.id) if step is not None else set()
+    responses = step_responses(session, step.id) if step is not None else []
+    kept = [r for r in responses if not r.withdrawn]
+    answered = {r.participant_id for r in kept}
     data: dict[str, Any] = {
         "step_id": step.id if step else None,
         "participant_count": participant_count(session),
         "answered_count": len(answered),
         "results": None,
     }
-    if include_results and step is not None and kind_of(step).answerable:
-        data["results"] = step_results(session, step)
+    if step is None or not kind_of(step).answerable:
+        include_results = False
+    votes = votes_by_contribution(session, step.id) if step and kind_of(step).many else {}
+    if include_results:
+        data["results"] = {
+            "step": step.id,
+            "kind": step.kind,
+            "responses": len(kept),
+            "results": kind_of(step).aggregate(step, counted_values(step, responses, votes)),
+        }
     if include_people:
+        participants = session.participants
         data["participants"] = [
-            {"id": p.id, "name": p.name, "answered": p.id in answered} for p in roster(session)
+            {"id": p.id, "name": p.name, "proxy": p.proxy, "answered": p.id in answered}
+            for p in participants
         ]
+        if step is not None and kind_of(step).many:
+            data["moderation"] = moderation(session, kept, votes)
+        if step is not None and step.kind == "statements":
+            data["proposals"] = pending_proposals(session, step)
+        if session.team_mode and step is not None and kind_of(step).answerable:
+            data["groups"] = answers_by_group(step, participants, kept)
     return data
+
+
+#: Contributions compared for near-duplicates (the newest this many), to keep tallies cheap.
+SIMILAR_WINDOW = 300
+#: Share of words two contributions must have in common to be suggested as near-duplicates.
+SIMILAR_FROM = 0.6
+
+
+def moderation(session: LiveSession, responses: list[Response], votes: dict[int, int]) -> list:
+    """Every contribution (withdrawn ones aside) as the leader moderates it, oldest first, each
+    with an earlier one it looks like a near-duplicate of (same words, mostly)."""
+    words: dict[int, frozenset[str]] = {}
+    seen: list[Response] = []
+    items = []
+    for r in responses:
+        similar = None
+        if r.merged_into_id is None and len(responses) - len(items) <= SIMILAR_WINDOW:
+            mine = words[r.id] = frozenset(normalise(r.value).split())
+            similar = next(
+                (o.id for o in reversed(seen) if _alike(mine, words[o.id])),
+                None,
+            )
+            seen.append(r)
+        items.append(
+            {
+                "id": r.id,
+                "text": r.value,
+                "votes": votes.get(r.id, 0),
+                "hidden": r.hidden,
+                "pending": not r.approved,
+                "highlighted": r.highlighted,
+                "merged_into": r.merged_into_id,
+                "theme": r.theme,
+                "tags": list(r.tags or ()),
+                "edited": r.edited_at is not None,
+                "by_leader": r.participant.proxy,
+                # In team mode a contribution is a table group's, and says so; otherwise the
+                # leader, like the room, sees no author.
+                "group": r.participant.name if session.team_mode else None,
+                "similar_to": similar,
+            }
+        )
+    return items
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    return a == b or len(a & b) / len(a | b) >= SIMILAR_FROM
+
+
+def pending_proposals(session: LiveSession, step: Step) -> list[dict]:
+    return [
+        {"id": p.id, "text": p.text, "lang": p.locale}
+        for p in db.session.scalars(
+            sa.select(Proposal)
+            .where(
+                Proposal.session_id == session.id,
+                Proposal.step_id == step.id,
+                Proposal.status == ProposalStatus.pending,
+            )
+            .order_by(Proposal.id)
+        )
+    ]
+
+
+def answers_by_group(step: Step, participants: list[Participant], responses: list) -> list:
+    """Team mode: each table group's answer to the step (the latest, or every contribution)."""
+    by_participant: dict[int, list[Response]] = {}
+    for r in responses:
+        by_participant.setdefault(r.participant_id, []).append(r)
+    groups = []
+    for p in participants:
+        mine = by_participant.get(p.id, [])
+        if kind_of(step).many:
+            answer: Any = [r.value for r in mine]
+        elif step.kind == "statements":
+            answer = {r.statement: r.value for r in mine}
+        else:
+            answer = mine[-1].value if mine else None
+        groups.append({"id": p.id, "name": p.name, "answer": answer or None})
+    return groups

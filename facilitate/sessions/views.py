@@ -2,16 +2,18 @@
 
 import re
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
-from ..core.i18n import current_locale
+from ..content import library
+from ..core.i18n import current_locale, prefer_locale
 from ..extensions import db
-from . import operations
+from . import operations, retention
 from .joining import join_url, qr_svg, spaced
+from .live import broadcast
 from .messages import message
 from .models import LiveSession, SessionStatus
 from .queries import session_by_code, session_for
@@ -30,32 +32,42 @@ def _own_session(session_id: int) -> LiveSession:
 @bp.post("/sessions")
 @role_required(Role.leader)
 def start():
-    """Start a session for a part from the module library (one click) and open its console."""
+    """Start a session for a part from the module library (one click) and open its console;
+    with a ``circle``, the session is a meeting of that circle."""
+    from ..circles.queries import circle_for
+
     try:
+        circle_id = request.form.get("circle")
         session = operations.create_session(
             current_user,
             request.form.get("module", ""),
             request.form.get("part", ""),
             current_locale(),
+            circle=circle_for(current_user, circle_id) if circle_id else None,
         )
     except operations.SessionError as failure:
-        abort(400, description=message(failure.code))
+        abort(403 if failure.code == "forbidden" else 400, description=message(failure.code))
     db.session.commit()
     return redirect(url_for("sessions.console", session_id=session.id))
 
 
-def _live_page(template: str, session_id: int):
+def _live_page(template: str, session_id: int, **context):
     session = _own_session(session_id)
     return render_template(
-        template, session=session, join_url=join_url(session.code), code=spaced(session.code)
+        template,
+        session=session,
+        join_url=join_url(session.code),
+        code=spaced(session.code),
+        **context,
     )
 
 
 @bp.get("/sessions/<int:session_id>")
 @role_required(Role.leader)
 def console(session_id: int):
-    """The leader console: controls, leader notes, who has answered, live results."""
-    return _live_page("sessions/console.html", session_id)
+    """The leader console: controls, leader notes, who has answered, live results; the
+    action-plan vocabulary for tagging contributions."""
+    return _live_page("sessions/console.html", session_id, vocabulary=library().vocabulary)
 
 
 @bp.get("/sessions/<int:session_id>/screen")
@@ -63,6 +75,37 @@ def console(session_id: int):
 def screen(session_id: int):
     """The big screen for the projector: no controls, readable from the back of the room."""
     return _live_page("sessions/screen.html", session_id)
+
+
+@bp.get("/sessions/<int:session_id>/behalf")
+@role_required(Role.leader)
+def behalf(session_id: int):
+    """The phone view for the leader, answering for people without a phone, one at a time."""
+    session = _own_session(session_id)
+    if session.status is SessionStatus.ended:
+        abort(410, description=message("session_ended"))
+    return render_template(
+        "sessions/participant.html",
+        code=session.code,
+        behalf=session.id,
+        title=_("Svara för någon utan telefon"),
+        team_mode=session.team_mode,
+    )
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@role_required(Role.leader)
+def delete(session_id: int):
+    """Delete the session with all its data (the console asks for confirmation first)."""
+    session = _own_session(session_id)
+    if session.status is not SessionStatus.ended:
+        session.end()
+        db.session.flush()
+        broadcast(session)
+    retention.delete_session(session)
+    db.session.commit()
+    flash(_("Sessionen och alla dess svar är raderade."), "success")
+    return redirect(url_for("core.module_library"))
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
@@ -89,6 +132,8 @@ def enter_code():
 def participant(code: str):
     """The phone view. The page holds no session content; everything arrives over ``/live``."""
     session = session_by_code(code) if code.isdigit() else None
+    if session is not None:
+        prefer_locale(session.locale)
     if session is None:
         return render_template(
             "sessions/enter_code.html", code=code, error=message("unknown_code")

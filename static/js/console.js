@@ -1,12 +1,14 @@
 // The leader console, /sessions/<id>: follows the session (`host`), shows the current step with
-// leader notes, who has answered and live results, and sends `control` actions.
+// leader notes, who has answered and live results, and sends `control` actions; for dialogue
+// steps also moderation, proposed statements and (team mode) each group's answer.
 import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
+import { ModerationPanel, renderGroups, renderProposals } from "./moderation.js";
 import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
 import { Countdown, renderCountdown } from "./timer.js";
 
 const strings = readJson("strings");
-const { session: sessionId } = readJson("config");
+const { session: sessionId, vocabulary } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 const numbers = new Intl.NumberFormat(locale);
 
@@ -38,6 +40,17 @@ const view = {
   leaderboard: $("leaderboard"),
   summaryPanel: $("summary-panel"),
   summary: $("summary"),
+  moderationPanel: $("moderation-panel"),
+  moderationStatus: $("moderation-status"),
+  moderationError: $("moderation-error"),
+  proposalsPanel: $("proposals-panel"),
+  proposalsHeading: $("proposals-heading"),
+  proposalList: $("proposal-list"),
+  proposalsStatus: $("proposals-status"),
+  proposalsError: $("proposals-error"),
+  groupsPanel: $("groups-panel"),
+  groupsBody: $("groups-body"),
+  behalfLink: $("behalf-link-box"),
 };
 const timerButtons = Object.fromEntries(
   [...document.querySelectorAll("[data-timer]")].map((button) => [button.dataset.timer, button]),
@@ -138,12 +151,16 @@ function render(snapshot) {
   renderLeaderboard();
   renderSummary();
   renderSteps();
-  if (renderedStepId !== snapshot.step_id) {
-    renderedStepId = snapshot.step_id;
+  // Approved proposals join a statements step: its list of statements changes too.
+  const stepKey = `${snapshot.step_id}|${snapshot.step && Array.isArray(snapshot.step.statements) ? snapshot.step.statements.map((st) => st.id).join(",") : ""}`;
+  if (renderedStepId !== stepKey) {
+    renderedStepId = stepKey;
     renderStep();
   }
   renderCounts();
   renderResultsBox();
+  renderDialogue();
+  show(view.behalfLink, session.status !== "ended");
 }
 
 function applyTally(tally) {
@@ -154,8 +171,13 @@ function applyTally(tally) {
     results: tally.results,
   });
   if (Array.isArray(tally.participants)) state.participants = tally.participants;
+  // The leader's tally has these whenever they apply to the step; absent, they do not.
+  state.moderation = tally.moderation;
+  state.proposals = tally.proposals;
+  state.groups = tally.groups;
   renderCounts();
   renderResultsBox();
+  renderDialogue();
 }
 
 function renderFacts() {
@@ -297,6 +319,12 @@ function renderStep() {
   if (step.kind === "wordcloud") {
     parts.push(el("p", { class: "hint", text: format(strings.wordcloud_hint, { max: step.max_length }) }));
   }
+  if (step.kind === "statements" && Array.isArray(step.statements)) {
+    parts.push(
+      el("ol", { class: "option-list statement-overview" }, step.statements.map((statement) => el("li", { lang: statement.lang || lang, text: statement.text }))),
+      el("p", { class: "hint", text: strings.statements_hint }),
+    );
+  }
   if (!step.answerable && step.kind !== "info") {
     parts.push(el("p", { class: "muted", text: strings.nothing_to_answer }));
   }
@@ -345,9 +373,60 @@ function renderCounts() {
             person.answered ? strings.has_answered : strings.not_answered,
           )
         : null;
-      return el("li", { class: "participant-row" }, el("span", { class: "participant-name", text: name }), " ", status);
+      return el(
+        "li",
+        { class: "participant-row" },
+        el("span", { class: "participant-name" }, name, person.proxy ? el("span", { class: "proxy-mark", text: ` ${strings.proxy_mark}` }) : null),
+        " ",
+        status,
+      );
     }),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialogue tools: moderation of contributions, proposed statements, answers per group.
+
+const moderationPanel = new ModerationPanel({
+  list: $("moderation-list"),
+  datalist: $("theme-list"),
+  strings,
+  locale,
+  vocabulary,
+  send: (action, contribution, fields) => decide(view.moderationStatus, view.moderationError, "moderate", { contribution, action, ...fields }),
+});
+
+/** Send a leader decision (`moderate`, `proposal`); true when it went through. */
+async function decide(status, error, event, fields) {
+  error.textContent = "";
+  announce(status, "");
+  const ack = await request(socket, event, { session: sessionId, ...fields });
+  if (!ack || !ack.ok) {
+    error.textContent = ack ? ack.message : strings.no_reply;
+    return false;
+  }
+  render(ack.state);
+  announce(status, strings.saved);
+  return true;
+}
+
+function renderDialogue() {
+  const moderation = Array.isArray(state.moderation) ? state.moderation : null;
+  view.moderationPanel.hidden = !moderation;
+  if (moderation) moderationPanel.render(moderation, state.step_id);
+
+  const proposals = Array.isArray(state.proposals) ? state.proposals : null;
+  view.proposalsPanel.hidden = !proposals;
+  if (proposals) {
+    renderProposals(view.proposalList, proposals, strings, {
+      decide: (proposal, decision) => decide(view.proposalsStatus, view.proposalsError, "proposal", { proposal, decision }),
+      fallback: view.proposalsHeading,
+    });
+  }
+
+  const groups = Array.isArray(state.groups) && state.step ? state.groups : null;
+  view.groupsPanel.hidden = !groups;
+  if (groups) renderGroups(view.groupsBody, groups, state.step, strings, locale);
 }
 
 function renderResultsBox() {
@@ -404,6 +483,8 @@ fillSelects();
 function settingValue(input) {
   if (input.type === "checkbox") return input.checked;
   if (input.name === "timer_seconds") return input.value === "" ? null : Number(input.value);
+  if (input.name === "locale") return input.value;
+  if (input.name === "second_locale") return input.value || null;
   return Number(input.value);
 }
 
@@ -426,7 +507,9 @@ view.settingsForm.addEventListener("change", async (event) => {
 function renderSettings() {
   const { session } = state;
   const ended = session.status === "ended";
-  const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra } = settingInputs;
+  const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra, premoderation } = settingInputs;
+  premoderation.checked = Boolean(session.premoderation);
+  premoderation.disabled = ended;
   competitive.checked = Boolean(session.competitive);
   speedBonus.checked = Boolean(session.speed_bonus);
   teamMode.checked = Boolean(session.team_mode);
@@ -448,6 +531,10 @@ function renderSettings() {
     extra.append(el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }));
   }
   extra.value = [...extra.options].find((option) => Number(option.value) === factor).value;
+  settingInputs.locale.value = session.locale || "sv";
+  settingInputs.second_locale.value = session.second_locale || "";
+  settingInputs.locale.disabled = ended;
+  settingInputs.second_locale.disabled = ended;
 }
 
 // ---------------------------------------------------------------------------------------------

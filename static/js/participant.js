@@ -1,13 +1,25 @@
 // The phone view, /j/<code>. Joins (or resumes with the token kept on the phone), shows the
 // current step, and sends answers through an outbox kept in localStorage so that nothing is
 // lost when the network drops or the page reloads. See docs/protocol.md.
+//
+// The same page answers on someone's behalf (/sessions/<id>/behalf, `config.behalf`): the
+// leader's connection then acts as a person without a phone (`behalf`) instead of joining.
 import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
+import {
+  buildStatementsForm,
+  buildTextForm,
+  contributionList,
+  keepingFocus,
+  renderOwnContributions,
+  renderOwnProposals,
+  upvoteOptions,
+} from "./contribute.js";
 import { isCorrect, renderExplanation, renderResults } from "./results.js";
 import { clockText, Countdown } from "./timer.js";
 
 const strings = readJson("strings");
-const { code } = readJson("config");
+const { code, behalf } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 const numbers = new Intl.NumberFormat(locale);
 
@@ -37,6 +49,10 @@ const view = {
   status: $("status"),
   announcer: $("announcer"),
   joinedAs: $("joined-as"),
+  behalf: $("behalf"),
+  behalfWho: $("behalf-who"),
+  behalfForm: $("behalf-form"),
+  behalfName: $("behalf-name"),
 };
 
 /** Step kinds where a participant sends several contributions, each its own answer. */
@@ -68,17 +84,37 @@ const storage = (() => {
   };
 })();
 
+/** On behalf of others the keys are the leader's, per session, apart from a phone's. */
+const prefix = behalf ? `facilitate:behalf:${behalf}` : `facilitate:${code}`;
 const keys = {
-  token: `facilitate:${code}:token`,
-  answers: `facilitate:${code}:answers`,
-  outbox: `facilitate:${code}:outbox`,
+  token: `${prefix}:token`,
+  person: `${prefix}:person`,
+  answers: `${prefix}:answers`,
+  outbox: `${prefix}:outbox`,
 };
 
-let token = storage.get(keys.token, null);
-/** {session: id, steps: {stepId: value}}; for open and word cloud steps a list of texts. */
-let answers = storage.get(keys.answers, { session: null, steps: {} });
-/** Answers not yet acknowledged, oldest first: {submission_id, session, step, kind, value}. */
-let outbox = storage.get(keys.outbox, []);
+let token = behalf ? null : storage.get(keys.token, null);
+/** On behalf of others: the person answered for now (a participant id). */
+let person = behalf ? storage.get(keys.person, null) : null;
+
+function emptyAnswers(session = null) {
+  return { session, person, steps: {}, voted: {}, proposals: {} };
+}
+
+/**
+ * What the server has acknowledged, by step: {session, person, steps: {stepId: value},
+ * voted: {stepId: [contribution ids]}, proposals: {stepId: [texts]}}. For open and word cloud
+ * steps the value is the list of own contributions, [{id, submission_id, text, hidden, pending,
+ * merged}] (`id` is null until the server has said it); for statements {statementId: reaction}.
+ */
+let answers = { ...emptyAnswers(), ...storage.get(keys.answers, {}) };
+/**
+ * What waits to be sent, oldest first: {key, event, session, step, kind, ...fields}, `event`
+ * one of answer | edit | withdraw | upvote | propose; the fields are those of the event
+ * (submission_id, value, statement, contribution, text). Entries of an earlier version of this
+ * page (answers only) have no `event` and no `key`.
+ */
+let outbox = storage.get(keys.outbox, []).map((entry) => ({ event: "answer", key: entry.submission_id, ...entry }));
 
 function saveAnswers() {
   storage.set(keys.answers, answers);
@@ -100,14 +136,14 @@ function newSubmissionId() {
 // ---------------------------------------------------------------------------------------------
 // Connection and joining.
 
-let wantJoin = Boolean(token); // resume at once when the phone has a token
+let wantJoin = Boolean(token) || Boolean(behalf); // resume at once when the phone has a token
 let pendingName = null;
-let joined = false; // joined on the current connection
+let joined = false; // joined (or acting on someone's behalf) on the current connection
 let joining = false;
 let participant = null;
 let state = null;
 
-const socket = connect({ indicator: $("connection"), strings, onConnect: join });
+const socket = connect({ indicator: $("connection"), strings, onConnect: () => (behalf ? actAs() : join()) });
 socket.on("disconnect", () => {
   joined = false;
 });
@@ -118,7 +154,21 @@ socket.on("state", (snapshot) => {
   // broadcast — after a reveal, at the end, or when competitive mode has just been turned on.
   const { session } = snapshot;
   if (session.competitive && (session.revealed || session.status === "ended" || !score)) sync();
+  else if (ownStateUnknown()) sync();
 });
+// While the room's results are shown live (open contributions), phones get the tallies too.
+socket.on("tally", (tally) => {
+  if (!joined || !state || !state.step || tally.step_id !== state.step.id || !tally.results) return;
+  state.results = tally.results;
+  if (current && current.id === state.step.id) updateStep();
+});
+
+/** Join again after a connection lost its identity (`not_joined`). */
+function rejoin() {
+  joined = false;
+  if (behalf) actAs();
+  else join();
+}
 
 async function join() {
   if (!wantJoin || joining || !socket.connected) return;
@@ -140,7 +190,7 @@ async function join() {
     // A new participant (first join, or a token the server did not know): start afresh.
     token = ack.token;
     storage.set(keys.token, token);
-    answers = { session: null, steps: {} };
+    answers = emptyAnswers();
     outbox = [];
     saveAnswers();
     saveOutbox();
@@ -206,6 +256,83 @@ view.joinForm.addEventListener("submit", (event) => {
 if (!wantJoin) show(view.join, true);
 
 // ---------------------------------------------------------------------------------------------
+// On someone's behalf: the leader enters the answers of people without a phone, one person at a
+// time. The person is kept (per session) so that a reload goes on with the same one.
+
+let acting = false;
+
+/** Act as the kept person, or as a new one (`fresh`, optionally named). */
+async function actAs({ fresh = false, name = null } = {}) {
+  if (acting || !socket.connected) return null;
+  acting = true;
+  const payload = { session: behalf };
+  if (!fresh && person) payload.person = person;
+  if (fresh && name) payload.name = name;
+  const ack = await request(socket, "behalf", payload);
+  acting = false;
+  if (!ack) {
+    if (!fresh) window.setTimeout(actAs, RETRY_DELAY);
+    return null;
+  }
+  if (!ack.ok) {
+    if (ack.error === "unknown_person" && !fresh) return actAs({ fresh: true });
+    showAlert(ack.message);
+    if (ack.error === "session_ended") renderEnded();
+    else if (ack.error === "unavailable") window.setTimeout(actAs, RETRY_DELAY * 2);
+    return ack;
+  }
+  if (ack.participant.id !== person || answers.person !== person) {
+    person = ack.participant.id;
+    storage.set(keys.person, person);
+    answers = emptyAnswers();
+    saveAnswers();
+  }
+  joined = true;
+  participant = ack.participant;
+  showAlert("");
+  renderBehalf();
+  applyState(ack.state, true);
+  flushOutbox();
+  return ack;
+}
+
+function personName() {
+  return (participant && participant.name) || format(strings.person_fallback, { n: participant ? participant.id : "" });
+}
+
+function renderBehalf() {
+  if (!behalf || !view.behalf) return;
+  show(view.behalf, Boolean(participant));
+  if (participant) view.behalfWho.textContent = format(strings.behalf_for, { name: personName() });
+}
+
+if (behalf && view.behalfForm) {
+  view.behalfForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (outbox.length) {
+      // What waits to be sent is the present person's: it must go first.
+      showAlert(strings.behalf_wait);
+      flushOutbox();
+      return;
+    }
+    if (!socket.connected) {
+      showAlert(strings.offline_retry);
+      return;
+    }
+    const name = view.behalfName.value.trim() || null;
+    const ack = await actAs({ fresh: true, name });
+    if (!ack) {
+      showAlert(strings.offline_retry);
+      return;
+    }
+    if (ack.ok) {
+      view.behalfName.value = "";
+      announce(view.announcer, format(strings.behalf_now, { name: personName() }));
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Snapshots.
 
 /** Take a snapshot; `withAnswer` when it comes from `join`/`sync` and holds the server's truth. */
@@ -213,7 +340,7 @@ function applyState(snapshot, withAnswer) {
   state = snapshot;
   const session = snapshot.session;
   if (answers.session !== session.id) {
-    answers = { session: session.id, steps: {} };
+    answers = emptyAnswers(session.id);
     saveAnswers();
   }
   if (withAnswer && snapshot.step && "answer" in snapshot) {
@@ -223,6 +350,7 @@ function applyState(snapshot, withAnswer) {
     } else {
       answers.steps[snapshot.step.id] = answer;
     }
+    if (Array.isArray(snapshot.voted)) answers.voted[snapshot.step.id] = snapshot.voted;
     saveAnswers();
   }
   render();
@@ -232,7 +360,7 @@ function render() {
   const session = state.session;
   view.title.textContent = session.title || view.title.textContent;
   if (session.title) document.title = `${session.title} – facilitate`;
-  if (participant && participant.name) {
+  if (participant && participant.name && !behalf) {
     const template = session.team_mode ? strings.joined_as_group : strings.joined_as;
     view.joinedAs.textContent = format(template, { name: participant.name });
     show(view.joinedAs, true);
@@ -280,7 +408,10 @@ function renderEnded() {
 // The current step. It is built once per step and then only updated, so that a new snapshot
 // (another participant's answer revealed, answering closed) never wipes what is being typed.
 
-/** The step on screen: {id, step, form, controls: [...], own, closedNote, results}. */
+/**
+ * The step on screen: {id, step, form, controls: [...], own, closedNote, results}, and for the
+ * dialogue tools what is being edited or confirmed (see contribute.js).
+ */
 let current = null;
 
 /** Attributes for interface text inside the step container, whose `lang` is the step's. */
@@ -298,7 +429,23 @@ function buildStep(step) {
   const focusWasInside = view.step.contains(document.activeElement) || document.activeElement === document.body;
   const heading = el("h2", { id: "step-prompt", tabindex: "-1", text: step.prompt || "" });
   const parts = [heading];
-  current = { id: step.id, step, form: null, controls: [], own: null, closedNote: null, results: null, dirty: false, refresh: null };
+  current = {
+    id: step.id,
+    step,
+    form: null,
+    field: null,
+    controls: [],
+    own: null,
+    closedNote: null,
+    results: null,
+    dirty: false,
+    refresh: null,
+    editing: null,
+    editor: null,
+    confirming: null,
+    ownSignature: null,
+    upvotes: null,
+  };
 
   const build = step.answerable ? FORMS[step.kind] : null;
   if (step.body) parts.push(paragraphs(step.body));
@@ -418,76 +565,41 @@ function buildScaleForm(step) {
   return form;
 }
 
-/**
- * A free-text form: open prompts (a textarea) and word clouds (one line). A participant may send
- * several contributions; each is sent on its own and the field is emptied for the next.
- */
-function buildTextForm(step, { id, multiline, fallbackMax, label, hint, formClass }) {
-  const max = step.max_length || fallbackMax;
-  const counter = el("p", ui(step, { class: "hint", id: `${id}-count` }));
-  const field = el(multiline ? "textarea" : "input", {
-    id,
-    name: id,
-    maxlength: String(max),
-    "aria-describedby": `${id}-hint ${id}-count`,
-    ...(multiline ? { rows: "4" } : { type: "text", autocomplete: "off", enterkeyhint: "send" }),
-  });
-  const count = () => {
-    counter.textContent = format(strings.char_count, { used: field.value.length, max });
-  };
-  count();
-  field.addEventListener("input", count);
-  current.controls.push(field);
-  const form = el(
-    "form",
-    { class: `answer-form ${formClass}`.trim(), novalidate: true },
-    el(
-      "div",
-      { class: "field" },
-      el("label", ui(step, { for: id, text: label })),
-      el("p", ui(step, { class: "hint", id: `${id}-hint`, text: hint })),
-      field,
-      counter,
-    ),
-    submitButton(step, strings.send),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = multiline ? field.value.trim() : field.value.trim().replace(/\s+/g, " ");
-    if (!text) {
-      showAlert(strings.write_first);
-      field.focus();
-      return;
-    }
-    send(step, text);
-    field.value = "";
-    count();
-    field.focus();
+/** Open prompts: several contributions per person, each sent on its own. */
+function buildOpenForm(step) {
+  const { form, field } = buildTextForm(phone, current, step, {
+    id: "contribution",
+    multiline: true,
+    max: step.max_length || 500,
+    label: strings.your_contribution,
+    hint: strings.several,
+    onText: (text) => send(step, text),
   });
   current.form = form;
+  current.field = field;
   return form;
 }
 
-const buildOpenForm = (step) =>
-  buildTextForm(step, {
-    id: "contribution",
-    multiline: true,
-    fallbackMax: 500,
-    label: strings.your_contribution,
-    hint: strings.several,
-    formClass: "",
-  });
-
 /** A word cloud: a few words on one line, several contributions, each sent on its own. */
-const buildWordForm = (step) =>
-  buildTextForm(step, {
+function buildWordForm(step) {
+  const { form, field } = buildTextForm(phone, current, step, {
     id: "words",
     multiline: false,
-    fallbackMax: 40,
+    max: step.max_length || 40,
     label: strings.your_words_label,
     hint: strings.words_hint,
     formClass: "word-form",
+    onText: (text) => send(step, text),
   });
+  current.form = form;
+  current.field = field;
+  return form;
+}
+
+/** Statements: agree, disagree or pass on each; and a statement of one's own to propose. */
+function buildStatements(step) {
+  return buildStatementsForm(phone, current, step);
+}
 
 /**
  * A ranking: the options as an ordered list, each with "move up" and "move down" buttons (the
@@ -605,6 +717,7 @@ const FORMS = {
   open: buildOpenForm,
   rank: buildRankForm,
   wordcloud: buildWordForm,
+  statements: buildStatements,
 };
 
 /** Bring the built step up to date: open or closed, own answers, revealed results. */
@@ -618,21 +731,36 @@ function updateStep() {
     current.closedNote.hidden = open;
     current.closedNote.textContent = countdown.expired ? strings.time_up_note : strings.closed;
   }
+  if (MANY.has(step.kind)) reconcileOwn(step);
   renderOwn();
   if (state.results) {
     const mine = ownValue(step.id);
-    replace(
-      current.results,
-      el("h3", { id: "results-heading", text: strings.results }),
-      verdict(step, mine),
-      renderResults(step, state.results, strings, { mine, lang: locale }),
-      renderExplanation(step, strings, "h4"),
+    // Open steps: the room's contributions, live, each with an upvote button (not one's own).
+    const room = Array.isArray(state.results.results && state.results.results.contributions);
+    const options = room ? upvoteOptions(phone, current, step) : {};
+    keepingFocus(() =>
+      replace(
+        current.results,
+        el("h3", { id: "results-heading", text: room ? strings.room_contributions : strings.results }),
+        room && open ? el("p", { class: "hint", text: strings.upvote_hint }) : null,
+        verdict(step, mine),
+        renderResults(step, state.results, strings, { mine, lang: locale, ...options }),
+        renderExplanation(step, strings, "h4"),
+      ),
     );
+    if (current.results.hidden) announceResults(step, mine);
     current.results.hidden = false;
   } else {
     current.results.hidden = true;
     replace(current.results);
   }
+}
+
+/** The results have just been shown: say so, and for a quiz whether the answer was right. */
+function announceResults(step, mine) {
+  const note = verdict(step, mine);
+  const lines = note ? [...note.children].map((line) => line.textContent.replace(/^[✓✕]\s*/, "")) : [];
+  announce(view.announcer, lines.length ? `${strings.results}. ${lines.join(" ")}` : strings.results);
 }
 
 /** After a quiz is revealed: whether the participant's answer was right, and the right one. */
@@ -665,24 +793,14 @@ function renderOwn() {
   if (!current || !current.own) return;
   const { step } = current;
   const mine = ownValue(step.id);
-  const waiting = outbox.filter((entry) => entry.step === step.id);
+  const waiting = outbox.filter((entry) => entry.step === step.id && entry.event === "answer");
   if (MANY.has(step.kind)) {
-    const sent = Array.isArray(mine) ? mine : [];
-    const items = [
-      ...sent.map((text) => el("li", { text })),
-      ...waiting.map((entry) =>
-        el("li", { class: "pending" }, el("span", { text: entry.value }), " ", el("span", ui(step, { class: "muted", text: `(${strings.pending})` }))),
-      ),
-    ];
-    replace(
-      current.own,
-      items.length
-        ? [
-            el("h3", ui(step, { text: step.kind === "wordcloud" ? strings.your_words : strings.your_contributions })),
-            el("ul", { class: step.kind === "wordcloud" ? "contributions own-words" : "contributions" }, items),
-          ]
-        : [],
-    );
+    renderOwnContributions(phone, current, step);
+    return;
+  }
+  if (step.kind === "statements") {
+    if (current.refresh) current.refresh();
+    renderOwnProposals(phone, current, step);
     return;
   }
   if (step.kind === "rank") {
@@ -710,21 +828,57 @@ function renderOwn() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sending answers: into the outbox first, then to the server, in order.
+// Sending: into the outbox first, then to the server, in order. Answers, edits, withdrawals,
+// upvotes and proposals all go this way, so none is lost to a dropped connection.
 
-function send(step, value) {
+/** What `page context` the dialogue tools (contribute.js) work with. */
+const phone = {
+  strings,
+  locale,
+  ui,
+  isOpen,
+  showAlert,
+  own: (stepId) => ownValue(stepId),
+  waiting: (stepId) => outbox.filter((entry) => entry.step === stepId && state && entry.session === state.session.id),
+  voted: (stepId) => {
+    const ids = new Set(answers.voted[stepId] || []);
+    for (const entry of outbox) if (entry.event === "upvote" && entry.step === stepId) ids.add(entry.contribution);
+    return ids;
+  },
+  proposals: (stepId) => answers.proposals[stepId] || [],
+  queue,
+  refreshOwn: () => {
+    if (current) current.ownSignature = null;
+    renderOwn();
+  },
+  focusField: () => {
+    if (current && current.field && !current.field.disabled) current.field.focus();
+    else {
+      const heading = document.getElementById("step-prompt");
+      if (heading) heading.focus();
+    }
+  },
+};
+
+/** An answer to the step: `extra` adds fields (a statement's id). */
+function send(step, value, extra = {}) {
+  if (current) current.dirty = false;
+  queue(step, { event: "answer", value, ...extra });
+}
+
+/** Put an event for `step` into the outbox and send what waits. */
+function queue(step, fields) {
   showAlert("");
-  outbox.push({
-    submission_id: newSubmissionId(),
-    session: state.session.id,
-    step: step.id,
-    kind: step.kind,
-    value,
-  });
+  const id = newSubmissionId();
+  const entry = { key: id, session: state.session.id, step: step.id, kind: step.kind, ...fields };
+  // Answers and proposals carry their own submission id; edits and withdrawals name the
+  // contribution's; upvotes have none.
+  if ((entry.event === "answer" || entry.event === "propose") && !entry.submission_id) entry.submission_id = id;
+  if (behalf) entry.person = person;
+  outbox.push(entry);
   saveOutbox();
-  current.dirty = false;
   setStatus(strings.sending);
-  renderOwn();
+  if (current && current.id === step.id) updateStep();
   flushOutbox();
 }
 
@@ -732,7 +886,7 @@ let flushing = false;
 let flushAgain = false;
 let retryTimer = null;
 
-/** Send every waiting answer, oldest first (for a poll the last one sent is the one that counts). */
+/** Send everything waiting, oldest first (for a poll the last one sent is the one that counts). */
 async function flushOutbox() {
   if (flushing) {
     flushAgain = true;
@@ -748,7 +902,7 @@ async function flushOutbox() {
         break;
       }
       const outcome = await deliver(entry);
-      if (outcome === "duplicate") needSync = true;
+      if (outcome === "sync") needSync = true;
       if (outcome === "later") {
         scheduleRetry();
         break;
@@ -756,31 +910,53 @@ async function flushOutbox() {
     }
   } while (flushAgain);
   flushing = false;
-  renderOwn();
+  if (current) updateStep();
   if (needSync) sync();
 }
 
-/** One answer: "ok", "duplicate", "dropped" (refused for good) or "later" (kept for a resend). */
+/** The payload of each event (docs/protocol.md). */
+const PAYLOADS = {
+  answer: (e) => ({ step: e.step, value: e.value, submission_id: e.submission_id, ...(e.statement ? { statement: e.statement } : {}) }),
+  edit: (e) => ({ step: e.step, submission_id: e.submission_id, value: e.value }),
+  withdraw: (e) => ({ step: e.step, submission_id: e.submission_id }),
+  upvote: (e) => ({ step: e.step, contribution: e.contribution }),
+  propose: (e) => ({ step: e.step, text: e.text, submission_id: e.submission_id }),
+};
+
+/** What the phone says once each event has gone through. */
+const DONE = {
+  answer: "received",
+  edit: "edit_saved",
+  withdraw: "withdrawn",
+  upvote: "upvoted",
+  propose: "proposed",
+};
+
+/**
+ * One entry: "ok", "sync" (done, and the server's view of the participant's answers is worth
+ * fetching: ids of new contributions, a resend already stored, an edit or withdrawal refused),
+ * "dropped" (refused for good) or "later" (kept for a resend).
+ */
 async function deliver(entry) {
-  if (state && entry.session !== state.session.id) {
+  if ((state && entry.session !== state.session.id) || (behalf && entry.person !== person) || !(entry.event in PAYLOADS)) {
     drop(entry);
     return "dropped";
   }
   setStatus(strings.sending);
-  const ack = await request(socket, "answer", {
-    step: entry.step,
-    value: entry.value,
-    submission_id: entry.submission_id,
-  });
+  const ack = await request(socket, entry.event, PAYLOADS[entry.event](entry));
   if (!ack) {
     setStatus(strings.queued);
     return "later";
   }
-  if (ack.ok) {
+  // A resent upvote that had gone through is answered `already_voted`: it is done.
+  const done = ack.ok || (entry.event === "upvote" && ack.error === "already_voted");
+  if (done) {
     drop(entry);
-    if (!ack.duplicate) remember(entry);
-    setStatus(strings.received);
-    return ack.duplicate ? "duplicate" : "ok";
+    if (!ack.duplicate) remember(entry, ack);
+    setStatus(strings[DONE[entry.event]]);
+    if (entry.event === "withdraw") announce(view.announcer, strings.withdrawn);
+    const many = MANY.has(entry.kind) && (entry.event === "answer" || entry.event === "edit");
+    return ack.duplicate || many ? "sync" : "ok";
   }
   if (ack.error === "unavailable") {
     showAlert(ack.message);
@@ -788,28 +964,54 @@ async function deliver(entry) {
     return "later";
   }
   if (ack.error === "not_joined") {
-    joined = false;
-    join();
+    rejoin();
     return "later";
   }
   drop(entry);
   showAlert(ack.message);
   setStatus("");
   if (current && current.id === entry.step) current.dirty = false;
-  return "dropped";
+  // An edit, withdrawal or upvote refused: the phone's picture of the step may be out of date.
+  return entry.event === "answer" || entry.event === "propose" ? "dropped" : "sync";
 }
 
 function drop(entry) {
-  outbox = outbox.filter((e) => e.submission_id !== entry.submission_id);
+  outbox = outbox.filter((e) => e.key !== entry.key);
   saveOutbox();
 }
 
-function remember(entry) {
-  if (MANY.has(entry.kind)) {
-    const list = Array.isArray(answers.steps[entry.step]) ? answers.steps[entry.step] : [];
-    answers.steps[entry.step] = [...list, entry.value];
-  } else {
-    answers.steps[entry.step] = entry.value;
+/** Keep what the server has acknowledged. */
+function remember(entry, ack) {
+  const { step } = entry;
+  if (entry.event === "answer") {
+    if (MANY.has(entry.kind)) {
+      answers.steps[step] = [
+        ...contributionList(answers.steps[step]),
+        {
+          id: typeof ack.contribution === "number" ? ack.contribution : null,
+          submission_id: entry.submission_id,
+          text: entry.value,
+          hidden: false,
+          pending: Boolean(state && state.session.premoderation && !behalf),
+          merged: false,
+        },
+      ];
+    } else if (entry.statement) {
+      const reactions = answers.steps[step] && typeof answers.steps[step] === "object" && !Array.isArray(answers.steps[step]) ? answers.steps[step] : {};
+      answers.steps[step] = { ...reactions, [entry.statement]: entry.value };
+    } else {
+      answers.steps[step] = entry.value;
+    }
+  } else if (entry.event === "edit") {
+    answers.steps[step] = contributionList(answers.steps[step]).map((item) =>
+      item.submission_id === entry.submission_id ? { ...item, text: entry.value } : item,
+    );
+  } else if (entry.event === "withdraw") {
+    answers.steps[step] = contributionList(answers.steps[step]).filter((item) => item.submission_id !== entry.submission_id);
+  } else if (entry.event === "upvote") {
+    answers.voted[step] = [...new Set([...(answers.voted[step] || []), entry.contribution])];
+  } else if (entry.event === "propose") {
+    answers.proposals[step] = [...(answers.proposals[step] || []), entry.text];
   }
   saveAnswers();
 }
@@ -822,10 +1024,64 @@ function scheduleRetry() {
   }, RETRY_DELAY * 2);
 }
 
-/** A resend was already stored: ask the server what it has, rather than guess. */
+/**
+ * Whether the phone's picture of its own contributions may be out of date after a broadcast
+ * (which carries no own answers): one waits for approval, is hidden or merged (the leader may
+ * have changed that), has no id yet, or was visible and is no longer among the room's.
+ */
+function ownStateUnknown() {
+  const step = state && state.step;
+  if (!step || !MANY.has(step.kind)) return false;
+  const own = contributionList(ownValue(step.id));
+  if (!own.length) return false;
+  if (own.some((item) => item.id === null || item.id === undefined || item.hidden || item.pending || item.merged)) return true;
+  const contributions = roomContributions();
+  if (!contributions) return false;
+  const shown = new Set(contributions.map((c) => c.id));
+  return own.some((item) => !shown.has(item.id));
+}
+
+/** The contributions the room sees now (open steps), or null. */
+function roomContributions() {
+  const results = state && state.results && state.results.results;
+  return results && Array.isArray(results.contributions) ? results.contributions : null;
+}
+
+/** An own contribution among the room's is visible: not hidden, waiting or merged (any more). */
+function reconcileOwn(step) {
+  const contributions = roomContributions();
+  const own = ownValue(step.id);
+  if (!contributions || !Array.isArray(own)) return;
+  const shown = new Set(contributions.map((c) => c.id));
+  let changed = false;
+  const items = contributionList(own).map((item) => {
+    if (!shown.has(item.id) || !(item.hidden || item.pending || item.merged)) return item;
+    changed = true;
+    return { ...item, hidden: false, pending: false, merged: false };
+  });
+  if (changed) {
+    answers.steps[step.id] = items;
+    saveAnswers();
+  }
+}
+
+let syncing = false;
+let syncAgain = false;
+
+/** Ask the server what it has of this participant's, rather than guess (a resend already
+ * stored, ids of new contributions, the leader's decisions); one request at a time. */
 async function sync() {
-  const ack = await request(socket, "sync", {});
-  if (ack && ack.ok) applyState(ack.state, true);
+  if (syncing) {
+    syncAgain = true;
+    return;
+  }
+  syncing = true;
+  do {
+    syncAgain = false;
+    const ack = await request(socket, "sync", {});
+    if (ack && ack.ok) applyState(ack.state, true);
+  } while (syncAgain);
+  syncing = false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The big screen, /sessions/<id>/screen: no controls, very large type. Follows the session
 // (`screen`), shows the join code, the current step, how many have answered and, once the
-// leader reveals them, the results — updated live by `tally`.
+// leader reveals them, the results — updated live by `tally`. Open contributions are the room's
+// own and show all along, most upvoted first.
 import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
@@ -10,7 +11,7 @@ const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 
-/** How many open contributions fit on a projector at once; the newest are shown. */
+/** How many open contributions fit on a projector at once; the most upvoted are shown. */
 const WALL_LIMIT = 30;
 
 const $ = (id) => document.getElementById(id);
@@ -71,8 +72,10 @@ function render(snapshot) {
       session.step_index !== null && session.step_index !== undefined
         ? format(strings.step_counter, { index: session.step_index + 1, count: session.step_count })
         : "";
-    // A reveal changes the step too (a quiz gains its right answer and explanation).
-    const key = `${snapshot.step_id}|${session.revealed}`;
+    // A reveal changes the step too (a quiz gains its right answer and explanation), and so
+    // does an approved proposal (a statement more).
+    const statements = snapshot.step && Array.isArray(snapshot.step.statements) ? snapshot.step.statements.map((st) => st.id).join(",") : "";
+    const key = `${snapshot.step_id}|${session.revealed}|${statements}`;
     if (renderedStepId !== key) {
       renderedStepId = key;
       renderStep(snapshot.step);
@@ -114,18 +117,48 @@ function applyTally(tally) {
   if (!state || tally.step_id !== state.step_id) return;
   state.participant_count = tally.participant_count;
   state.answered_count = tally.answered_count;
-  if (state.session.revealed) state.results = tally.results;
+  // Results come along once revealed, and for open contributions all along.
+  if (state.session.revealed || tally.results) state.results = tally.results;
   renderCounts();
   renderResultsBox();
+}
+
+/** The same text in the screen's second language (a bilingual screen), or null. */
+function secondText(second, text) {
+  if (!second || !text || second.text === text) return null;
+  return el("span", { class: "second-language", lang: second.lang, text: second.text });
 }
 
 function renderStep(step) {
   const lang = step.lang || locale;
   view.step.setAttribute("lang", lang);
-  const parts = [el("h1", { class: "screen-prompt", id: "screen-prompt", text: step.prompt || "" })];
+  // A bilingual screen: the step again in the second language, line by line under the first.
+  const other = state.second && state.second.step && state.second.step.id === step.id ? state.second.step : null;
+  const otherLang = other ? other.lang || state.second.locale : null;
+  const twin = (text, otherText) => (other ? secondText({ text: otherText, lang: otherLang }, text) : null);
+  const parts = [
+    el("h1", { class: "screen-prompt", id: "screen-prompt" }, el("span", { text: step.prompt || "" }), twin(step.prompt, other && other.prompt)),
+  ];
   if (step.body) parts.push(paragraphs(step.body, "prose screen-body"));
+  if (other && other.body && other.body !== step.body) {
+    const body = paragraphs(other.body, "prose screen-body second-language");
+    body.setAttribute("lang", otherLang);
+    parts.push(body);
+  }
   if (Array.isArray(step.options) && step.options.length) {
-    parts.push(el("ol", { class: "screen-options" }, step.options.map((option) => el("li", { text: option.text }))));
+    const otherOptions = new Map(((other && other.options) || []).map((option) => [option.id, option.text]));
+    parts.push(
+      el(
+        "ol",
+        { class: "screen-options" },
+        step.options.map((option) => el("li", {}, el("span", { text: option.text }), twin(option.text, otherOptions.get(option.id)))),
+      ),
+    );
+  }
+  if (Array.isArray(step.statements) && step.statements.length) {
+    parts.push(
+      el("ol", { class: "screen-options screen-statements" }, step.statements.map((statement) => el("li", { lang: statement.lang || null, text: statement.text }))),
+    );
   }
   if (step.kind === "scale") {
     parts.push(
@@ -161,7 +194,7 @@ function renderResultsBox() {
   const { step, session } = state;
   const box =
     session.status === "running" && step && step.answerable && state.results
-      ? renderResults(step, state.results, strings, { lang: locale, limit: WALL_LIMIT })
+      ? renderResults(step, state.results, strings, { lang: locale, limit: WALL_LIMIT, headingLevel: "h2" })
       : null;
   view.step.classList.toggle("is-revealed", Boolean(box));
   replace(view.results, box);

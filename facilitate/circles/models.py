@@ -1,0 +1,46 @@
+"""Study circles and dialogue groups: the meetings of one group belong together."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User, utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+
+
+class Circle(db.Model):
+    """A study circle or dialogue group that follows one module; its sessions are its meetings
+    (one per part, or several)."""
+
+    __tablename__ = "circles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: One of Norrbotten's fourteen municipalities, by id (``circles.municipalities``).
+    municipality: Mapped[str] = mapped_column(sa.String(32), index=True)
+    #: The study association or organisation that arranges the circle.
+    organiser: Mapped[str] = mapped_column(sa.String(120), index=True)
+    leader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: The module the circle follows; its sessions run parts of it.
+    module_id: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leader: Mapped[User] = relationship()
+
+
+class CircleMember(db.Model):
+    """Someone recognised across a circle's meetings, by a pseudonymous token on their phone
+    that they chose to keep (opt-in); never by name. Each meeting they join is a participant
+    of that session pointing here."""
+
+    __tablename__ = "circle_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("circles.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the circle token; the token itself lives only on the participant's device.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

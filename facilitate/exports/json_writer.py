@@ -1,0 +1,123 @@
+"""JSON: the whole export as one document, described by ``export.schema.json`` (shipped with
+the package and printed in docs/export-format.md). ``version`` changes only when a field is
+changed or removed; fields may be added within a version."""
+
+import json
+from importlib import resources
+from typing import Any
+
+from ..content.model import Text
+from .queries import Dataset, Row, SessionRecord
+from .summaries import QuestionSummary, min_group_size, questions, small
+
+FORMAT = "facilitate-export"
+VERSION = 1
+
+
+def schema() -> dict:
+    """The JSON Schema of the export document."""
+    return json.loads(resources.files(__package__).joinpath("export.schema.json").read_text())
+
+
+def document(dataset: Dataset) -> dict:
+    threshold = min_group_size()
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": dataset.generated_at.isoformat(),
+        "filter": dataset.filter.as_dict(),
+        "min_group_size": threshold,
+        "sessions": [_session(s, threshold) for s in dataset.sessions],
+        "circles": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "municipality": c.municipality,
+                "municipality_name": c.municipality_name,
+                "organiser": c.organiser,
+                "module": c.module,
+            }
+            for c in dataset.circles
+        ],
+        "questions": [_question(q) for q in questions(dataset)],
+        "responses": [_response(r) for r in dataset.rows],
+    }
+
+
+def write(dataset: Dataset) -> bytes:
+    return json.dumps(document(dataset), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _texts(text: Text | None) -> dict[str, str] | None:
+    return dict(text.values) if text is not None else None
+
+
+def _session(session: SessionRecord, threshold: int) -> dict:
+    participants = small(session.participants, threshold)
+    return {
+        "id": session.id,
+        "module": session.module,
+        "module_title": session.module_title,
+        "part": session.part,
+        "part_title": session.part_title,
+        "status": session.status,
+        "started_at": session.started_at.isoformat(),
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "circle": session.circle.id if session.circle else None,
+        "participants": participants if isinstance(participants, int) else None,
+    }
+
+
+def _question(question: QuestionSummary) -> dict:
+    step = question.step
+    body: dict[str, Any] = {
+        "module": question.module,
+        "part": question.part,
+        "step": step.id,
+        "kind": step.kind,
+        "prompt": _texts(step.heading),
+        "tags": list(step.tags),
+        "sessions": question.sessions,
+        "circles": question.circles,
+        "respondents": question.respondents if isinstance(question.respondents, int) else None,
+        "answers": question.answers,
+        "results": question.results,
+    }
+    if step.options:
+        body["options"] = [
+            {
+                "id": o.id,
+                "text": _texts(o.text),
+                **({"correct": o.correct} if step.kind == "quiz" else {}),
+            }
+            for o in step.options
+        ]
+    if step.statements:
+        body["statements"] = [{"id": s.id, "text": _texts(s.text)} for s in step.statements]
+    return body
+
+
+def _response(row: Row) -> dict:
+    return {
+        "response": row.response,
+        "session": row.session,
+        "circle": row.circle,
+        "municipality": row.municipality,
+        "module": row.module,
+        "part": row.part,
+        "step": row.step,
+        "kind": row.kind,
+        "participant": row.participant,
+        "value": row.value,
+        "value_text": row.value_text,
+        "statement": row.statement,
+        "correct": row.correct,
+        "votes": row.votes,
+        "theme": row.theme,
+        "tags": list(row.tags),
+        "time": row.created_at.isoformat(),
+        "hidden": row.hidden,
+        "awaiting_approval": row.awaiting_approval,
+        "entered_by_leader": row.entered_by_leader,
+        "merged_into": row.merged_into,
+    }

@@ -1,0 +1,421 @@
+"""Cross-session reads for analysts and exports: which sessions a filter matches, and every
+response of them as one anonymous row each (:class:`Dataset`).
+
+What a row holds follows the privacy rules of docs/export-format.md: no display names, tokens
+or addresses; a per-export pseudonym instead of a participant; withdrawn contributions never;
+hidden ones (and ones still waiting for approval) only when the filter asks for them.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..circles.models import Circle
+from ..circles.municipalities import municipality
+from ..content import Step, library
+from ..content.model import SOURCE_LANGUAGE, Option, Text
+from ..extensions import db
+from ..sessions.kinds import kind_of
+from ..sessions.models import (
+    LiveSession,
+    Participant,
+    Proposal,
+    ProposalStatus,
+    Response,
+    SessionStatus,
+    Vote,
+)
+from .schemas import ExportFilter
+
+#: What a statements reaction reads as in a report.
+REACTION_TEXTS = {"agree": "Håller med", "disagree": "Håller inte med", "pass": "Pass"}
+
+
+@dataclass(frozen=True, slots=True)
+class CircleRecord:
+    id: int
+    name: str
+    municipality: str
+    municipality_name: str
+    organiser: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    id: int
+    module: str
+    module_title: str
+    part: str
+    part_title: str
+    status: str
+    #: When it started (UTC); the day it counts for in date filters is the local day of this.
+    started_at: datetime
+    ended_at: datetime | None
+    circle: CircleRecord | None
+    participants: int
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One counted response, anonymous. ``value`` is the stored value (an option id, a list of
+    them, a number, a text or a reaction); ``value_text`` is it in words (Swedish)."""
+
+    response: int
+    session: int
+    circle: int | None
+    circle_name: str | None
+    municipality: str | None
+    organiser: str | None
+    module: str
+    part: str
+    step: str
+    kind: str
+    prompt: str
+    participant: str
+    value: Any
+    value_text: str
+    statement: str | None
+    statement_text: str | None
+    correct: bool | None
+    votes: int | None
+    theme: str | None
+    #: The step's own tags and the ones the leader gave the response, vocabulary order.
+    tags: tuple[str, ...]
+    created_at: datetime
+    hidden: bool
+    awaiting_approval: bool
+    entered_by_leader: bool
+    #: The response this contribution was merged into (a near-duplicate), or None.
+    merged_into: int | None
+
+
+@dataclass
+class Dataset:
+    """Everything one view or export covers."""
+
+    filter: ExportFilter
+    generated_at: datetime
+    sessions: list[SessionRecord]
+    rows: list[Row]
+    #: The steps the rows answer, by (module, part, step id); a statements step carries the
+    #: participants' approved proposals of every matching session.
+    steps: dict[tuple[str, str, str], Step] = field(default_factory=dict)
+
+    @property
+    def circles(self) -> list[CircleRecord]:
+        found = {s.circle.id: s.circle for s in self.sessions if s.circle is not None}
+        return [found[i] for i in sorted(found)]
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_time(moment: datetime) -> datetime:
+    """A UTC timestamp in the app's time zone (Europe/Stockholm), for people to read."""
+    return moment.astimezone(local_zone())
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+def matching_sessions(selection: ExportFilter) -> list[LiveSession]:
+    """Sessions that have started and match the filter, oldest first. A ``tag`` keeps sessions
+    whose part has a step with the tag or where the leader gave a contribution the tag."""
+    started = sa.func.coalesce(LiveSession.started_at, LiveSession.created_at)
+    query = (
+        sa.select(LiveSession)
+        .outerjoin(Circle, Circle.id == LiveSession.circle_id)
+        .where(LiveSession.status != SessionStatus.lobby)
+        .order_by(started, LiveSession.id)
+    )
+    if selection.session is not None:
+        query = query.where(LiveSession.id == selection.session)
+    if selection.circle is not None:
+        query = query.where(LiveSession.circle_id == selection.circle)
+    if selection.module is not None:
+        query = query.where(LiveSession.module_id == selection.module)
+    if selection.part is not None:
+        query = query.where(LiveSession.part_id == selection.part)
+    if selection.municipality is not None:
+        query = query.where(Circle.municipality == selection.municipality)
+    if selection.organiser is not None:
+        query = query.where(Circle.organiser == selection.organiser)
+    if selection.since is not None:
+        query = query.where(started >= _day_start(selection.since))
+    if selection.until is not None:
+        query = query.where(started < _day_start(selection.until + timedelta(days=1)))
+    sessions = list(db.session.scalars(query))
+    if selection.tag is not None:
+        tagged = _sessions_with_runtime_tag([s.id for s in sessions], selection.tag)
+        sessions = [s for s in sessions if s.id in tagged or _part_has_tag(s, selection.tag)]
+    return sessions
+
+
+def _part_has_tag(session: LiveSession, tag: str) -> bool:
+    module = library().get(session.module_id)
+    part = module.part(session.part_id) if module else None
+    return part is not None and any(tag in step.tags for step in part.steps)
+
+
+def _sessions_with_runtime_tag(session_ids: list[int], tag: str) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(session_ids):
+        rows = db.session.execute(
+            sa.select(Response.session_id, Response.tags).where(
+                Response.session_id.in_(chunk), Response.withdrawn.is_(False)
+            )
+        )
+        found.update(session_id for session_id, tags in rows if tags and tag in tags)
+    return found
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+class Pseudonyms:
+    """Participant identifiers for one export: a keyed hash under a key drawn for this export
+    only, so the same person has the same pseudonym throughout it (across a circle's meetings
+    when they opted in to be recognised) and an unrelated one in any other export."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+
+    def of(self, participant_id: int, circle_member_id: int | None) -> str:
+        who = f"m{circle_member_id}" if circle_member_id is not None else f"p{participant_id}"
+        digest = hmac.new(self._key, who.encode("ascii"), hashlib.sha256).hexdigest()
+        return "d-" + digest[:10]
+
+
+def load(selection: ExportFilter) -> Dataset:
+    """Every counted response of the sessions ``selection`` matches, as anonymous rows."""
+    sessions = matching_sessions(selection)
+    ids = [s.id for s in sessions]
+    counts = participant_counts(ids)
+    records = [_session_record(s, counts.get(s.id, 0)) for s in sessions]
+    steps = _steps(sessions)
+    rows = _rows(sessions, steps, selection, Pseudonyms())
+    return Dataset(
+        filter=selection,
+        generated_at=datetime.now(UTC),
+        sessions=records,
+        rows=rows,
+        steps=steps,
+    )
+
+
+def participant_counts(session_ids: list[int]) -> dict[int, int]:
+    """How many participants each session had (people answering through the leader too)."""
+    counts: dict[int, int] = {}
+    for chunk in _chunks(session_ids):
+        counts.update(
+            db.session.execute(
+                sa.select(Participant.session_id, sa.func.count())
+                .where(Participant.session_id.in_(chunk))
+                .group_by(Participant.session_id)
+            ).all()
+        )
+    return counts
+
+
+def _session_record(session: LiveSession, participants: int) -> SessionRecord:
+    module = library().get(session.module_id)
+    part = module.part(session.part_id) if module else None
+    circle = session.circle
+    return SessionRecord(
+        id=session.id,
+        module=session.module_id,
+        module_title=str(module.title) if module else session.module_id,
+        part=session.part_id,
+        part_title=str(part.title) if part else session.part_id,
+        status=session.status.value,
+        started_at=session.started_at or session.created_at,
+        ended_at=session.ended_at,
+        circle=_circle_record(circle) if circle is not None else None,
+        participants=participants,
+    )
+
+
+def _circle_record(circle: Circle) -> CircleRecord:
+    place = municipality(circle.municipality)
+    return CircleRecord(
+        id=circle.id,
+        name=circle.name,
+        municipality=circle.municipality,
+        municipality_name=place.name if place else circle.municipality,
+        organiser=circle.organiser,
+        module=circle.module_id,
+    )
+
+
+def _steps(sessions: list[LiveSession]) -> dict[tuple[str, str, str], Step]:
+    """The steps of every part run, by (module, part, step id); statements steps with the
+    approved proposals of all these sessions after the module's own statements."""
+    steps: dict[tuple[str, str, str], Step] = {}
+    for session in sessions:
+        module = library().get(session.module_id)
+        part = module.part(session.part_id) if module else None
+        for step in part.steps if part else ():
+            steps.setdefault((session.module_id, session.part_id, step.id), step)
+    proposals: dict[tuple[str, str, str], list[Option]] = defaultdict(list)
+    by_id = {s.id: s for s in sessions}
+    for chunk in _chunks(list(by_id)):
+        for proposal in db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.session_id.in_(chunk), Proposal.status == ProposalStatus.approved)
+            .order_by(Proposal.id)
+        ):
+            session = by_id[proposal.session_id]
+            text = Text({SOURCE_LANGUAGE: proposal.text, proposal.locale: proposal.text})
+            key = (session.module_id, session.part_id, proposal.step_id)
+            proposals[key].append(Option(id=proposal.statement_id, text=text))
+    for key, added in proposals.items():
+        if key in steps:
+            steps[key] = replace(steps[key], statements=steps[key].statements + tuple(added))
+    return steps
+
+
+def _rows(
+    sessions: list[LiveSession],
+    steps: dict[tuple[str, str, str], Step],
+    selection: ExportFilter,
+    pseudonyms: Pseudonyms,
+) -> list[Row]:
+    by_id = {s.id: s for s in sessions}
+    rows: list[Row] = []
+    for chunk in _chunks(list(by_id)):
+        votes = dict(
+            db.session.execute(
+                sa.select(Vote.response_id, sa.func.count())
+                .join(Response, Response.id == Vote.response_id)
+                .where(Response.session_id.in_(chunk))
+                .group_by(Vote.response_id)
+            ).all()
+        )
+        result = db.session.execute(
+            sa.select(Response, Participant.proxy, Participant.circle_member_id)
+            .join(Participant, Participant.id == Response.participant_id)
+            .where(Response.session_id.in_(chunk), Response.withdrawn.is_(False))
+            .order_by(Response.session_id, Response.id)
+        )
+        for session_id, responses in _by_session(result).items():
+            session = by_id[session_id]
+            for response, proxy, member in _counted(session, steps, responses, selection):
+                step = steps[(session.module_id, session.part_id, response.step_id)]
+                who = pseudonyms.of(response.participant_id, member)
+                row = _row(session, step, response, who, proxy, votes.get(response.id, 0))
+                if selection.tag is None or selection.tag in row.tags:
+                    rows.append(row)
+    return rows
+
+
+def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None]]]:
+    grouped: dict[int, list] = defaultdict(list)
+    for response, proxy, member in result:
+        grouped[response.session_id].append((response, proxy, member))
+    return grouped
+
+
+def _counted(session, steps, responses, selection: ExportFilter):
+    """The responses that count, in the order they came: every contribution of open kinds
+    (hidden and unapproved ones only when asked for), for other kinds each participant's
+    latest answer (per statement for statements steps)."""
+    latest: dict[tuple[str, int, str | None], tuple] = {}
+    kept: list[tuple] = []
+    for entry in responses:
+        response = entry[0]
+        step = steps.get((session.module_id, session.part_id, response.step_id))
+        if step is None or not kind_of(step).answerable:
+            continue  # content changed since: the step is gone
+        if kind_of(step).many:
+            if (response.hidden or not response.approved) and not selection.include_hidden:
+                continue
+            kept.append(entry)
+        else:
+            latest[response.step_id, response.participant_id, response.statement] = entry
+    kept.extend(latest.values())
+    return sorted(kept, key=lambda entry: entry[0].id)
+
+
+def _row(
+    session: LiveSession, step: Step, response: Response, who: str, proxy: bool, votes: int
+) -> Row:
+    kind = kind_of(step)
+    if kind.many:
+        counted: Any = {"id": response.id, "text": response.value, "votes": votes}
+    elif step.kind == "statements":
+        counted = {
+            "participant": response.participant_id,
+            "statement": response.statement,
+            "reaction": response.value,
+        }
+    else:
+        counted = response.value
+    exported = (kind.export_rows(step, [counted]) or [{"value": response.value}])[0]
+    circle = session.circle
+    statement = step_statement(step, response.statement)
+    vocabulary = library().vocabulary.tags
+    tags = set(step.tags) | set(response.tags or ())
+    return Row(
+        response=response.id,
+        session=session.id,
+        circle=circle.id if circle else None,
+        circle_name=circle.name if circle else None,
+        municipality=_municipality_name(circle),
+        organiser=circle.organiser if circle else None,
+        module=session.module_id,
+        part=session.part_id,
+        step=step.id,
+        kind=step.kind,
+        prompt=str(step.heading),
+        participant=who,
+        value=exported.get("value", response.value),
+        value_text=value_text(step, response.value),
+        statement=exported.get("statement"),
+        statement_text=str(statement.text) if statement else None,
+        correct=exported.get("correct"),
+        votes=exported.get("votes"),
+        theme=response.theme,
+        tags=tuple(t for t in vocabulary if t in tags),
+        created_at=response.created_at,
+        hidden=response.hidden,
+        awaiting_approval=not response.approved,
+        entered_by_leader=proxy,
+        merged_into=response.merged_into_id,
+    )
+
+
+def _municipality_name(circle: Circle | None) -> str | None:
+    if circle is None:
+        return None
+    place = municipality(circle.municipality)
+    return place.name if place else circle.municipality
+
+
+def step_statement(step: Step, statement_id: str | None) -> Option | None:
+    return next((s for s in step.statements if s.id == statement_id), None)
+
+
+def value_text(step: Step, value: Any) -> str:
+    """A value in words (Swedish): option texts for choices and rankings (in order, ``; ``
+    between them), the reaction for statements, the number or text itself otherwise."""
+    if value is None:
+        return ""
+    if step.kind in ("quiz", "poll", "rank"):
+        ids = value if isinstance(value, list) else [value]
+        return "; ".join(str(o.text) if (o := step.option(i)) else str(i) for i in ids)
+    if step.kind == "statements":
+        return REACTION_TEXTS.get(value, str(value))
+    return str(value)

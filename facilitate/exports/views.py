@@ -1,0 +1,208 @@
+"""The analyst pages: sessions and circles by filter, results per question across them, and
+exports of the same filter. Analysts and admins only: anonymous users get 401, others 403."""
+
+import io
+from collections import defaultdict
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..circles.models import Circle
+from ..circles.municipalities import by_name
+from ..content import library
+from ..extensions import db
+from ..sessions.messages import message
+from . import summaries
+from .operations import export
+from .queries import Dataset, load, local_time, matching_sessions, participant_counts
+from .schemas import FORMATS, ExportFilter, FilterError, parse_format
+from .summaries import Fewer
+
+bp = Blueprint("analysis", __name__, url_prefix="/analysis")
+
+
+def analyst_required(view):
+    """Analysts and admins; a clear 401 for anonymous users and 403 for other roles."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            abort(401)
+        if not current_user.has_role(Role.analyst):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def _filter() -> tuple[ExportFilter, str | None]:
+    """The request's filter, or the empty filter and the error code of what was wrong."""
+    try:
+        return ExportFilter.parse(request.args, ignore=("format",)), None
+    except FilterError as failure:
+        return ExportFilter(), failure.code
+
+
+def _page(template: str, selection: ExportFilter, error: str | None, **context):
+    return render_template(
+        template,
+        selection=selection,
+        args=request.args,
+        error=message(error) if error else None,
+        options=_options(),
+        formats=FORMATS,
+        fewer=lambda value: isinstance(value, Fewer),
+        local_time=local_time,
+        **context,
+    ), (400 if error else 200)
+
+
+@bp.get("/")
+@analyst_required
+def sessions():
+    """Sessions and circles matching the filter."""
+    selection, error = _filter()
+    found = [] if error else matching_sessions(selection)
+    return _page(
+        "exports/sessions.html",
+        selection,
+        error,
+        sessions=found,
+        participants=participant_counts([s.id for s in found]),
+        answers=_answer_counts([s.id for s in found]),
+        circles=_circles(found),
+        threshold=summaries.min_group_size(),
+    )
+
+
+@bp.get("/results")
+@analyst_required
+def results():
+    """Results per question across every matching session, and contributions by tag."""
+    selection, error = _filter()
+    dataset = None if error else load(selection)
+    return _page(
+        "exports/results.html",
+        selection,
+        error,
+        dataset=dataset,
+        questions=summaries.questions(dataset) if dataset else [],
+        by_tag=_contributions_by_tag(dataset) if dataset else [],
+        columns=column_headings(),
+        kinds=kind_names(),
+        threshold=summaries.min_group_size(),
+    )
+
+
+@bp.get("/export")
+@analyst_required
+def download():
+    """The export file of the filter in the chosen format; bad input is a 400 page."""
+    try:
+        format = parse_format(request.args.get("format"))
+        selection = ExportFilter.parse(request.args, ignore=("format",))
+        made = export(selection, format, user=current_user, actor=current_user.email, channel="web")
+    except FilterError as failure:
+        status = 404 if failure.code == "no_matching_sessions" else 400
+        return render_template("error.html", status=status, message=message(failure.code)), status
+    db.session.commit()
+    return send_file(
+        io.BytesIO(made.content),
+        mimetype=made.mimetype,
+        as_attachment=True,
+        download_name=made.filename,
+    )
+
+
+# --- what the pages show ------------------------------------------------------------------------
+
+
+def _options() -> dict:
+    """The choices of the filter form."""
+    vocabulary = library().vocabulary
+    return {
+        "modules": list(library()),
+        "municipalities": by_name(),
+        "organisers": list(
+            db.session.scalars(sa.select(Circle.organiser).distinct().order_by(Circle.organiser))
+        ),
+        "circles": list(db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))),
+        "tag_groups": [(vocabulary.groups[g], vocabulary.in_group(g)) for g in vocabulary.groups],
+    }
+
+
+def _answer_counts(session_ids: list[int]) -> dict[int, int]:
+    from ..sessions.models import Response
+
+    if not session_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Response.session_id, sa.func.count())
+            .where(Response.session_id.in_(session_ids), Response.withdrawn.is_(False))
+            .group_by(Response.session_id)
+        ).all()
+    )
+
+
+def _circles(sessions) -> list[dict]:
+    """The circles of ``sessions``: how many of their meetings match, which parts were run."""
+    found: dict[int, dict] = {}
+    for session in sessions:
+        if session.circle is None:
+            continue
+        entry = found.setdefault(
+            session.circle.id, {"circle": session.circle, "meetings": 0, "parts": set()}
+        )
+        entry["meetings"] += 1
+        entry["parts"].add(session.part_id)
+    return sorted(found.values(), key=lambda e: (e["circle"].name, e["circle"].id))
+
+
+def _contributions_by_tag(dataset: Dataset) -> list[tuple[object, list]]:
+    """Open contributions per action-plan tag (the step's and the leader's tags both count),
+    in vocabulary order, then those without a tag (``None``)."""
+    grouped: dict[str | None, list] = defaultdict(list)
+    for row in dataset.rows:
+        if row.kind != "open":
+            continue
+        for tag in row.tags or (None,):
+            grouped[tag].append(row)
+    vocabulary = library().vocabulary.tags
+    ordered = [(vocabulary[t], grouped[t]) for t in vocabulary if t in grouped]
+    if None in grouped:
+        ordered.append((None, grouped[None]))
+    return ordered
+
+
+def column_headings() -> dict[str, str]:
+    return {
+        "option": _("Alternativ"),
+        "value": _("Värde"),
+        "word": _("Ord"),
+        "statement": _("Påstående"),
+        "count": _("Antal"),
+        "correct": _("Rätt svar"),
+        "points": _("Borda-poäng"),
+        "position": _("Medelplacering"),
+        "agree": _("Håller med"),
+        "disagree": _("Håller inte med"),
+        "pass": _("Pass"),
+        "agreement": _("Andel som håller med"),
+    }
+
+
+def kind_names() -> dict[str, str]:
+    return {
+        "quiz": _("Quizfråga"),
+        "poll": _("Omröstning"),
+        "scale": _("Skala"),
+        "open": _("Öppen fråga"),
+        "wordcloud": _("Ordmoln"),
+        "rank": _("Rangordning"),
+        "statements": _("Påståenden"),
+    }

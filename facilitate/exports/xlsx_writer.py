@@ -1,0 +1,235 @@
+"""XLSX (openpyxl): a summary sheet, one sheet per question with its distribution and a native
+Excel bar chart, and a sheet of every response (the CSV's columns). In Swedish."""
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..content.model import Text
+from .labels import COLUMN_HEADINGS, KIND_NAMES, cell_text, filter_lines, percent, printable
+from .queries import Dataset, local_time
+from .summaries import Fewer, QuestionSummary, min_group_size, questions, small
+from .tabular import COLUMNS, cells, neutralise
+
+TITLE = "Underlag till beredningsgruppen"
+SUMMARY_SHEET = "Sammanfattning"
+RESPONSES_SHEET = "Svar"
+#: Excel's limit on a sheet name's length.
+SHEET_NAME_LENGTH = 31
+BOLD = Font(bold=True)
+HEADING = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write(dataset: Dataset) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SUMMARY_SHEET
+    summaries = questions(dataset)
+    sheets = [_question_sheet(workbook, number, q) for number, q in enumerate(summaries, 1)]
+    _summary_sheet(summary, dataset, summaries, sheets)
+    _responses_sheet(workbook.create_sheet(RESPONSES_SHEET), dataset)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: Any) -> Any:
+    """A cell value: texts cleaned and neutralised (never a formula), numbers as they are."""
+    if isinstance(value, Text):
+        value = str(value)
+    if isinstance(value, Fewer):
+        return str(value)
+    if isinstance(value, str):
+        return neutralise(printable(value))
+    return value
+
+
+def _append(sheet: Worksheet, values: list[Any], font: Font | None = None) -> None:
+    sheet.append([_text(v) for v in values])
+    if font is not None:
+        for cell in sheet[sheet.max_row]:
+            cell.font = font
+
+
+def _summary_sheet(
+    sheet: Worksheet, dataset: Dataset, summaries: list[QuestionSummary], sheets: list[str]
+) -> None:
+    threshold = min_group_size()
+    _append(sheet, [TITLE], HEADING)
+    _append(sheet, ["Skapad", local_time(dataset.generated_at).strftime("%Y-%m-%d %H:%M")])
+    for line in filter_lines(dataset):
+        _append(sheet, ["Urval", line])
+    municipalities = {c.municipality for c in dataset.circles}
+    _append(sheet, ["Sessioner", len(dataset.sessions)])
+    _append(sheet, ["Cirklar och grupper", len(dataset.circles)])
+    _append(sheet, ["Kommuner", len(municipalities)])
+    _append(sheet, ["Svar", len(dataset.rows)])
+    _append(
+        sheet,
+        [
+            "Integritet",
+            f"Inga namn eller tokens; deltagare har pseudonymer som bara gäller den här filen. "
+            f"Antal från färre än {threshold} personer visas som ”färre än {threshold}”.",
+        ],
+    )
+    _append(sheet, [])
+    _append(sheet, ["Frågor"], HEADING)
+    _append(
+        sheet,
+        ["Nr", "Blad", "Modul", "Del", "Fråga", "Typ", "Sessioner", "Svarande", "Svar", "Resultat"],
+        BOLD,
+    )
+    for number, (question, name) in enumerate(zip(summaries, sheets, strict=True), 1):
+        _append(
+            sheet,
+            [
+                number,
+                name,
+                question.module,
+                question.part,
+                question.prompt,
+                KIND_NAMES.get(question.kind, question.kind),
+                question.sessions,
+                question.respondents,
+                question.answers,
+                _headline(question),
+            ],
+        )
+        link = sheet.cell(row=sheet.max_row, column=2)
+        link.hyperlink = f"#'{name}'!A1"
+        link.style = "Hyperlink"
+    _append(sheet, [])
+    _append(sheet, ["Sessioner"], HEADING)
+    _append(
+        sheet,
+        ["Session", "Datum", "Kommun", "Cirkel", "Arrangör", "Modul", "Del", "Deltagare"],
+        BOLD,
+    )
+    for s in dataset.sessions:
+        circle = s.circle
+        _append(
+            sheet,
+            [
+                s.id,
+                local_time(s.started_at).strftime("%Y-%m-%d"),
+                circle.municipality_name if circle else None,
+                circle.name if circle else None,
+                circle.organiser if circle else None,
+                s.module_title,
+                s.part_title,
+                small(s.participants, threshold),
+            ],
+        )
+    for column, width in zip("ABCDEFGHIJ", (12, 16, 20, 20, 60, 14, 10, 12, 8, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def _headline(question: QuestionSummary) -> str:
+    if question.kind == "quiz":
+        return f"Andel rätt: {percent(question.correct_share)}"
+    if question.kind == "scale" and question.mean is not None:
+        return f"Medelvärde: {cell_text(question.mean)}"
+    if question.kind in ("open", "wordcloud"):
+        return f"{len(question.contributions)} bidrag"
+    return ""
+
+
+def _sheet_name(number: int, question: QuestionSummary) -> str:
+    return f"{number:02d} {question.step.id}"[:SHEET_NAME_LENGTH]
+
+
+def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) -> str:
+    name = _sheet_name(number, question)
+    sheet = workbook.create_sheet(name)
+    _append(sheet, [question.prompt], HEADING)
+    _append(sheet, ["Modul och del", f"{question.module} / {question.part}"])
+    _append(sheet, ["Steg", question.step.id])
+    _append(sheet, ["Typ", KIND_NAMES.get(question.kind, question.kind)])
+    _append(sheet, ["Taggar", "; ".join(question.step.tags)])
+    _append(sheet, ["Sessioner", question.sessions])
+    _append(sheet, ["Svarande", question.respondents])
+    if question.mean is not None:
+        _append(sheet, ["Medelvärde", question.mean])
+    if question.kind == "quiz":
+        _append(sheet, ["Andel rätt", percent(question.correct_share)])
+    _append(sheet, [])
+    sheet.column_dimensions["A"].width = 50
+    for column in "BCDE":
+        sheet.column_dimensions[column].width = 16
+    if question.table is not None and question.table.rows:
+        _distribution(sheet, question)
+    if question.contributions:
+        _contributions(sheet, question)
+    return name
+
+
+def _distribution(sheet: Worksheet, question: QuestionSummary) -> None:
+    table = question.table
+    header = sheet.max_row + 1
+    _append(sheet, [COLUMN_HEADINGS[c] for c in table.columns], BOLD)
+    for values in table.rows:
+        row = []
+        for column, value in zip(table.columns, values, strict=True):
+            if column == "correct":
+                value = "ja" if value else ""
+            row.append(value)
+        _append(sheet, row)
+        if "agreement" in table.columns:
+            sheet.cell(
+                row=sheet.max_row, column=table.columns.index("agreement") + 1
+            ).number_format = "0%"
+    for cell in sheet["A"][header:]:
+        cell.alignment = WRAP
+    if table.chart is None:
+        return
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: long option texts stay readable
+    chart.style = 10
+    chart.title = printable(str(question.prompt))[:250]
+    chart.y_axis.title = COLUMN_HEADINGS[table.columns[table.chart]]
+    chart.x_axis.title = COLUMN_HEADINGS[table.columns[0]]
+    chart.legend = None
+    last = header + len(table.rows)
+    data = Reference(sheet, min_col=table.chart + 1, min_row=header, max_row=last)
+    categories = Reference(sheet, min_col=1, min_row=header + 1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.height = max(7.5, 1.2 * len(table.rows) + 3)
+    chart.width = 18
+    sheet.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}{header}")
+
+
+def _contributions(sheet: Worksheet, question: QuestionSummary) -> None:
+    _append(sheet, [])
+    _append(sheet, ["Bidrag", "Cirkel", "Kommun", "Tema", "Taggar", "Röster"], BOLD)
+    for row in question.contributions:
+        _append(
+            sheet,
+            [
+                row.value,
+                row.circle_name,
+                row.municipality,
+                row.theme,
+                "; ".join(row.tags),
+                row.votes,
+            ],
+        )
+        sheet.cell(row=sheet.max_row, column=1).alignment = WRAP
+
+
+def _responses_sheet(sheet: Worksheet, dataset: Dataset) -> None:
+    _append(sheet, list(COLUMNS), BOLD)
+    for row in dataset.rows:
+        values = cells(row)
+        _append(sheet, [values[column] for column in COLUMNS])
+    time_column = COLUMNS.index("time") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=time_column, max_col=time_column):
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions

@@ -1,0 +1,104 @@
+"""Abuse limits on /live: events per connection, answers per participant, participants per
+session. Over a limit a client gets a clear error ack; its connection and everything stored
+before stay as they were."""
+
+import importlib.util
+
+import pytest
+
+from facilitate import create_app
+from facilitate.auth import Role
+from facilitate.extensions import db, socketio
+from facilitate.sessions.models import LiveSession
+
+from .conftest import answer, call
+
+OPEN = "demografi-d-aldre"
+
+
+@pytest.fixture
+def strict():
+    """An app with small limits, a running session at an open prompt, and its join code."""
+
+    def make(**limits):
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": "sqlite://",
+                "SECRET_KEY": "test",
+                "TALLY_INTERVAL": 0,
+                "ARGON2_PROFILE": "CHEAPEST",
+                **limits,
+            }
+        )
+        from facilitate.auth.operations import create_user
+        from facilitate.sessions.operations import control, create_session
+
+        with app.app_context():
+            db.create_all()
+            leader = create_user("leader@example.org", Role.leader, None, min_length=10)
+            session = create_session(leader, "norrbotten-for-alla", "demografi")
+            control(session, "start")
+            control(session, "goto", OPEN)
+            db.session.commit()
+            code, session_id = session.code, session.id
+
+        def phone():
+            sio = socketio.test_client(app, namespace="/live")
+            return sio
+
+        return app, code, session_id, phone
+
+    return make
+
+
+def test_a_flooding_connection_is_told_to_wait_and_stays_connected(strict):
+    _, code, _, phone = strict(EVENT_LIMIT_PER_CONNECTION="5 per minute")
+    flooder, other = phone(), phone()
+    acks = [call(flooder, "sync") for _ in range(8)]
+    assert [a["error"] for a in acks[:5]] == ["not_joined"] * 5  # counted, answered
+    assert {a["error"] for a in acks[5:]} == {"rate_limited"}
+    assert acks[5]["message"]
+    assert flooder.is_connected("/live")
+    assert call(other, "join", {"code": code})["ok"]  # others are not affected
+
+
+def test_answers_per_participant_are_limited_and_nothing_stored_over_it(strict):
+    app, code, session_id, phone = strict(ANSWER_LIMIT_PER_PARTICIPANT="3 per minute")
+    aino = phone()
+    assert call(aino, "join", {"code": code})["ok"]
+    for n in range(3):
+        assert answer(aino, OPEN, f"Bidrag {n}", f"s{n}")["ok"]
+    over = answer(aino, OPEN, "Ett för mycket", "s3")
+    assert over["error"] == "rate_limited"
+    assert call(aino, "sync")["ok"]  # reading is not limited
+    with app.app_context():
+        stored = db.session.get(LiveSession, session_id)
+        texts = [c["text"] for c in call(aino, "sync")["state"]["answer"]]
+    assert texts == ["Bidrag 0", "Bidrag 1", "Bidrag 2"] and stored is not None
+
+
+def test_a_full_session_turns_new_participants_away_but_lets_members_back(strict):
+    _, code, _, phone = strict(MAX_PARTICIPANTS_PER_SESSION=2)
+    first, second, third = phone(), phone(), phone()
+    token = call(first, "join", {"code": code})["token"]
+    assert call(second, "join", {"code": code})["ok"]
+    full = call(third, "join", {"code": code})
+    assert full["error"] == "session_full" and full["message"]
+    first.disconnect("/live")
+    back = phone()
+    assert call(back, "join", {"code": code, "token": token})["ok"]  # a member resumes
+
+
+def test_limits_are_shared_through_redis_when_the_processes_share_a_message_queue():
+    from facilitate.core.throttle import storage_uri
+
+    alone = {"RATELIMIT_STORAGE_URI": "memory://", "MESSAGE_QUEUE": ""}
+    assert storage_uri(alone) == "memory://"
+    shared = {**alone, "MESSAGE_QUEUE": "redis://127.0.0.1:6379/0"}
+    if importlib.util.find_spec("redis") is not None:
+        assert storage_uri(shared) == "redis://127.0.0.1:6379/0"
+    else:  # without a Redis client the counters stay in this process (and a warning says so)
+        assert storage_uri(shared) == "memory://"
+    chosen = {**shared, "RATELIMIT_STORAGE_URI": "redis://other:6379/1"}
+    assert storage_uri(chosen) == "redis://other:6379/1"
