@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE := $(BROWSER_TESTS)/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format translate install install-test browser clean
+.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench browser clean
 
 ## run: set everything up and start the app (SQLite, one process, demo content and leader)
 run: install $(COMPILED)
@@ -24,6 +24,26 @@ run: install $(COMPILED)
 ## test: set up and run the whole test suite, real-browser tests included
 test: install-test browser $(COMPILED)
 	FACILITATE_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-cluster: PostgreSQL + Redis + two app processes behind nginx on loopback (see
+## docs/deploy.md); installs the Debian packages it needs when they are missing
+test-cluster: install-bench cluster-deps $(COMPILED)
+	CLUSTER_TEST=1 $(BIN)/python -m pytest tests/test_cluster.py $(PYTEST_ARGS)
+
+## bench: the load scenarios of bench/ against the real server and the bare baseline
+## (bench/results.md); BENCH_ARGS="--scale 0.2" for a quick run
+bench: install-bench cluster-deps $(COMPILED)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## cluster-deps: redis-server, postgresql and nginx from Debian's packages, when missing
+cluster-deps: install
+	@missing="$$($(BIN)/python -c 'from tests.services import missing_programs as m; print(*m())')"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			redis-server postgresql nginx >/dev/null; \
+	fi
 
 ## lint: ruff check and format check
 lint: install-test
@@ -55,6 +75,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+install-bench: $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 ## browser: what the browser tests need besides Python packages (installed once, then a no-op)
 browser: $(CHROMIUM) $(AXE)
 

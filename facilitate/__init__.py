@@ -28,6 +28,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _configure_i18n(app)
     _configure_security(app)
     _configure_socketio(app)
+    _configure_proxy(app)
     _load_content(app)
     _register_blueprints(app)
     return app
@@ -95,6 +96,17 @@ def _configure_socketio(app: Flask) -> None:
         cors_allowed_origins=OriginPolicy(origins),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
     )
+
+
+def _configure_proxy(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (nginx), take the client's address and scheme
+    from their X-Forwarded-For/-Proto headers; the Host header is passed on as it is. This
+    wraps the Socket.IO middleware too, so ``/live`` handlers see the client's address."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _load_content(app: Flask) -> None:

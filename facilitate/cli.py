@@ -59,9 +59,20 @@ def serve(host: str, port: int):
         str(WORKER_CONNECTIONS),
         "--bind",
         f"{host}:{port}",
+        *_no_control_socket(),
         "facilitate:create_app()",
     ]
     os.execv(sys.executable, argv)
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 25+ opens a control socket at one fixed path per user; several processes on one
+    machine (docs/deploy.md) would take it from each other, and facilitate does not use it."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return (
+        ["--no-control-socket"] if any(s.name == "control_socket" for s in KNOWN_SETTINGS) else []
+    )
 
 
 # --- accounts -----------------------------------------------------------------------------------

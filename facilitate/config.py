@@ -74,8 +74,17 @@ class Defaults:
     API_MAX_BODY_BYTES = 16 * 1024
     #: Live tallies to the leader and big screen are sent at most this often (seconds).
     TALLY_INTERVAL = 0.25
+    #: Answers arriving within this many seconds are stored in one commit (group commit); each
+    #: is still acknowledged only after its commit. 0 still groups what is already waiting.
+    ANSWER_COMMIT_WINDOW = 0.005
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
     SOCKET_ALLOWED_ORIGINS = ""
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1
+    #: behind nginx, docs/deploy.md): client addresses for the join and login limits come from
+    #: there. 0 when clients connect directly; never more than there really are.
+    TRUSTED_PROXIES = 0
+    #: Database connections per process (SQLAlchemy pool size, plus as many again on demand).
+    DATABASE_POOL_SIZE = 10
     #: Reports and summaries show counts from fewer people than this as "fewer than N"
     #: (docs/export-format.md); 1 shows every count.
     EXPORT_MIN_GROUP_SIZE = 3
@@ -102,6 +111,14 @@ def load(instance_path: str | os.PathLike, override: dict[str, Any] | None = Non
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret_key(instance)
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if not config["DATABASE_URL"].startswith("sqlite"):
+        # A server database under gevent: enough connections for the greenlets that query at
+        # once, and a check before reuse so a restarted database server is noticed.
+        size = config["DATABASE_POOL_SIZE"]
+        config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS",
+            {"pool_size": size, "max_overflow": size, "pool_pre_ping": True},
+        )
     return config
 
 
@@ -123,8 +140,8 @@ def _environment() -> dict[str, Any]:
 
 
 def _coerce(name: str, value: str) -> Any:
-    """Give an environment value the type of the setting's default (int, bool, str, or a tuple
-    written as a comma-separated list: ``FACILITATE_LANGUAGES=sv,en,fi``)."""
+    """Give an environment value the type of the setting's default (int, float, bool, str, or a
+    tuple written as a comma-separated list: ``FACILITATE_LANGUAGES=sv,en,fi``)."""
     default = getattr(Defaults, name, None)
     if isinstance(default, tuple):
         return tuple(item.strip() for item in value.split(",") if item.strip())
@@ -132,6 +149,8 @@ def _coerce(name: str, value: str) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

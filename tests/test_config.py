@@ -5,7 +5,7 @@ import stat
 
 import sqlalchemy as sa
 
-from facilitate import create_app
+from facilitate import config, create_app
 from facilitate.extensions import db
 
 
@@ -76,3 +76,13 @@ def test_sqlite_file_database_uses_wal(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_environment_values_take_the_type_of_the_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACILITATE_TALLY_INTERVAL", "0.5")
+    monkeypatch.setenv("FACILITATE_ANSWER_COMMIT_WINDOW", "0.02")
+    monkeypatch.setenv("FACILITATE_TRUSTED_PROXIES", "1")
+    loaded = config.load(tmp_path)
+    assert loaded["TALLY_INTERVAL"] == 0.5
+    assert loaded["ANSWER_COMMIT_WINDOW"] == 0.02
+    assert loaded["TRUSTED_PROXIES"] == 1

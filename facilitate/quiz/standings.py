@@ -19,10 +19,21 @@ def _quiz_steps(session: LiveSession):
     return [s for s in part.steps if s.kind == "quiz"] if part else []
 
 
-def _responses(session: LiveSession, step_ids: list[str]) -> list[Response]:
+def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
+    """The session's responses to ``step_ids``, oldest first, as rows with the columns scoring
+    reads (rows, not ORM objects: a full room's worth is built on every leader snapshot)."""
     return list(
-        db.session.scalars(
-            sa.select(Response)
+        db.session.connection().execute(
+            sa.select(
+                Response.participant_id,
+                Response.step_id,
+                Response.submission_id,
+                Response.value,
+                Response.elapsed_ms,
+                Response.time_limit,
+                Response.statement,
+                Response.withdrawn,
+            )
             .where(Response.session_id == session.id, Response.step_id.in_(step_ids))
             .order_by(Response.id)
         )
@@ -87,7 +98,7 @@ def summary_section(session: LiveSession, audience: str, participant=None):
     steps = _quiz_steps(session)
     if not steps:
         return None
-    by_step: dict[str, list[Response]] = {s.id: [] for s in steps}
+    by_step: dict[str, list[sa.Row]] = {s.id: [] for s in steps}
     for response in _responses(session, list(by_step)):
         by_step[response.step_id].append(response)
     stats = {s.id: scoring.statistics(question(s), counted_values(s, by_step[s.id])) for s in steps}

@@ -16,7 +16,7 @@ from ..core.i18n import select_locale
 from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
-from . import moderation, operations
+from . import answers, moderation, operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
 from .models import LiveSession, Participant
@@ -130,15 +130,21 @@ class LiveNamespace(Namespace):
 
     @acknowledged
     def on_answer(self, data):
-        """Store an answer (committed before the ack); a resend is recognised by its id."""
-        participant = self._participant(sends=True)
+        """Store an answer (committed before the ack, together with the answers arriving at
+        the same moment: see answers.py); a resend is recognised by its id."""
+        participant_id = _connection().get("participant_id")
+        if participant_id is None:
+            raise operations.SessionError("not_joined")
+        if not throttle().take(**{"participant-answers": str(participant_id)}):
+            raise PayloadError("rate_limited")
         request_ = AnswerRequest.parse(data)
-        duplicate = operations.answer(
-            participant, request_.step, request_.value, request_.submission_id, request_.statement
+        duplicate = answers.submit(
+            participant_id,
+            request_.step,
+            request_.value,
+            request_.submission_id,
+            request_.statement,
         )
-        db.session.commit()
-        if not duplicate:
-            tallies.changed(participant.session)
         return {"ok": True, "duplicate": duplicate}
 
     @acknowledged

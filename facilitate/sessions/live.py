@@ -8,7 +8,14 @@ from flask import Flask, current_app
 from ..extensions import db, socketio
 from .models import LiveSession
 from .queries import current_step
-from .snapshots import host_state, participant_state, screen_state, shows_results, tally
+from .snapshots import (
+    host_state,
+    one_moment,
+    participant_state,
+    screen_state,
+    shows_results,
+    tally,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,47 +34,63 @@ def screen_room(session_id: int) -> str:
     return f"screen:{session_id}"
 
 
+def listened(room: str) -> bool:
+    """Whether ``room`` may have members: in one process we know; with a message queue the
+    members may be in other processes, so yes. Snapshots nobody would receive are not built."""
+    if current_app.config["MESSAGE_QUEUE"]:
+        return True
+    return bool(socketio.server.manager.rooms.get(NAMESPACE, {}).get(room))
+
+
 def broadcast(session: LiveSession) -> None:
     """After a transition: every client of the session gets a new snapshot in its language.
 
     Participant broadcasts carry no ``answer`` field: a phone keeps the answers it has sent and
-    gets the stored ones in every ``join`` and ``sync`` snapshot."""
+    gets the stored ones in every ``join`` and ``sync`` snapshot.
+
+    The phones' snapshots go out first, and the sending greenlets get to run before the
+    (larger) leader snapshots are built, so a full room does not wait for the console's."""
     for locale in current_app.config["LANGUAGES"]:
-        socketio.emit(
-            "state",
-            participant_state(session, locale),
-            to=participants_room(session.id, locale),
-            namespace=NAMESPACE,
-        )
-        socketio.emit(
-            "host_state",
-            host_state(session, locale),
-            to=host_room(session.id, locale),
-            namespace=NAMESPACE,
-        )
-    socketio.emit(
-        "screen_state",
-        screen_state(session, session.locale),
-        to=screen_room(session.id),
-        namespace=NAMESPACE,
-    )
+        room = participants_room(session.id, locale)
+        if listened(room):
+            socketio.emit("state", participant_state(session, locale), to=room, namespace=NAMESPACE)
+    socketio.sleep(0)
+    with one_moment():
+        for locale in current_app.config["LANGUAGES"]:
+            room = host_room(session.id, locale)
+            if listened(room):
+                socketio.emit(
+                    "host_state", host_state(session, locale), to=room, namespace=NAMESPACE
+                )
+        room = screen_room(session.id)
+        if listened(room):
+            socketio.emit(
+                "screen_state", screen_state(session, session.locale), to=room, namespace=NAMESPACE
+            )
 
 
 def emit_tally(session: LiveSession) -> None:
     """Counts (and, for the leader, results) of the current step; the room's results go to the
-    big screen, and to the phones too while they are shown live (open contributions)."""
-    host = tally(session, include_results=True, include_people=True)
-    for locale in current_app.config["LANGUAGES"]:
-        socketio.emit("tally", host, to=host_room(session.id, locale), namespace=NAMESPACE)
+    big screen, and to the phones too while they are shown live (open contributions). A tally
+    has no texts: one serves every language, and none is built for rooms nobody is in."""
+    hosts = [host_room(session.id, locale) for locale in current_app.config["LANGUAGES"]]
+    hosts = [room for room in hosts if listened(room)]
+    if hosts:
+        host = tally(session, include_results=True, include_people=True)
+        for room in hosts:
+            socketio.emit("tally", host, to=room, namespace=NAMESPACE)
     step = current_step(session)
     shown = step is not None and shows_results(session, step)
-    room = tally(session, include_results=shown)
-    socketio.emit("tally", room, to=screen_room(session.id), namespace=NAMESPACE)
+    rooms = [screen_room(session.id)]
     if shown:
-        for locale in current_app.config["LANGUAGES"]:
-            socketio.emit(
-                "tally", room, to=participants_room(session.id, locale), namespace=NAMESPACE
-            )
+        rooms += [
+            participants_room(session.id, locale) for locale in current_app.config["LANGUAGES"]
+        ]
+    rooms = [room for room in rooms if listened(room)]
+    if rooms:
+        room_tally = tally(session, include_results=shown)
+        for room in rooms:
+            socketio.emit("tally", room_tally, to=room, namespace=NAMESPACE)
 
 
 class TallyScheduler:

@@ -216,8 +216,10 @@ def join(
     if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
         raise SessionError("session_full")
     new_token = secrets.token_urlsafe(24)
+    # By id: setting ``session=`` would load every participant of the session first (the
+    # relationship's other side), which makes each join slower the fuller the room is.
     participant = Participant(
-        session=session, token_hash=hash_token(new_token), name=name, locale=locale
+        session_id=session.id, token_hash=hash_token(new_token), name=name, locale=locale
     )
     db.session.add(participant)
     db.session.flush()
@@ -245,6 +247,21 @@ def answer(
     )
     if existing is not None:
         return True
+    db.session.add(new_response(participant, step_id, value, submission_id, statement))
+    db.session.flush()
+    return False
+
+
+def new_response(
+    participant: Participant,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+) -> Response:
+    """The response an answer is stored as (not yet added); whether it is a resend is the
+    caller's to check. Raises :class:`SessionError` for answers that are not accepted now or do
+    not fit the step. Shared by :func:`answer` and the group commit (``answers.py``)."""
     session = participant.session
     step = session_step(session, step_id)
     if step is None:
@@ -265,20 +282,16 @@ def answer(
     except InvalidAnswer as error:
         raise SessionError(error.code) from None
     shown = session.step_shown_at
-    db.session.add(
-        Response(
-            session_id=session.id,
-            participant_id=participant.id,
-            step_id=step_id,
-            submission_id=submission_id,
-            value=clean,
-            statement=statement,
-            elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
-            time_limit=time_limit(session, step) if session.time_left() is not None else None,
-            # With pre-moderation the room sees a contribution once the leader approves it;
-            # what the leader enters on someone's behalf is approved already.
-            approved=not (kind.many and session.premoderation and not participant.proxy),
-        )
+    return Response(
+        session_id=session.id,
+        participant_id=participant.id,
+        step_id=step_id,
+        submission_id=submission_id,
+        value=clean,
+        statement=statement,
+        elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
+        time_limit=time_limit(session, step) if session.time_left() is not None else None,
+        # With pre-moderation the room sees a contribution once the leader approves it;
+        # what the leader enters on someone's behalf is approved already.
+        approved=not (kind.many and session.premoderation and not participant.proxy),
     )
-    db.session.flush()
-    return False

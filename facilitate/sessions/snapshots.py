@@ -5,6 +5,9 @@ participant and big-screen snapshots never contain a right answer before it is r
 are built from :meth:`StepKind.participant_view` only.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -133,10 +136,37 @@ def shows_results(session: LiveSession, step: Step) -> bool:
     return kind.answerable and (session.revealed or getattr(kind, "live_results", False))
 
 
+#: Tallies already built in this :func:`one_moment` block, by session and options.
+_moment: ContextVar[dict | None] = ContextVar("tallies_of_this_moment", default=None)
+
+
+@contextmanager
+def one_moment() -> Iterator[None]:
+    """Inside, the tally of a session is built once however many snapshots include it (a
+    broadcast builds the console's in every language). Only for snapshots of one unchanging
+    moment, after the commit."""
+    token = _moment.set({})
+    try:
+        yield
+    finally:
+        _moment.reset(token)
+
+
 def tally(session: LiveSession, *, include_results: bool, include_people: bool = False) -> dict:
     """Live counts for the current step: how many are here, how many answered, and results.
     With ``include_people`` (the leader's) also who answered, every contribution with its
     moderation state, proposed statements waiting for approval, and answers per group."""
+    built = _moment.get()
+    key = (session.id, include_results, include_people)
+    if built is not None and key in built:
+        return built[key]
+    data = _tally(session, include_results=include_results, include_people=include_people)
+    if built is not None:
+        built[key] = data
+    return data
+
+
+def _tally(session: LiveSession, *, include_results: bool, include_people: bool) -> dict:
     step = current_step(session)
     responses = step_responses(session, step.id) if step is not None else []
     kept = [r for r in responses if not r.withdrawn]

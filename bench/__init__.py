@@ -1,0 +1,1 @@
+"""Load generator and benchmark of facilitate against a bare Flask-SocketIO baseline."""

@@ -1,0 +1,457 @@
+"""``make bench``: the scenarios of issue #9 against facilitate as deployed, and the bare
+baseline driven by the same generator in the same run; writes bench/results.md and a plot.
+
+    python -m bench.run [--scale 0.1] [--only 1,2,baseline] [--rounds 3] [--output bench/results.md]
+
+Each scenario gets fresh servers (and a fresh database). Latencies are measured by the
+generator (bench/loadgen.py); server memory and CPU come from /proc of the gunicorn workers.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import sqlalchemy as sa
+
+from bench import loadgen, plot, servers
+from bench import workers as remote
+from tests import services
+
+MODULE, PART = "norrbotten-for-alla", "demografi"
+HERE = Path(__file__).resolve().parent
+
+#: The bar of issue #9.
+TARGET_PUSH_1 = 1.5  # scenario 1 push p95 / baseline
+TARGET_ACK_1 = 2.0  # scenario 1 ack p99 / baseline
+TARGET_PUSH_2 = 2.0  # scenario 2 push p95 / baseline
+TARGET_RSS = 100 * 1024  # bytes per connected participant
+
+
+@dataclass
+class Result:
+    key: str
+    title: str
+    sessions: int
+    per_session: int
+    baseline: str | None
+    measures: loadgen.Measures = field(default_factory=loadgen.Measures)
+    stored: int | None = None
+    duplicated: int | None = None
+    lost: int | None = None
+    rss_idle: int = 0
+    rss_connected: int = 0
+    rss_end: int = 0
+    generator_cpu: float = 0.0
+    server_cpu: float = 0.0
+    #: CPU time the server workers used for the measured phases (robust against a busy machine).
+    server_cpu_seconds: float = 0.0
+    wall: float = 0.0
+    connect_seconds: float = 0.0
+    #: Prefix of this run's submission ids.
+    tag: str = ""
+
+    @property
+    def participants(self) -> int:
+        return self.sessions * self.per_session
+
+    def pct(self, values: list[float], q: float) -> float | None:
+        if not values:
+            return None
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> dict:
+        m = self.measures
+        return {
+            "key": self.key,
+            "title": self.title,
+            "participants": self.participants,
+            "push_p50": self.pct(m.push, 0.50),
+            "push_p95": self.pct(m.push, 0.95),
+            "push_p99": self.pct(m.push, 0.99),
+            "ack_p50": self.pct(m.ack, 0.50),
+            "ack_p99": self.pct(m.ack, 0.99),
+            "push_missed": m.push_missed,
+            "sent": m.sent,
+            "acked": m.acked,
+            "refused": m.refused,
+            "unacked": m.unacked,
+            "resent": m.resent,
+            "stored": self.stored,
+            "duplicated": self.duplicated,
+            "lost": self.lost,
+            "rss_idle": self.rss_idle,
+            "rss_connected": self.rss_connected,
+            "rss_end": self.rss_end,
+            "rss_per_participant": (self.rss_end - self.rss_idle) / self.participants,
+            "generator_cpu": self.generator_cpu,
+            "generator_peak": max(m.generator_busy, default=0.0),
+            "server_cpu": self.server_cpu,
+            "server_cpu_seconds": self.server_cpu_seconds,
+            "wall": self.wall,
+            "connect_seconds": self.connect_seconds,
+            "baseline": self.baseline,
+        }
+
+
+def _rss(pids: list[int]) -> int:
+    return sum(servers.rss_bytes(p) for p in pids)
+
+
+def _cpu(pids: list[int]) -> float:
+    return sum(servers.cpu_seconds(p) for p in pids)
+
+
+#: Generator processes holding the phones (see bench/workers.py).
+GENERATORS = 2
+
+
+async def _load(
+    result: Result,
+    leader_for: Callable,
+    phone_url: Callable[[int], str],
+    workers: list[int],
+    rounds: int,
+) -> None:
+    """Create the sessions, connect every phone, drive every session at once."""
+    result.tag = tag = loadgen.new_tag()
+    timeout = aiohttp.ClientTimeout(total=loadgen.ACK_LIMIT)
+    # A new connection per request: gunicorn closes idle keep-alive connections after 2 s.
+    connector = aiohttp.TCPConnector(force_close=True)
+    generators = [remote.Worker() for _ in range(GENERATORS)]
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
+        for generator in generators:
+            generator.attach()
+        leaders = [leader_for(http) for _ in range(result.sessions)]
+        codes = [await leader.create(MODULE, PART) for leader in leaders]
+        groups = [
+            remote.RemoteGroup(
+                generators,
+                f"{tag}-{s}",
+                [
+                    (phone_url(s * result.per_session + n), code, n, f"{tag}-{s}")
+                    for n in range(result.per_session)
+                ],
+            )
+            for s, code in enumerate(codes)
+        ]
+        result.rss_idle = _rss(workers)
+        started = time.monotonic()
+        try:
+            await asyncio.gather(*(group.connect() for group in groups))
+            result.connect_seconds = time.monotonic() - started
+            await asyncio.sleep(1)  # let the join tallies settle
+            result.rss_connected = _rss(workers)
+            cpu0, server0, wall0 = time.process_time(), _cpu(workers), time.monotonic()
+            generators0 = await groups[0].cpu()
+            parts = [loadgen.Measures() for _ in leaders]
+            await asyncio.gather(
+                *(
+                    remote.drive(leader, group, rounds, part)
+                    for leader, group, part in zip(leaders, groups, parts, strict=True)
+                )
+            )
+            result.wall = time.monotonic() - wall0
+            generators1 = await groups[0].cpu()
+            generator_seconds = (time.process_time() - cpu0) + sum(
+                after - before for before, after in zip(generators0, generators1, strict=True)
+            )
+            result.generator_cpu = generator_seconds / result.wall
+            result.server_cpu_seconds = _cpu(workers) - server0
+            result.server_cpu = result.server_cpu_seconds / result.wall
+            result.rss_end = _rss(workers)
+            for part in parts:
+                result.measures.merge(part)
+            for leader in leaders:
+                await leader.end()
+        finally:
+            await asyncio.gather(*(g.close() for g in groups), return_exceptions=True)
+            for generator in generators:
+                generator.stop()
+
+
+def _run(coroutine) -> None:
+    """Run the generator on uvloop (about twice as fast as asyncio's own loop, so the generator
+    does not set the pace on two cores)."""
+    import uvloop
+
+    uvloop.run(coroutine)
+
+
+def _verify(result: Result, database_url: str) -> None:
+    """Every acked answer stored exactly once: count the stored submission ids of this run."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT submission_id, count(*) FROM responses "
+                "WHERE submission_id LIKE :tag GROUP BY submission_id"
+            ),
+            {"tag": f"{result.tag}-%"},
+        ).all()
+    engine.dispose()
+    stored = {sid: n for sid, n in rows}
+    result.stored = len(stored)
+    result.duplicated = sum(n - 1 for n in stored.values())
+    result.lost = len(result.measures.acked_ids - stored.keys())
+
+
+def run_baseline(result: Result, work: Path, rounds: int) -> None:
+    with servers.baseline(work / f"{result.key}.log") as (base, master):
+        workers = [servers.worker_pid(master.pid)]
+        _run(
+            _load(
+                result,
+                lambda http: loadgen.BaselineLeader(http, base),
+                lambda n: base,
+                workers,
+                rounds,
+            )
+        )
+
+
+def run_facilitate(result: Result, work: Path, rounds: int, database_url: str = "") -> None:
+    settings = {"FACILITATE_DATABASE_URL": database_url} if database_url else {}
+    env = servers.app_env(work / result.key, **settings)
+    token = servers.prepare(env)
+    with servers.facilitate(env, work / f"{result.key}.log") as (base, master):
+        workers = [servers.worker_pid(master.pid)]
+        _run(
+            _load(
+                result,
+                lambda http: loadgen.FacilitateLeader(http, base, token),
+                lambda n: base,
+                workers,
+                rounds,
+            )
+        )
+    _verify(result, database_url or f"sqlite:///{work / result.key / 'facilitate.sqlite3'}")
+
+
+def run_postgres(result: Result, work: Path, rounds: int) -> None:
+    with services.postgres(work / f"{result.key}-pg") as url:
+        run_facilitate(result, work, rounds, url)
+
+
+def run_scale_out(result: Result, work: Path, rounds: int, processes: int = 2) -> None:
+    """PostgreSQL + Redis + ``processes`` app processes behind nginx; phones spread over the
+    processes by their affinity value; the leader's requests go through nginx as well."""
+    with ExitStack() as stack:
+        database = stack.enter_context(services.postgres(work / f"{result.key}-pg"))
+        queue = stack.enter_context(services.redis(work / f"{result.key}-redis"))
+        env = servers.app_env(
+            work / result.key,
+            FACILITATE_DATABASE_URL=database,
+            FACILITATE_MESSAGE_QUEUE=queue,
+        )
+        token = servers.prepare(env)
+        masters, ports = [], []
+        for n in range(processes):
+            port = services.free_port()
+            _, master = stack.enter_context(
+                servers.facilitate(env, work / f"{result.key}-app{n}.log", port)
+            )
+            masters.append(master)
+            ports.append(port)
+        base = stack.enter_context(services.nginx(work / f"{result.key}-nginx", ports))
+        workers = [servers.worker_pid(m.pid) for m in masters]
+        _run(
+            _load(
+                result,
+                lambda http: loadgen.FacilitateLeader(http, base, token),
+                lambda n: f"{base}/?affinity=phone-{n}",
+                workers,
+                rounds,
+            )
+        )
+        _verify(result, database)  # while its server still runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="participants × this")
+    parser.add_argument("--rounds", type=int, default=3, help="answered steps per session")
+    parser.add_argument("--only", default="", help="comma-separated keys, e.g. s1,b1000")
+    parser.add_argument("--output", default=str(HERE / "results.md"))
+    args = parser.parse_args()
+
+    def n(count: int) -> int:
+        return max(2, round(count * args.scale))
+
+    plan = [
+        (Result("b1000", "baseline, 1 room", 1, n(1000), None), run_baseline),
+        (Result("b2000", "baseline, 1 room", 1, n(2000), None), run_baseline),
+        (Result("b50x20", "baseline, 50 rooms", 50, n(20), None), run_baseline),
+        (Result("s1", "1: one session (SQLite)", 1, n(1000), "b1000"), run_facilitate),
+        (Result("s2", "2: one session (SQLite)", 1, n(2000), "b2000"), run_facilitate),
+        (Result("s3", "3: 50 sessions (SQLite)", 50, n(20), "b50x20"), run_facilitate),
+        (Result("s4", "4: one session (PostgreSQL)", 1, n(1000), "b1000"), run_postgres),
+        (Result("s5", "5: scale-out, 2 processes", 1, n(1000), "b1000"), run_scale_out),
+    ]
+    only = {k for k in args.only.split(",") if k}
+    output = Path(args.output)
+    raw = output.with_suffix(".json")
+    previous = {r["key"]: r for r in json.loads(raw.read_text())} if only and raw.exists() else {}
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    results = []
+    with tempfile.TemporaryDirectory(prefix="facilitate-bench-") as folder:
+        work = Path(folder)
+        for result, run in plan:
+            if only and result.key not in only:
+                if result.key in previous:
+                    results.append(previous[result.key])
+                continue
+            print(f"bench: {result.key} {result.title}, {result.participants} phones", flush=True)
+            started = time.monotonic()
+            try:
+                run(result, work, args.rounds)
+            except Exception as error:  # one failed scenario is reported, not fatal
+                print(f"bench: {result.key} failed: {error!r}", file=sys.stderr, flush=True)
+                summary = result.summary()
+                summary["error"] = repr(error)[:300]
+                results.append(summary)
+                continue
+            summary = result.summary()
+            results.append(summary)
+            print(
+                f"bench: {result.key} done in {time.monotonic() - started:.0f} s: "
+                + json.dumps({k: summary[k] for k in ("push_p95", "ack_p99", "lost")}),
+                flush=True,
+            )
+    raw.write_text(json.dumps(results, indent=1))
+    plot.write(results, output.with_suffix(".svg"))
+    output.write_text(report(results, args))
+    print(f"bench: wrote {output}", flush=True)
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.0f}"
+
+
+def _ratio(value: float | None, base: float | None) -> float | None:
+    return value / base if value and base else None
+
+
+def report(results: list[dict], args) -> str:
+    by_key = {r["key"]: r for r in results}
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M')} "
+        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average before the run {os.getloadavg()[0]:.2f}; scale {args.scale}, "
+        f"{args.rounds} answered steps per session). Baselines and scenarios come from this "
+        "same run. Latencies in ms. *push*: from the leader's control request leaving to each "
+        "phone receiving the new `state`; *ack*: from the start of the answer burst (every "
+        "phone answers at once) to each phone's ack. *RSS/phone*: growth of the server "
+        "workers' resident memory from before the phones connected to after the run, per "
+        "phone. *gen CPU*: the generator's own CPU use during the measured phases, in cores "
+        "(1.0 = one core busy), on average and over its busiest push or burst; *srv CPU* "
+        "likewise for the server workers, and *srv CPU-s* the "
+        "CPU seconds they spent on the measured phases (compared with the baseline doing the "
+        "same pushes and answers, this ratio hardly depends on what else the machine is doing).",
+        "",
+        "| scenario | phones | push p50 / p95 / p99 | ack p50 / p99 | answers sent / stored / "
+        "duplicated (lost) | RSS/phone KB | push p95 × base | ack p99 × base | gen CPU | "
+        "srv CPU | srv CPU-s (× base) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        base = by_key.get(r.get("baseline") or "")
+        if r.get("error"):
+            lines.append(f"| {r['title']} | {r['participants']} | failed: {r['error']} ||||||||| ")
+            continue
+        push_ratio = _ratio(r["push_p95"], base and base["push_p95"])
+        ack_ratio = _ratio(r["ack_p99"], base and base["ack_p99"])
+        answers = (
+            f"{r['sent']} / {r['stored']} / {r['duplicated']} ({r['lost']})"
+            if r["stored"] is not None
+            else f"{r['sent']} / – / –"
+        )
+        extra = []
+        if r["refused"]:
+            extra.append("refused " + ", ".join(f"{k}: {v}" for k, v in r["refused"].items()))
+        if r["unacked"] or r["push_missed"]:
+            extra.append(f"unacked {r['unacked']}, push missed {r['push_missed']}")
+        lines.append(
+            f"| {r['title']} | {r['participants']} | {_ms(r['push_p50'])} / "
+            f"{_ms(r['push_p95'])} / {_ms(r['push_p99'])} | {_ms(r['ack_p50'])} / "
+            f"{_ms(r['ack_p99'])} | {answers}{'; ' + '; '.join(extra) if extra else ''} | "
+            f"{r['rss_per_participant'] / 1024:.0f} | "
+            f"{'–' if push_ratio is None else f'{push_ratio:.2f}'} | "
+            f"{'–' if ack_ratio is None else f'{ack_ratio:.2f}'} | "
+            f"{r['generator_cpu']:.2f} (peak {r.get('generator_peak', 0):.2f}) | "
+            f"{r['server_cpu']:.2f} | "
+            f"{r['server_cpu_seconds']:.1f}"
+            + (
+                f" ({r['server_cpu_seconds'] / base['server_cpu_seconds']:.1f}×)"
+                if base and base.get("server_cpu_seconds")
+                else ""
+            )
+            + " |"
+        )
+    lines += ["", "![push p95 and ack p99 per scenario](results.svg)", "", "## Targets", ""]
+    lines += _targets(by_key)
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    return "\n".join(lines) + "\n"
+
+
+def _targets(by_key: dict) -> list[str]:
+    out = []
+
+    def check(label: str, value: float | None, bar: float, unit: str = "×") -> None:
+        if value is None:
+            out.append(f"- {label}: not measured")
+            return
+        verdict = "met" if value <= bar else f"**missed by {value / bar:.2f}×**"
+        out.append(f"- {label}: {value:.2f}{unit} (bar ≤ {bar:g}{unit}) — {verdict}")
+
+    s1, b1, s2, b2 = (by_key.get(k) for k in ("s1", "b1000", "s2", "b2000"))
+    if s1 and b1 and not s1.get("error") and not b1.get("error"):
+        check(
+            "scenario 1 push p95 vs baseline", _ratio(s1["push_p95"], b1["push_p95"]), TARGET_PUSH_1
+        )
+        check("scenario 1 ack p99 vs baseline", _ratio(s1["ack_p99"], b1["ack_p99"]), TARGET_ACK_1)
+        exact = s1["lost"] == 0 and s1["duplicated"] == 0 and s1["stored"] == s1["acked"]
+        out.append(
+            f"- scenario 1 every acked answer stored exactly once: "
+            f"{'met' if exact else '**missed**'} ({s1['acked']} acked, {s1['stored']} stored, "
+            f"{s1['duplicated']} duplicated, {s1['lost']} lost)"
+        )
+    if s2 and b2 and not s2.get("error") and not b2.get("error"):
+        zero = s2["lost"] == 0 and s2["unacked"] == 0 and s2["acked"] == s2["sent"]
+        out.append(
+            f"- scenario 2 completes with zero lost answers: {'met' if zero else '**missed**'} "
+            f"({s2['sent']} sent, {s2['acked']} acked, {s2['lost']} lost)"
+        )
+        check(
+            "scenario 2 push p95 vs baseline", _ratio(s2["push_p95"], b2["push_p95"]), TARGET_PUSH_2
+        )
+    for key in ("s1", "s2", "s3", "s4", "s5"):
+        r = by_key.get(key)
+        if r and not r.get("error"):
+            check(
+                f"scenario {key[1]} server memory per phone",
+                r["rss_per_participant"] / 1024,
+                TARGET_RSS / 1024,
+                " KB",
+            )
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Group commit of answers: the answers that arrive within ``ANSWER_COMMIT_WINDOW`` are checked
+and stored together, in one transaction, and each is acknowledged only after that commit.
+
+When a whole room answers at once, one commit per answer (with its own handful of queries) is
+what limits how fast acks come back. Here the first answer of a burst waits the window, then
+stores every answer that came meanwhile: one query for the participants and their sessions,
+one for resends, one insert, one commit. The answers waiting meanwhile are only a queue of
+unacknowledged requests: if the process dies, the phones resend them with the same submission
+ids. The checks are those of a single answer (:func:`operations.new_response`).
+
+A batch is led by the greenlet of one of its answers (no background worker), so nothing needs
+starting or stopping, and a lone answer is simply a batch of one.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from gevent.event import Event
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db, socketio
+from . import operations
+from .live import tallies
+from .models import LiveSession, Participant, Response
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "facilitate.answers"
+#: Most answers stored in one transaction; more wait for the next batch.
+MAX_BATCH = 500
+#: The columns an answer's row is inserted with (the id comes from the database).
+COLUMNS = [c for c in Response.__table__.columns if not c.primary_key]
+
+
+@dataclass(eq=False)
+class _Answer:
+    participant_id: int
+    step_id: str
+    value: Any
+    submission_id: str
+    #: For a statements step, the statement the value reacts to.
+    statement: str | None = None
+    #: True: a resend of a stored answer; False: stored now; a string: the error code.
+    outcome: bool | str | None = None
+    #: Set when the outcome is known, or when this answer's greenlet is to lead a batch.
+    done: Event = field(default_factory=Event)
+    leads: bool = False
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.participant_id, self.step_id, self.submission_id)
+
+
+class AnswerBatcher:
+    """The answers of one app in this process that wait for their batch's commit."""
+
+    def __init__(self) -> None:
+        self._waiting: list[_Answer] = []
+        self._leading = False
+
+    def submit(
+        self,
+        participant_id: int,
+        step_id: str,
+        value: Any,
+        submission_id: str,
+        statement: str | None = None,
+    ) -> bool:
+        """Store an answer with those arriving at the same time; returns True for a resend.
+        Returns only after the commit; raises :class:`operations.SessionError` if refused."""
+        answer = _Answer(participant_id, step_id, value, submission_id, statement)
+        self._waiting.append(answer)
+        if self._leading:
+            answer.done.wait()
+            if not answer.leads:
+                return _result(answer)
+        self._leading = True
+        try:
+            socketio.sleep(current_app.config["ANSWER_COMMIT_WINDOW"])
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            _store(batch)
+        finally:
+            if answer.outcome is None and answer in self._waiting:
+                self._waiting.remove(answer)  # this greenlet was interrupted before its batch
+            if self._waiting:  # hand over to the next answer in line
+                self._waiting[0].leads = True
+                self._waiting[0].done.set()
+            else:
+                self._leading = False
+        return _result(answer)
+
+
+def submit(
+    participant_id: int,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+) -> bool:
+    """See :meth:`AnswerBatcher.submit`; one batcher per app."""
+    batcher = current_app.extensions.setdefault(EXTENSION_KEY, AnswerBatcher())
+    return batcher.submit(participant_id, step_id, value, submission_id, statement)
+
+
+def _result(answer: _Answer) -> bool:
+    if isinstance(answer.outcome, str):
+        raise operations.SessionError(answer.outcome)
+    return bool(answer.outcome)
+
+
+def _store(batch: list[_Answer]) -> None:
+    """Check and store ``batch`` in one transaction; every answer gets its outcome."""
+    try:
+        stored = _store_together(batch)
+        sessions = {s.id: s for s in stored}
+        for session in sessions.values():
+            tallies.changed(session)
+    except Exception:  # never leave the batch waiting; what is not stored is "unavailable"
+        db.session.rollback()
+        log.exception("storing %d answers failed", len(batch))
+    finally:
+        for answer in batch:
+            if answer.outcome is None:
+                answer.outcome = "unavailable"
+            answer.done.set()
+
+
+def _store_together(batch: list[_Answer]) -> list[LiveSession]:
+    """The common case: one transaction for the batch. Returns the sessions that got answers."""
+    ids = {a.participant_id for a in batch}
+    participants = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Participant)
+            .where(Participant.id.in_(ids))
+            .options(joinedload(Participant.session))
+        )
+    }
+    seen = {
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Response.participant_id, Response.step_id, Response.submission_id).where(
+                Response.participant_id.in_(ids),
+                Response.submission_id.in_({a.submission_id for a in batch}),
+            )
+        )
+    }
+    fresh: list[tuple[_Answer, Participant]] = []
+    rows: list[dict] = []
+    for answer in batch:
+        participant = participants.get(answer.participant_id)
+        if answer.key in seen:
+            answer.outcome = True
+        elif participant is None:
+            answer.outcome = "not_joined"
+        else:
+            try:
+                response = operations.new_response(
+                    participant,
+                    answer.step_id,
+                    answer.value,
+                    answer.submission_id,
+                    answer.statement,
+                )
+            except operations.SessionError as error:
+                answer.outcome = error.code
+                continue
+            rows.append(_row(response))
+            seen.add(answer.key)
+            fresh.append((answer, participant))
+    if not fresh:
+        db.session.rollback()
+        return []
+    sessions = list({p.session for _, p in fresh})
+    try:
+        # One multi-row INSERT, without the ORM's per-object bookkeeping.
+        db.session.execute(sa.insert(Response), rows)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Another process stored one of these meanwhile (a resend through another server):
+        # store them one by one, so that only that one counts as a resend.
+        db.session.rollback()
+        return _store_one_by_one([a for a, _ in fresh], participants)
+    for answer, _ in fresh:
+        answer.outcome = False
+    return sessions
+
+
+def _row(response: Response) -> dict:
+    """The response as an INSERT's values, column defaults (``created_at``) filled in as the
+    ORM would."""
+    row = {}
+    for column in COLUMNS:
+        value = getattr(response, column.key)
+        if value is None and column.default is not None:
+            default = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+        row[column.key] = value
+    return row
+
+
+def _store_one_by_one(
+    batch: list[_Answer], participants: dict[int, Participant]
+) -> list[LiveSession]:
+    sessions = []
+    for answer in batch:
+        participant = participants[answer.participant_id]
+        try:
+            answer.outcome = operations.answer(
+                participant, answer.step_id, answer.value, answer.submission_id, answer.statement
+            )
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            answer.outcome = True
+        except operations.SessionError as error:
+            db.session.rollback()
+            answer.outcome = error.code
+        if answer.outcome is False:
+            sessions.append(participant.session)
+    return sessions
