@@ -59,6 +59,7 @@ HTTP = {
 #: Bodies for the endpoints that need one to succeed.
 BODIES = {
     "sessions.start": {"module": "norrbotten-for-alla", "part": "demografi"},
+    "sessions.delete": {"confirm": "yes"},
     "api.create_session": {"module": "norrbotten-for-alla", "part": "demografi"},
     "api.control": {"action": "next"},
     "api.change_settings": {"competitive": True},

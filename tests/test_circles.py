@@ -1,6 +1,7 @@
 """Circles: a leader creates one and starts its meetings (pages and API), and a participant who
 opts in is recognised across the circle's meetings by a circle token, never by name."""
 
+import json
 import re
 
 import pytest
@@ -259,3 +260,18 @@ def test_bad_circle_tokens_are_refused(socket_client, two_meetings):
     for extra in ({"circle_token": "not a token!"}, {"circle_token": 5}, {"recognise": "yes"}):
         ack = call(socket_client(), "join", {"code": first, **extra})
         assert ack["ok"] is False and ack["error"] == "invalid_payload"
+
+
+def test_the_join_form_offers_recognition_only_at_a_circles_meetings(client, two_meetings):
+    """Opt-in, off by default, and only where there is a circle to be recognised in; the page
+    tells the phone's script which circle it is (the token itself is kept on the phone)."""
+    first, _, _, no_circle = two_meetings
+    page = client.get(f"/j/{first}", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    checkbox = re.search(r'<input type="checkbox" id="recognise"[^>]*>', page).group(0)
+    assert "checked" not in checkbox
+    assert "inget namn" in page and "Känn igen min telefon" in page
+    config = json.loads(re.search(r'id="config">(.*?)</script>', page).group(1))
+    assert isinstance(config["circle"], int)
+    page = client.get(f"/j/{no_circle}").get_data(as_text=True)
+    assert 'id="recognise"' not in page
+    assert json.loads(re.search(r'id="config">(.*?)</script>', page).group(1))["circle"] is None

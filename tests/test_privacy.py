@@ -61,8 +61,11 @@ def busy_session(live):
 def test_the_leader_deletes_a_session_with_all_its_data(app, client, live):
     aino, _ = busy_session(live)
     assert counts(app)["Vote"] == 1
+    token = csrf_token(client, "/modules")
+    unconfirmed = client.post(f"/sessions/{live.id}/delete", data={"csrf_token": token})
+    assert unconfirmed.status_code == 302 and counts(app)["Response"] == 2  # nothing deleted
     response = client.post(
-        f"/sessions/{live.id}/delete", data={"csrf_token": csrf_token(client, "/modules")}
+        f"/sessions/{live.id}/delete", data={"csrf_token": token, "confirm": "yes"}
     )
     assert response.status_code == 302
     assert counts(app) == {

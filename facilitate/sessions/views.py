@@ -98,6 +98,9 @@ def behalf(session_id: int):
 def delete(session_id: int):
     """Delete the session with all its data (the console asks for confirmation first)."""
     session = _own_session(session_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Kryssa i rutan för att bekräfta att sessionen ska raderas."), "error")
+        return redirect(url_for("sessions.console", session_id=session.id))
     if session.status is not SessionStatus.ended:
         session.end()
         db.session.flush()
@@ -147,4 +150,5 @@ def participant(code: str):
         code=session.code,
         title=_("Delta"),
         team_mode=session.team_mode,
+        circle=session.circle,
     )

@@ -19,7 +19,9 @@ import { isCorrect, renderExplanation, renderResults } from "./results.js";
 import { clockText, Countdown } from "./timer.js";
 
 const strings = readJson("strings");
-const { code, behalf } = readJson("config");
+const { code, behalf, circle } = readJson("config");
+/** Where this phone keeps its circle token (opt-in recognition across a circle's meetings). */
+const circleKey = circle ? `facilitate:circle:${circle}:token` : null;
 const locale = document.documentElement.lang || "sv";
 const numbers = new Intl.NumberFormat(locale);
 
@@ -176,6 +178,9 @@ async function join() {
   const payload = { code, locale };
   if (token) payload.token = token;
   if (pendingName) payload.name = pendingName;
+  const circleToken = circleKey ? storage.get(circleKey, null) : null;
+  if (circleToken) payload.circle_token = circleToken;
+  else if (circleKey && document.getElementById("recognise")?.checked) payload.recognise = true;
   const ack = await request(socket, "join", payload);
   joining = false;
   if (!ack) {
@@ -186,6 +191,7 @@ async function join() {
     joinFailed(ack);
     return;
   }
+  if (circleKey && ack.circle && ack.circle.token) storage.set(circleKey, ack.circle.token);
   if (ack.token !== token) {
     // A new participant (first join, or a token the server did not know): start afresh.
     token = ack.token;
