@@ -46,6 +46,7 @@ CHROMIUM_ARGS = [
 ]
 
 LEADER = "leader@example.org"
+ANALYST = "analyst@example.org"
 PASSWORD = "correct horse battery staple"
 #: Where statement readers report problems (shown on the accessibility statement page).
 ACCESSIBILITY_CONTACT = "tillganglighet@example.org"
@@ -90,6 +91,7 @@ def prepare_database(path: Path) -> str:
         upgrade()
         minimum = app.config["PASSWORD_MIN_LENGTH"]
         token = create_token(create_user(LEADER, Role.leader, PASSWORD, min_length=minimum))
+        create_user(ANALYST, Role.analyst, PASSWORD, min_length=minimum)
         db.session.commit()
         db.engine.dispose()
     return token
@@ -187,10 +189,10 @@ def new_context(browser) -> Iterator:
         context.close()
 
 
-def log_in(page: Page, served: Served) -> None:
-    """The login form, filled in and sent as a person would."""
+def log_in(page: Page, served: Served, email: str | None = None) -> None:
+    """The login form, filled in and sent as a person would (the leader unless ``email``)."""
     page.goto(served.base + "/login")
-    page.get_by_label("E-postadress").fill(served.email)
+    page.get_by_label("E-postadress").fill(email or served.email)
     page.get_by_label("Lösenord").fill(served.password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(re.compile(r"/modules$"))
@@ -206,6 +208,28 @@ def leader_state(browser, served, tmp_path_factory) -> str:
     context.storage_state(path=str(path))
     context.close()
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def analyst_state(browser, served, tmp_path_factory) -> str:
+    """The analyst's cookies after one login through the form."""
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    log_in(page, served, ANALYST)
+    path = tmp_path_factory.mktemp("analyst") / "state.json"
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@pytest.fixture
+def analyst(new_context, analyst_state):
+    """A factory of logged-in analyst contexts (laptop-sized)."""
+
+    def make(viewport=LAPTOP, **options) -> BrowserContext:
+        return new_context(viewport=viewport, storage_state=analyst_state, **options)
+
+    return make
 
 
 @pytest.fixture

@@ -26,22 +26,20 @@ from .conftest import (
     tab_to,
 )
 
-#: The page a person lands on, by kind: (name, path, logged in as leader).
+#: The page a person lands on, by kind: (name, path, who is logged in: None, leader, analyst).
 STATIC_PAGES = [
-    ("home", "/", False),
-    ("login", "/login", False),
-    ("enter-code", "/j", False),
-    ("enter-code-unknown", "/j/00000000", False),
-    ("module-library", "/modules", True),
-    ("accessibility-statement", "/tillganglighet", False),
-    ("not-found", "/no-such-page", False),
-    # The analyst's export page (issue #6) belongs here once it exists.
-    pytest.param(
-        "analyst-export",
-        "/export",
-        True,
-        marks=pytest.mark.skip(reason="the analyst export page comes with issue #6"),
-    ),
+    ("home", "/", None),
+    ("login", "/login", None),
+    ("enter-code", "/j", None),
+    ("enter-code-unknown", "/j/00000000", None),
+    ("module-library", "/modules", "leader"),
+    ("circles", "/circles/", "leader"),
+    ("new-circle", "/circles/new", "leader"),
+    ("accessibility-statement", "/tillganglighet", None),
+    ("privacy", "/integritet", None),
+    ("not-found", "/no-such-page", None),
+    ("analyst-sessions", "/analysis/", "analyst"),
+    ("analyst-results", "/analysis/results", "analyst"),
 ]
 
 #: A module part that has each step kind (statements come with issue #5).
@@ -60,9 +58,11 @@ def strings(page: Page) -> dict:
     return page.evaluate("() => JSON.parse(document.getElementById('strings').textContent)")
 
 
-@pytest.mark.parametrize(("name", "path", "as_leader"), STATIC_PAGES)
-def test_page_passes_axe_and_works_by_keyboard(served, new_context, leader, name, path, as_leader):
-    context = leader() if as_leader else new_context()
+@pytest.mark.parametrize(("name", "path", "who"), STATIC_PAGES)
+def test_page_passes_axe_and_works_by_keyboard(
+    served, new_context, leader, analyst, name, path, who
+):
+    context = {"leader": leader, "analyst": analyst}.get(who, new_context)()
     page = context.new_page()
     page.goto(served.base + path)
     assert page.locator("html").get_attribute("lang") == "sv"
