@@ -34,8 +34,15 @@ class FailureThrottle:
 
     def take(self, **keys: str) -> bool:
         """Count one use against every named limit; False (and nothing counted for that limit)
-        when one has no room left."""
-        return all([self.limiter.hit(self.limits[name], name, key) for name, key in keys.items()])
+        when one has no room left. If the counters cannot be reached (Redis down), the use is
+        allowed: a limit must not turn a storage fault into lost answers."""
+        try:
+            return all(
+                [self.limiter.hit(self.limits[name], name, key) for name, key in keys.items()]
+            )
+        except Exception:
+            log.warning("rate-limit storage unavailable; allowing %s", sorted(keys), exc_info=True)
+            return True
 
     def failed(self, **keys: str) -> None:
         for name, key in keys.items():
@@ -64,8 +71,22 @@ def storage_uri(config: Mapping) -> str:
     return uri
 
 
+#: Redis connections the rate limiter of one process may hold; greenlets beyond it wait
+#: (a plain pool would refuse them with "too many connections" when a whole room answers).
+REDIS_POOL_SIZE = 50
+
+
+def _storage(uri: str):
+    if uri.startswith(("redis://", "rediss://")):
+        import redis
+
+        pool = redis.BlockingConnectionPool.from_url(uri, max_connections=REDIS_POOL_SIZE)
+        return storage_from_string(uri, connection_pool=pool)
+    return storage_from_string(uri)
+
+
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(storage_uri(app.config))
+    storage = _storage(storage_uri(app.config))
     app.extensions[EXTENSION_KEY] = FailureThrottle(
         MovingWindowRateLimiter(storage),
         {
