@@ -64,8 +64,27 @@ def storage_uri(config: Mapping) -> str:
     return uri
 
 
+#: Connections to Redis per process for the counters; handlers beyond that wait their turn.
+REDIS_CONNECTIONS = 50
+#: How long a handler waits for one of them before the check fails (seconds).
+REDIS_WAIT = 10
+
+
+def _storage(uri: str):
+    """The counters' storage. With Redis, a blocking pool: under gevent hundreds of handlers
+    count at once, and redis-py's default pool fails ("Too many connections") past 100."""
+    if uri.startswith(("redis://", "rediss://")):
+        import redis
+
+        pool = redis.BlockingConnectionPool.from_url(
+            uri, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT
+        )
+        return storage_from_string(uri, connection_pool=pool)
+    return storage_from_string(uri)
+
+
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(storage_uri(app.config))
+    storage = _storage(storage_uri(app.config))
     app.extensions[EXTENSION_KEY] = FailureThrottle(
         MovingWindowRateLimiter(storage),
         {
