@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,19 @@ EXTENSION_KEY = "facilitate.throttle"
 class FailureThrottle:
     """Named limits, each counted per key (an e-mail address, a client address...)."""
 
-    def __init__(self, limiter: MovingWindowRateLimiter, limits: Mapping[str, RateLimitItem]):
+    def __init__(
+        self,
+        limiter: MovingWindowRateLimiter,
+        limits: Mapping[str, RateLimitItem],
+        counter: FixedWindowRateLimiter | None = None,
+    ):
         self.limiter = limiter
         self.limits = limits
+        #: For :meth:`take`, counted on every event: a fixed window. The moving window's
+        #: in-memory storage re-sorts every key's events under a lock a hundred times a second
+        #: while hits come in, which with a thousand connected phones took most of the CPU
+        #: (bench/NOTES.md).
+        self.counter = counter or limiter
 
     def allowed(self, **keys: str) -> bool:
         """True while every named limit still has room for its key (``{limit_name: key}``)."""
@@ -38,7 +48,7 @@ class FailureThrottle:
         allowed: a limit must not turn a storage fault into lost answers."""
         try:
             return all(
-                [self.limiter.hit(self.limits[name], name, key) for name, key in keys.items()]
+                [self.counter.hit(self.limits[name], name, key) for name, key in keys.items()]
             )
         except Exception:
             log.warning("rate-limit storage unavailable; allowing %s", sorted(keys), exc_info=True)
@@ -71,16 +81,21 @@ def storage_uri(config: Mapping) -> str:
     return uri
 
 
-#: Redis connections the rate limiter of one process may hold; greenlets beyond it wait
-#: (a plain pool would refuse them with "too many connections" when a whole room answers).
-REDIS_POOL_SIZE = 50
+#: Connections to Redis per process for the counters; handlers beyond that wait their turn.
+REDIS_CONNECTIONS = 50
+#: How long a handler waits for one of them before the check fails (seconds).
+REDIS_WAIT = 10
 
 
 def _storage(uri: str):
+    """The counters' storage. With Redis, a blocking pool: under gevent hundreds of handlers
+    count at once, and redis-py's default pool fails ("Too many connections") past 100."""
     if uri.startswith(("redis://", "rediss://")):
         import redis
 
-        pool = redis.BlockingConnectionPool.from_url(uri, max_connections=REDIS_POOL_SIZE)
+        pool = redis.BlockingConnectionPool.from_url(
+            uri, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT
+        )
         return storage_from_string(uri, connection_pool=pool)
     return storage_from_string(uri)
 
@@ -96,6 +111,7 @@ def init_app(app: Flask) -> None:
             "socket-events": parse(app.config["EVENT_LIMIT_PER_CONNECTION"]),
             "participant-answers": parse(app.config["ANSWER_LIMIT_PER_PARTICIPANT"]),
         },
+        FixedWindowRateLimiter(storage),
     )
 
 
