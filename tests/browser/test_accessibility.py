@@ -228,6 +228,7 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
     room.check_pages(kind)
     check_keyboard(room.phone, f"the phone view of a {kind} step")
     check_no_loss(room.phone, f"the phone view of a {kind} step at 320 px")
+    check_phone_at_200_percent(room.phone, f"the phone view of a {kind} step")
     if kind == "info":
         expect(room.console.locator("[data-action=reveal]")).to_be_disabled()
         return
@@ -244,6 +245,7 @@ def test_live_pages_in_each_step_kind(served, api, new_context, leader, kind):
     room.check_pages(f"{kind}-results")
     check_keyboard(room.phone, f"the phone view of a revealed {kind} step")
     check_no_loss(room.phone, f"the phone view of a revealed {kind} step at 320 px")
+    check_phone_at_200_percent(room.phone, f"the phone view of a revealed {kind} step")
 
 
 def test_live_pages_in_the_lobby_and_at_the_end(served, api, new_context, leader):
@@ -306,7 +308,9 @@ LOSS = r"""(narrowest) => {
         const node = texts.currentNode;
         if (skipped(node.parentElement)) continue;
         let block = node.parentElement;
-        while (getComputedStyle(block).display.startsWith("inline")) block = block.parentElement;
+        while (["inline", "contents"].includes(getComputedStyle(block).display)) {
+            block = block.parentElement;
+        }
         const s = getComputedStyle(block);
         const room = block.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
         const narrow = room < narrowest * parseFloat(getComputedStyle(document.body).fontSize);
@@ -318,7 +322,10 @@ LOSS = r"""(narrowest) => {
             if (new Set(rects.map((r) => Math.round(r.top))).size < 2) continue;
             const width = rects.reduce((sum, r) => sum + r.width, 0);
             // "axe-core" and addresses may break at their - – / where they do not fit.
-            if (narrow || (width <= room && !/[-–\/]/.test(word[0]))) broken.push(word[0]);
+            if (narrow || (width <= room && !/[-–\/]/.test(word[0]))) {
+                broken.push(`${word[0]} (in ${block.tagName.toLowerCase()}.${block.className}, `
+                            + `${Math.round(width)} of ${Math.round(room)} px)`);
+            }
         }
     }
     return {scroll: doc.scrollWidth - doc.clientWidth, clipped, broken};
@@ -335,6 +342,16 @@ def double_text(page: Page) -> None:
     )
     after = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert after == pytest.approx(2 * before), (before, after)
+
+
+def check_phone_at_200_percent(page: Page, what: str) -> None:
+    """The page on a 375 px phone with text at 200 %, then back as it was."""
+    before = page.viewport_size
+    page.set_viewport_size(PHONE)
+    style = page.add_style_tag(content="html { font-size: 200% !important; }")
+    check_no_loss(page, f"{what} at 375 px with 200 % text")
+    style.evaluate("(e) => e.remove()")
+    page.set_viewport_size(before)
 
 
 def check_no_loss(page: Page, what: str) -> None:
