@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
 from ..content import Part, Step, library
@@ -143,11 +144,40 @@ def counted_values(
 
 
 def step_responses(session: LiveSession, step_id: str) -> list[Response]:
+    """The step's responses with their participants (moderation shows who entered what), in
+    two queries whatever the number of contributions."""
     return list(
         db.session.scalars(
             sa.select(Response)
             .where(Response.session_id == session.id, Response.step_id == step_id)
+            .options(selectinload(Response.participant))
             .order_by(Response.id)
+        )
+    )
+
+
+def answer_rows(session: LiveSession, step_id: str) -> list[sa.Row]:
+    """The step's responses as rows with what counting needs (``participant_id``,
+    ``statement``, ``value``, ``withdrawn``), oldest first: built on every tally, so no ORM
+    objects for a full room. Open kinds, which are moderated, need :func:`step_responses`."""
+    return list(
+        db.session.execute(
+            sa.select(
+                Response.participant_id, Response.statement, Response.value, Response.withdrawn
+            )
+            .where(Response.session_id == session.id, Response.step_id == step_id)
+            .order_by(Response.id)
+        )
+    )
+
+
+def roster(session: LiveSession) -> list[sa.Row]:
+    """``(id, name, proxy)`` of every participant, in joining order, as rows."""
+    return list(
+        db.session.execute(
+            sa.select(Participant.id, Participant.name, Participant.proxy)
+            .where(Participant.session_id == session.id)
+            .order_by(Participant.id)
         )
     )
 

@@ -20,12 +20,14 @@ from .joining import join_url, spaced
 from .kinds import kind_of, sections
 from .models import LiveSession, Participant, Proposal, ProposalStatus, Response
 from .queries import (
+    answer_rows,
     counted_values,
     current_step,
     own_answer,
     own_votes,
     part_of,
     participant_count,
+    roster,
     step_responses,
     votes_by_contribution,
 )
@@ -168,7 +170,12 @@ def tally(session: LiveSession, *, include_results: bool, include_people: bool =
 
 def _tally(session: LiveSession, *, include_results: bool, include_people: bool) -> dict:
     step = current_step(session)
-    responses = step_responses(session, step.id) if step is not None else []
+    many = step is not None and kind_of(step).many
+    # Moderated kinds need whole responses; every other kind only counts rows.
+    if step is None:
+        responses = []
+    else:
+        responses = step_responses(session, step.id) if many else answer_rows(session, step.id)
     kept = [r for r in responses if not r.withdrawn]
     answered = {r.participant_id for r in kept}
     data: dict[str, Any] = {
@@ -179,7 +186,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
     }
     if step is None or not kind_of(step).answerable:
         include_results = False
-    votes = votes_by_contribution(session, step.id) if step and kind_of(step).many else {}
+    votes = votes_by_contribution(session, step.id) if many else {}
     if include_results:
         data["results"] = {
             "step": step.id,
@@ -188,12 +195,12 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
             "results": kind_of(step).aggregate(step, counted_values(step, responses, votes)),
         }
     if include_people:
-        participants = session.participants
+        participants = roster(session)
         data["participants"] = [
             {"id": p.id, "name": p.name, "proxy": p.proxy, "answered": p.id in answered}
             for p in participants
         ]
-        if step is not None and kind_of(step).many:
+        if many:
             data["moderation"] = moderation(session, kept, votes)
         if step is not None and step.kind == "statements":
             data["proposals"] = pending_proposals(session, step)
