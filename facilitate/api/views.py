@@ -14,7 +14,7 @@ from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
-from ..sessions.models import LiveSession, SessionStatus
+from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from . import schemas
 from .auth import ApiError, api_view, current_api_user
@@ -128,11 +128,7 @@ def change_settings(session_id: int):
 def delete_session(session_id: int):
     """The session and all its data, for good; connected phones are told it has ended."""
     session = _session(session_id, control=True)
-    if session.status is not SessionStatus.ended:
-        session.end()
-        db.session.flush()
-        broadcast(session)
-    retention.delete_session(session)
+    retention.end_and_delete(session)
     db.session.commit()
     return "", 204
 

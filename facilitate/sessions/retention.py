@@ -38,6 +38,18 @@ def delete_session(session: LiveSession) -> None:
     log.info("deleted session %d and all its data", session_id)
 
 
+def end_and_delete(session: LiveSession) -> None:
+    """What the leader's delete does (console and API): a running session is ended first and
+    its phones told, then it goes with everything in it."""
+    from .live import broadcast  # the push to connected phones, not needed by retention runs
+
+    if session.status is not SessionStatus.ended:
+        session.end()
+        db.session.flush()
+        broadcast(session)
+    delete_session(session)
+
+
 def retention_cutoff(months: int, now: datetime | None = None) -> datetime:
     """The moment before which sessions are pruned (a month counted as 30 days)."""
     return (now or utcnow()) - timedelta(days=30 * months)

@@ -13,7 +13,6 @@ from ..core.i18n import current_locale, prefer_locale
 from ..extensions import db
 from . import operations, retention
 from .joining import join_url, qr_svg, spaced
-from .live import broadcast
 from .messages import message
 from .models import LiveSession, SessionStatus
 from .queries import session_by_code, session_for
@@ -101,11 +100,7 @@ def delete(session_id: int):
     if request.form.get("confirm") != "yes":
         flash(_("Kryssa i rutan för att bekräfta att sessionen ska raderas."), "error")
         return redirect(url_for("sessions.console", session_id=session.id))
-    if session.status is not SessionStatus.ended:
-        session.end()
-        db.session.flush()
-        broadcast(session)
-    retention.delete_session(session)
+    retention.end_and_delete(session)
     db.session.commit()
     flash(_("Sessionen och alla dess svar är raderade."), "success")
     return redirect(url_for("core.module_library"))
