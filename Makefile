@@ -56,7 +56,7 @@ format: install-test
 
 ## translate: extract the Swedish source strings, update the en/fi catalogs, compile them
 translate: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o facilitate/translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -c i18n: -k _l -k lazy_gettext -k plural_forms:1,2 -o facilitate/translations/messages.pot \
 		--project facilitate --no-location --sort-output .
 	$(BIN)/pybabel update -i facilitate/translations/messages.pot -d facilitate/translations \
 		--no-fuzzy-matching

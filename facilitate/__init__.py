@@ -60,9 +60,9 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def _configure_i18n(app: Flask) -> None:
-    from .core.i18n import select_locale, template_helpers
+    from .core.i18n import babel_locale_selector, template_helpers
 
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale_selector)
     app.context_processor(template_helpers)
 
 

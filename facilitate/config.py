@@ -91,6 +91,9 @@ class Defaults:
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"
+    #: ``language:like`` pairs: a language Babel has no locale data for formats dates, numbers
+    #: and plurals like ``like`` (docs/translating.md); any other such language like Swedish.
+    FORMATS_FOR_LANGUAGE = ("fit:fi",)
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
 
     SESSION_COOKIE_HTTPONLY = True

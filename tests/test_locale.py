@@ -61,3 +61,76 @@ def test_a_bilingual_big_screen_shows_the_step_in_both_languages(live):
     for bad in ("xx", 3, ""):
         ack = live.leader_call("settings", second_locale=bad)
         assert ack["ok"] is False and ack["error"] in ("unknown_language", "invalid_payload")
+
+
+def finnish_texts(value):
+    """Every string of a phone's step view that comes from the content (not ids or kinds)."""
+    keys = ("prompt", "body", "title", "text", "explanation", "min_label", "max_label")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in keys and isinstance(item, str):
+                yield key, item
+            elif isinstance(item, dict | list):
+                yield from finnish_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from finnish_texts(item)
+
+
+def test_a_whole_part_in_finnish_while_the_leader_runs_it_in_swedish(live):
+    """norrbotten-for-alla/demografi: the phone sees every step (and every revealed answer) in
+    Finnish and its error acks in Finnish; the leader's console stays Swedish."""
+    from facilitate.content import library
+
+    from .conftest import answer, call
+
+    phone = live.phone(locale="fi", name="Aino")
+    with live.app.app_context():
+        steps = library().get("norrbotten-for-alla").part("demografi").steps
+    finnish = {t.get("fi") for s in steps for t in _texts(s)}
+    swedish = {t.get("sv") for s in steps for t in _texts(s)}
+    assert live.control("start")["ok"]
+    for index, step in enumerate(steps):
+        host = live.control("goto", step.id)["state"]
+        assert host["step"]["prompt"] == step.heading.get("sv")
+        shown = call(phone, "sync")["state"]["step"]
+        assert shown["id"] == step.id and shown["lang"] == "fi"
+        seen = dict(finnish_texts(shown))
+        assert seen and set(seen.values()) <= finnish, (step.id, seen)
+        if step.kind in ("quiz", "poll"):
+            ack = answer(phone, step.id, step.options[0].id, f"s{index}")
+            assert ack == {"ok": True, "duplicate": False}
+        elif step.kind == "scale":
+            assert answer(phone, step.id, step.scale_min, f"s{index}")["ok"]
+        elif step.kind in ("open", "wordcloud"):
+            assert answer(phone, step.id, "Tervetuloa", f"s{index}")["ok"]
+        if step.kind == "quiz":
+            wrong = answer(phone, step.id, "no-such-option", f"x{index}")
+            assert wrong["message"] == "Vastaus ei sovi kysymykseen. Valitse vaihtoehdoista."
+            live.control("reveal")
+            revealed = call(phone, "sync")["state"]["step"]
+            assert revealed["explanation"] == step.explanation.get("fi")
+    assert not finnish & swedish  # the part really is different in the two languages
+    assert len({r[1] for r in live.stored()}) >= 5
+
+
+def _texts(step):
+    texts = [step.title, step.body, step.prompt, step.explanation, step.min_label, step.max_label]
+    texts += [o.text for o in step.options + step.statements]
+    return [t for t in texts if t is not None]
+
+
+def test_live_pages_get_every_plural_form_of_their_language(app):
+    """Two forms in Swedish and Finnish; Northern Sami has a dual, so three (the scripts choose
+    with the browser's Intl.PluralRules for the language named in <html data-plurals>)."""
+    from facilitate.core.i18n import LOCALE_COOKIE, plural_forms
+
+    app.config["LANGUAGES"] = ("sv", "en", "fi", "se")
+    for language, categories in (("sv", {"one", "other"}), ("se", {"one", "two", "other"})):
+        with app.test_request_context(headers={"Cookie": f"{LOCALE_COOKIE}={language}"}):
+            forms = plural_forms("%(num)s svar", "%(num)s svar", num="{n}")
+            assert set(forms) == categories
+            assert forms["other"] == "{n} svar"
+    with app.test_request_context(headers={"Cookie": f"{LOCALE_COOKIE}=fi"}):
+        forms = plural_forms("%(num)s person har svarat", "%(num)s personer har svarat", num="{n}")
+        assert forms == {"one": "{n} henkilö on vastannut", "other": "{n} henkilöä on vastannut"}

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..sessions.messages import message
 from . import summaries
 from .operations import export
-from .queries import Dataset, load, local_time, matching_sessions, participant_counts
+from .queries import Dataset, load, matching_sessions, participant_counts
 from .schemas import FORMATS, ExportFilter, FilterError, parse_format
 from .summaries import Fewer
 
@@ -56,7 +56,6 @@ def _page(template: str, selection: ExportFilter, error: str | None, **context):
         options=_options(),
         formats=FORMATS,
         fewer=lambda value: isinstance(value, Fewer),
-        local_time=local_time,
         **context,
     ), (400 if error else 200)
 

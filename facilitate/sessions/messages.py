@@ -1,7 +1,8 @@
 """Error codes and their messages, translated for whoever receives them."""
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
+
+from ..core.i18n import in_language
 
 # i18n: the messages below answer a participant's or leader's action that did not go through.
 _MESSAGES = {
@@ -81,7 +82,7 @@ def message(code: str, locale: str | None = None) -> str:
     render = _MESSAGES.get(code, _MESSAGES["invalid_payload"])
     if locale is None:
         return render()
-    with force_locale(locale):
+    with in_language(locale):
         return render()
 
 

@@ -14,9 +14,16 @@ export function format(template, values) {
   );
 }
 
-/** The singular or plural form of a pair rendered by the server (`{one, other}`), filled in. */
+const root = document.documentElement;
+const pluralRules = new Intl.PluralRules(root.dataset.plurals || root.lang || "sv");
+
+/**
+ * The form of a plural message for `n`, filled in. The server renders every form the page's
+ * language has, by CLDR category (`{one, other}` in Swedish, `{one, two, other}` in Northern
+ * Sami), and the browser's plural rules for that language choose.
+ */
 export function plural(forms, n, values = {}) {
-  return format(n === 1 ? forms.one : forms.other, { n, ...values });
+  return format(forms[pluralRules.select(n)] ?? forms.other, { n, ...values });
 }
 
 /**
