@@ -266,24 +266,32 @@ def retention_apply(months: int | None, dry_run: bool):
 @click.option("--until", help="Last day, YYYY-MM-DD (local time).")
 @click.option("--include-hidden", is_flag=True, help="Include contributions the leader hid.")
 @click.option(
+    "--language", default="sv", show_default=True, help="The file's language: sv, en or fi."
+)
+@click.option(
     "-o",
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
     help="File to write; - for stdout.",
 )
-def export_command(format_: str, output: str, include_hidden: bool, **filters):
+def export_command(format_: str, output: str, include_hidden: bool, language: str, **filters):
     """Export results across sessions (docs/export-format.md); the export is logged."""
     import getpass
 
     from .exports.operations import export
-    from .exports.schemas import ExportFilter, FilterError
+    from .exports.schemas import ExportFilter, FilterError, parse_language
     from .sessions.messages import message
 
     try:
         selection = ExportFilter.parse({**filters, "include_hidden": "1" if include_hidden else ""})
         made = export(
-            selection, format_, user=None, actor=f"cli:{getpass.getuser()}", channel="cli"
+            selection,
+            format_,
+            user=None,
+            actor=f"cli:{getpass.getuser()}",
+            channel="cli",
+            language=parse_language(language, "sv"),
         )
     except FilterError as failure:
         raise click.ClickException(f"{failure.code}: {message(failure.code, 'en')}") from None

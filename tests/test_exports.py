@@ -546,3 +546,64 @@ def test_analyst_pages_in_english(client, made, analyst):
         headers={"Accept-Language": "en"},
     ).get_data(as_text=True)
     assert "Results per question" in html and "fewer than 3" in html
+
+
+# --- the file's language ------------------------------------------------------------------------
+
+SWEDISH_WORDS = ("Sammanfattning", "Underlag till beredningsgruppen", "Andel rätt", "Svarande")
+
+
+def test_files_are_swedish_unless_another_language_is_asked_for(get, app):
+    """The words of the XLSX and the DOCX, and the content texts in every format, follow
+    ``language``; Swedish, the action-plan process's language, by default."""
+    with app.app_context():
+        quiz = next(
+            s
+            for p in library().get("norrbotten-for-alla").parts
+            for s in p.steps
+            if s.kind == "quiz"
+        )
+    swedish = Document(io.BytesIO(get(format="docx").data))
+    assert swedish.core_properties.language == "sv-SE"
+    finnish = get(format="docx", language="fi")
+    assert finnish.status_code == 200
+    doc = Document(io.BytesIO(finnish.data))
+    assert doc.core_properties.title == "Aineisto valmisteluryhmälle"
+    assert doc.core_properties.language == "fi-FI"
+    text = _readable("docx", finnish.data)
+    assert "Osaaminen osien mukaan" in text and "Tietoa aineistosta" in text
+    assert quiz.prompt.get("fi") in text and quiz.prompt.get("sv") not in text
+    for shape in doc.inline_shapes:
+        assert shape._inline.docPr.get("descr").startswith("Pylväskaavio, ")
+    workbook = load_workbook(io.BytesIO(get(format="xlsx", language="en").data))
+    assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-1] == "Answers"
+    english = _readable("xlsx", get(format="xlsx", language="en").data)
+    assert "Briefing for the preparation group" in english
+    for word in SWEDISH_WORDS:
+        assert word not in english and word not in text
+    rows = csv_rows(get(format="csv", language="fi").data)
+    assert {r["prompt"] for r in rows if r["step"] == quiz.id} == {quiz.prompt.get("fi")}
+    assert list(rows[0]) == list(COLUMNS)  # column names are ids, the same in every language
+
+
+def test_the_analysts_download_is_in_the_pages_language_unless_chosen(client, made, analyst):
+    log_in(client, email="analys@example.org")
+    client.get("/language/en")
+    page = client.get("/analysis/").get_data(as_text=True)
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    english = client.get("/analysis/export", query_string={"format": "xlsx"})
+    assert load_workbook(io.BytesIO(english.data)).sheetnames[0] == "Summary"
+    chosen = client.get("/analysis/export", query_string={"format": "xlsx", "language": "sv"})
+    assert load_workbook(io.BytesIO(chosen.data)).sheetnames[0] == "Sammanfattning"
+
+
+def test_an_unknown_language_gets_a_clear_error_and_no_file(api_get, tiny, app, runner, tmp_path):
+    response = api_get(format="docx", language="de")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "unknown_language"
+    output = tmp_path / "out.docx"
+    result = runner.invoke(["export", "--format", "docx", "--language", "de", "-o", str(output)])
+    assert result.exit_code != 0 and "unknown_language" in result.output
+    assert not output.exists()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportLog)) == 0

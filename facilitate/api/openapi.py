@@ -234,6 +234,12 @@ _EXPORT_PARAMETERS = [
                 {"enum": ["0", "1", "true", "false"]},
                 "Include contributions the leader hid or did not approve.",
             ),
+            (
+                "language",
+                {"type": "string", "pattern": "^[a-z]{2,3}$"},
+                "The language of the file's words and content texts: one of the app's "
+                "`LANGUAGES` (`sv`, `en`, `fi`); Swedish when not given.",
+            ),
         )
     ),
 ]
@@ -424,7 +430,8 @@ def document() -> dict:
                             "A filter that cannot be used: `unknown_format`, `unknown_filter`, "
                             "`unknown_session`, `unknown_circle`, `unknown_module`, "
                             "`unknown_part`, `unknown_municipality`, `unknown_organiser`, "
-                            "`unknown_tag`, `invalid_date`, `inverted_dates`, `invalid_flag`.",
+                            "`unknown_tag`, `invalid_date`, `inverted_dates`, `invalid_flag`, "
+                            "`unknown_language`.",
                         ),
                         "401": _error("Unauthorized"),
                         "403": _error("Forbidden"),

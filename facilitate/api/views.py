@@ -6,9 +6,10 @@ from flask import Blueprint, Response, request, url_for
 from ..auth.models import Role
 from ..circles.queries import circle_for
 from ..content import library
+from ..content.model import SOURCE_LANGUAGE
 from ..core.i18n import current_locale
 from ..exports.operations import export
-from ..exports.schemas import ExportFilter, FilterError, parse_format
+from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_language
 from ..extensions import db
 from ..sessions import operations, retention
 from ..sessions.joining import join_url
@@ -148,8 +149,11 @@ def export_file():
     user = current_api_user()
     try:
         format = parse_format(request.args.get("format"))
-        selection = ExportFilter.parse(request.args, ignore=("format",))
-        made = export(selection, format, user=user, actor=user.email, channel="api")
+        language = parse_language(request.args.get("language"), SOURCE_LANGUAGE)
+        selection = ExportFilter.parse(request.args, ignore=("format", "language"))
+        made = export(
+            selection, format, user=user, actor=user.email, channel="api", language=language
+        )
     except FilterError as failure:
         raise ApiError(failure.code) from None
     db.session.commit()

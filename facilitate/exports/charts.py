@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 from ttf_opensans import OPENSANS_REGULAR
 
@@ -81,4 +82,4 @@ def bar_chart(bars: list[ChartBar]) -> bytes:
 def description(title: str, bars: list[ChartBar]) -> str:
     """The chart in words, for its alternative text."""
     items = "; ".join(f"{bar.label}: {bar.text}" for bar in bars)
-    return f"Stapeldiagram, {title}. {items}."
+    return _("Stapeldiagram, %(title)s. %(items)s.", title=title, items=items)

@@ -1,4 +1,5 @@
-"""DOCX (python-docx): "Underlag till beredningsgruppen", a readable report in Swedish.
+"""DOCX (python-docx): "Underlag till beredningsgruppen", a readable report in the export's
+language (Swedish unless asked otherwise).
 
 What was run where and when; then per focus area (2024–2026) and development area (2021–2023)
 what participants chose and said, with counts, a bar chart (an image with its numbers in words
@@ -14,11 +15,14 @@ from docx.document import Document as DocumentType
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
 
 from ..content import library
+from ..core.i18n import current_locale, local_date, localized
 from .charts import ChartBar, bar_chart, description
-from .labels import COLUMN_HEADINGS, KIND_NAMES, cell_text, filter_lines, percent, printable
-from .queries import Dataset, local_time
+from .labels import cell_text, column_headings, filter_lines, kind_names, percent, printable
+from .queries import Dataset
 from .summaries import (
     REPORT_GROUPS,
     Fewer,
@@ -31,8 +35,8 @@ from .summaries import (
     small,
 )
 
-TITLE = "Underlag till beredningsgruppen"
-LANGUAGE = "sv-SE"
+#: The language tags Word knows the export's languages by (spelling, hyphenation, voices).
+LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB", "fi": "fi-FI"}
 #: Most quotes of open contributions per question (the most upvoted first); the XLSX, CSV and
 #: JSON exports hold every one.
 MAX_QUOTES = 25
@@ -67,7 +71,9 @@ class _Report:
 
     def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> None:
         self.tables += 1
-        self.paragraph(f"Tabell {self.tables}. {caption}", style="Caption")
+        self.paragraph(
+            _("Tabell %(number)d. %(caption)s", number=self.tables, caption=caption), "Caption"
+        )
         table = self.doc.add_table(rows=1, cols=len(headings))
         table._tbl.tblPr.style = self.style_id("Light Grid Accent 1")
         for cell, heading in zip(table.rows[0].cells, headings, strict=True):
@@ -88,8 +94,10 @@ class _Report:
         shape = run.add_picture(io.BytesIO(self._charts[key]), width=CHART_WIDTH)
         properties = shape._inline.docPr
         properties.set("descr", printable(description(title, bars))[:2000])
-        properties.set("title", f"Figur {self.figures}")
-        self.paragraph(f"Figur {self.figures}. {title}", style="Caption")
+        properties.set("title", _("Figur %(number)d", number=self.figures))
+        self.paragraph(
+            _("Figur %(number)d. %(caption)s", number=self.figures, caption=title), "Caption"
+        )
 
     def count(self, value: int) -> str:
         return str(small(value, self.threshold))
@@ -97,29 +105,34 @@ class _Report:
     # --- the report -------------------------------------------------------------------------
 
     def build(self) -> bytes:
-        _set_language(self.doc)
+        language = LANGUAGE_TAGS.get(current_locale(), current_locale())
+        _set_language(self.doc, language)
         properties = self.doc.core_properties
-        properties.title = TITLE
-        properties.language = LANGUAGE
-        properties.subject = "Sammanställning från facilitate"
+        title = _("Underlag till beredningsgruppen")
+        properties.title = title
+        properties.language = language
+        properties.subject = _("Sammanställning från facilitate")
         properties.author = "facilitate"
-        self.heading(TITLE, 0)
+        self.heading(title, 0)
         self.introduction()
         self.what_was_run()
         vocabulary = library().vocabulary
         for group in REPORT_GROUPS:
-            self.heading(str(vocabulary.groups[group]), 1)
+            self.heading(localized(vocabulary.groups[group]), 1)
             for section in by_tag(self.dataset, group):
-                self.heading(str(section.tag.label), 2)
+                self.heading(localized(section.tag.label), 2)
                 if not section.questions:
-                    self.paragraph("Inget i urvalet rör det här området.")
+                    self.paragraph(_("Inget i urvalet rör det här området."))
                 for question in section.questions:
                     self.question(question)
         others = outside_groups(self.dataset)
         if others:
-            self.heading("Övriga frågor", 1)
+            self.heading(_("Övriga frågor"), 1)
             self.paragraph(
-                "Frågor och bidrag som inget fokusområde eller utvecklingsområde är kopplat till."
+                _(
+                    "Frågor och bidrag som inget fokusområde eller utvecklingsområde är kopplat "
+                    "till."
+                )
             )
             for question in others:
                 self.question(question)
@@ -131,61 +144,95 @@ class _Report:
 
     def introduction(self) -> None:
         dataset = self.dataset
-        created = local_time(dataset.generated_at).strftime("%Y-%m-%d %H:%M")
+        created = format_datetime(dataset.generated_at, "medium")
         self.paragraph(
-            "Sammanställning av vad deltagare i studiecirklar och dialoger har valt och sagt, "
-            f"ordnad efter handlingsplanens fokusområden och utvecklingsområden. Skapad {created}."
+            _(
+                "Sammanställning av vad deltagare i studiecirklar och dialoger har valt och sagt, "
+                "ordnad efter handlingsplanens fokusområden och utvecklingsområden. "
+                "Skapad %(time)s.",
+                time=created,
+            )
         )
-        self.paragraph("Urval:")
+        self.paragraph(_("Urval:"))
         for line in filter_lines(dataset):
             self.paragraph(line, style="List Bullet")
-        self.heading("Sammanfattning", 1)
-        days = [local_time(s.started_at).date() for s in dataset.sessions]
+        self.heading(_("Sammanfattning"), 1)
+        days = [s.started_at for s in dataset.sessions]
         places = {c.municipality for c in dataset.circles}
         people = len({row.participant for row in dataset.rows})
-        period = f"från {min(days)} till {max(days)}" if days else ""
         self.paragraph(
-            f"{len(dataset.sessions)} sessioner i {len(dataset.circles)} cirklar och grupper i "
-            f"{len(places)} kommuner, {period}. {len(dataset.rows)} svar från "
-            f"{self.count(people)} deltagare."
+            " ".join(
+                [
+                    ngettext("%(num)d session", "%(num)d sessioner", len(dataset.sessions)),
+                    ngettext(
+                        "i %(num)d cirkel eller grupp",
+                        "i %(num)d cirklar och grupper",
+                        len(dataset.circles),
+                    ),
+                    ngettext("i %(num)d kommun", "i %(num)d kommuner", len(places)) + ",",
+                    _(
+                        "från %(first)s till %(last)s.",
+                        first=local_date(min(days)),
+                        last=local_date(max(days)),
+                    )
+                    if days
+                    else "",
+                    _(
+                        "%(answers)d svar från %(people)s deltagare.",
+                        answers=len(dataset.rows),
+                        people=self.count(people),
+                    ),
+                ]
+            )
         )
 
     def what_was_run(self) -> None:
-        self.heading("Vad som genomfördes, var och när", 1)
+        self.heading(_("Vad som genomfördes, var och när"), 1)
         rows = []
         for s in self.dataset.sessions:
             circle = s.circle
             rows.append(
                 [
-                    local_time(s.started_at).strftime("%Y-%m-%d"),
+                    local_date(s.started_at),
                     circle.municipality_name if circle else "–",
-                    circle.name if circle else "(ingen cirkel)",
+                    circle.name if circle else _("(ingen cirkel)"),
                     circle.organiser if circle else "–",
                     f"{s.module_title}: {s.part_title}",
                     self.count(s.participants),
                 ]
             )
         self.table(
-            "Sessioner i urvalet",
-            ["Datum", "Kommun", "Cirkel eller grupp", "Arrangör", "Modul och del", "Deltagare"],
+            _("Sessioner i urvalet"),
+            [
+                _("Datum"),
+                _("Kommun"),
+                _("Cirkel eller grupp"),
+                _("Arrangör"),
+                _("Modul och del"),
+                _("Deltagare"),
+            ],
             rows,
         )
 
     def question(self, question: QuestionSummary) -> None:
-        prompt = str(question.prompt)
+        prompt = localized(question.prompt)
         self.heading(prompt, 3)
         facts = [
-            KIND_NAMES.get(question.kind, question.kind),
-            f"svar från {question.respondents} personer i {question.sessions} sessioner",
+            kind_names().get(question.kind, question.kind),
+            _(
+                "svar från %(people)s personer i %(sessions)d sessioner",
+                people=cell_text(question.respondents),
+                sessions=question.sessions,
+            ),
         ]
         if question.kind == "quiz":
-            facts.append(f"andel rätt {percent(question.correct_share)}")
+            facts.append(_("andel rätt") + " " + percent(question.correct_share))
         if question.mean is not None:
-            facts.append(f"medelvärde {cell_text(question.mean)}")
+            facts.append(_("medelvärde") + " " + cell_text(question.mean))
         self.paragraph(" · ".join(facts) + ".")
         table = question.table
         if table is not None and table.rows:
-            headings = [COLUMN_HEADINGS[c] for c in table.columns]
+            headings = [column_headings()[c] for c in table.columns]
             if table.chart is not None:
                 self.chart(prompt, _bars(question))
             self.table(
@@ -201,56 +248,72 @@ class _Report:
 
     def quotes(self, question: QuestionSummary) -> None:
         chosen = sorted(question.contributions, key=lambda r: (-(r.votes or 0), r.response))
-        self.paragraph(f"Bidrag ({len(chosen)}):")
+        self.paragraph(_("Bidrag (%(count)d):", count=len(chosen)))
         for row in chosen[:MAX_QUOTES]:
             where = ", ".join(x for x in (row.circle_name, row.municipality) if x)
             theme = f" [{row.theme}]" if row.theme else ""
             self.paragraph(f"”{row.value}”{theme}" + (f" – {where}" if where else ""), "Quote")
         if len(chosen) > MAX_QUOTES:
             self.paragraph(
-                f"… och {len(chosen) - MAX_QUOTES} bidrag till; alla finns i XLSX-, CSV- och "
-                "JSON-exporten."
+                _(
+                    "… och %(count)d bidrag till; alla finns i XLSX-, CSV- och JSON-exporten.",
+                    count=len(chosen) - MAX_QUOTES,
+                )
             )
 
     def knowledge(self, parts: list[PartKnowledge]) -> None:
-        self.heading("Kunskap per del", 1)
+        self.heading(_("Kunskap per del"), 1)
         if not parts:
-            self.paragraph("Urvalet har inga svar på quizfrågor.")
+            self.paragraph(_("Urvalet har inga svar på quizfrågor."))
         for part in parts:
-            self.heading(str(part.title), 2)
-            lines = [f"Genomsnittlig andel rätt: {percent(part.average_share)}."]
+            title = localized(part.title)
+            self.heading(title, 2)
+            lines = [_("Genomsnittlig andel rätt: %(share)s.", share=percent(part.average_share))]
             if part.most_known is not None and part.least_known is not part.most_known:
-                lines.append(f"Mest känt: ”{part.most_known.prompt}”.")
-                lines.append(f"Minst känt: ”{part.least_known.prompt}”.")
+                lines.append(
+                    _("Mest känt: ”%(prompt)s”.", prompt=localized(part.most_known.prompt))
+                )
+                lines.append(
+                    _("Minst känt: ”%(prompt)s”.", prompt=localized(part.least_known.prompt))
+                )
             self.paragraph(" ".join(lines))
             self.table(
-                f"Andel rätt per quizfråga, {part.title}",
-                ["Fråga", "Svarande", "Andel rätt"],
+                _("Andel rätt per quizfråga, %(part)s", part=title),
+                [_("Fråga"), _("Svarande"), _("Andel rätt")],
                 [
-                    [str(q.prompt), str(q.respondents), percent(q.correct_share)]
+                    [localized(q.prompt), cell_text(q.respondents), percent(q.correct_share)]
                     for q in part.questions
                 ],
             )
 
     def method(self) -> None:
-        self.heading("Om underlaget", 1)
+        self.heading(_("Om underlaget"), 1)
         hidden = self.dataset.filter.include_hidden
         for line in (
-            "Underlaget innehåller inga namn, inga tokens och inga IP-adresser. Deltagare känns "
-            "bara igen inom en cirkel, och bara om de själva har valt det.",
-            f"Antal från färre än {self.threshold} personer visas som ”färre än "
-            f"{self.threshold}”; andelar och medelvärden visas bara när minst {self.threshold} "
-            "har svarat.",
-            "Bidrag som deltagare har tagit tillbaka finns aldrig med. "
-            + (
-                "Bidrag som ledaren har dolt eller inte har godkänt finns med på begäran."
-                if hidden
-                else "Bidrag som ledaren har dolt eller inte har godkänt är inte med."
+            _(
+                "Underlaget innehåller inga namn, inga tokens och inga IP-adresser. Deltagare "
+                "känns bara igen inom en cirkel, och bara om de själva har valt det."
             ),
-            "Varje deltagares senaste svar räknas. Rangordningar räknas med Borda-poäng: med n "
-            "alternativ ger förstaplatsen n−1 poäng och sista platsen 0.",
-            "Ett bidrag hör till ett område om frågan är kopplad till området eller om ledaren "
-            "har taggat bidraget med det.",
+            _(
+                "Antal från färre än %(n)d personer visas som ”färre än %(n)d”; andelar och "
+                "medelvärden visas bara när minst %(n)d har svarat.",
+                n=self.threshold,
+            ),
+            _("Bidrag som deltagare har tagit tillbaka finns aldrig med.")
+            + " "
+            + (
+                _("Bidrag som ledaren har dolt eller inte har godkänt finns med på begäran.")
+                if hidden
+                else _("Bidrag som ledaren har dolt eller inte har godkänt är inte med.")
+            ),
+            _(
+                "Varje deltagares senaste svar räknas. Rangordningar räknas med Borda-poäng: med "
+                "n alternativ ger förstaplatsen n−1 poäng och sista platsen 0."
+            ),
+            _(
+                "Ett bidrag hör till ett område om frågan är kopplad till området eller om "
+                "ledaren har taggat bidraget med det."
+            ),
         ):
             self.paragraph(line, style="List Bullet")
 
@@ -263,7 +326,7 @@ def _bars(question: QuestionSummary) -> list[ChartBar]:
         value = values[table.chart]
         label = cell_text(values[0])
         if table.columns[0] == "option" and question.kind == "quiz" and values[2]:
-            label += " (rätt svar)"
+            label += " " + _("(rätt svar)")
         if isinstance(value, Fewer) or value is None:
             bars.append(ChartBar(label, None, cell_text(value, column)))
         else:
@@ -279,18 +342,18 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
-def _set_language(doc: DocumentType) -> None:
-    """Swedish as the document's language (spelling, hyphenation, screen readers)."""
+def _set_language(doc: DocumentType, language: str) -> None:
+    """The document's language (spelling, hyphenation, screen readers)."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     run = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     properties = run.find(qn("w:rPr")) if run is not None else None
     if properties is None:
         properties = doc.styles["Normal"].element.get_or_add_rPr()
-    language = properties.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        properties.append(language)
-    language.set(qn("w:val"), LANGUAGE)
+    element = properties.find(qn("w:lang"))
+    if element is None:
+        element = OxmlElement("w:lang")
+        properties.append(element)
+    element.set(qn("w:val"), language)
 
 
 def write(dataset: Dataset) -> bytes:

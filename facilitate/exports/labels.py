@@ -1,51 +1,68 @@
-"""Swedish words of the files for the preparation group (the XLSX and the DOCX report are in
-Swedish, the language of the action-plan process)."""
+"""The words of the files for the preparation group, in the export's language (Swedish unless
+asked otherwise: the language of the action-plan process); :func:`operations.export` sets it."""
 
 from typing import Any
+
+from flask_babel import gettext as _
 
 from ..circles.municipalities import municipality
 from ..content import library
 from ..content.model import Text
+from ..core.i18n import localized, number
+from ..core.i18n import percent as percent
 from .summaries import Fewer
 
-COLUMN_HEADINGS = {
-    "option": "Alternativ",
-    "value": "Värde",
-    "word": "Ord",
-    "statement": "Påstående",
-    "count": "Antal",
-    "correct": "Rätt svar",
-    "points": "Borda-poäng",
-    "position": "Medelplacering",
-    "agree": "Håller med",
-    "disagree": "Håller inte med",
-    "pass": "Pass",
-    "agreement": "Andel som håller med",
-}
 
-KIND_NAMES = {
-    "quiz": "Quizfråga",
-    "poll": "Omröstning",
-    "scale": "Skala",
-    "open": "Öppen fråga",
-    "wordcloud": "Ordmoln",
-    "rank": "Rangordning",
-    "statements": "Påståenden",
-    "info": "Information",
-}
+def column_headings() -> dict[str, str]:
+    """The headings of a question's distribution table, by column."""
+    return {
+        "option": _("Alternativ"),
+        "value": _("Värde"),
+        "word": _("Ord"),
+        "statement": _("Påstående"),
+        "count": _("Antal"),
+        "correct": _("Rätt svar"),
+        "points": _("Borda-poäng"),
+        "position": _("Medelplacering"),
+        "agree": _("Håller med"),
+        "disagree": _("Håller inte med"),
+        "pass": _("Pass"),
+        "agreement": _("Andel som håller med"),
+    }
 
-FILTER_NAMES = {
-    "session": "Session",
-    "circle": "Cirkel",
-    "module": "Modul",
-    "part": "Del",
-    "municipality": "Kommun",
-    "organiser": "Arrangör",
-    "since": "Från och med",
-    "until": "Till och med",
-    "tag": "Tagg",
-    "include_hidden": "Dolda bidrag med",
-}
+
+def kind_names() -> dict[str, str]:
+    return {
+        "quiz": _("Quizfråga"),
+        "poll": _("Omröstning"),
+        "scale": _("Skala"),
+        "open": _("Öppen fråga"),
+        "wordcloud": _("Ordmoln"),
+        "rank": _("Rangordning"),
+        "statements": _("Påståenden"),
+        "info": _("Information"),
+    }
+
+
+def filter_names() -> dict[str, str]:
+    return {
+        "session": _("Session"),
+        "circle": _("Cirkel"),
+        "module": _("Modul"),
+        "part": _("Del"),
+        "municipality": _("Kommun"),
+        "organiser": _("Arrangör"),
+        "since": _("Från och med"),
+        "until": _("Till och med"),
+        "tag": _("Tagg"),
+        "include_hidden": _("Dolda bidrag med"),
+    }
+
+
+def yes(value: bool) -> str:
+    # i18n: a table cell meaning "this is so" (the correct option, a filter that is on)
+    return _("ja") if value else ""
+
 
 #: Characters XML (and so XLSX and DOCX) cannot hold; removed from participants' texts.
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
@@ -56,34 +73,31 @@ def printable(text: str) -> str:
 
 
 def cell_text(value: Any, column: str | None = None) -> str:
-    """A summary cell in words: texts in Swedish, shares as per cent, suppressed counts as
-    "färre än 3", nothing as a dash."""
+    """A summary cell in words: texts in the export's language, shares as per cent, suppressed
+    counts as "färre än 3", nothing as a dash."""
     if value is None:
         return "–"
     if isinstance(value, Fewer):
         return str(value)
     if isinstance(value, Text):
-        return printable(str(value))
+        return printable(localized(value))
     if isinstance(value, bool):
-        return "ja" if value else ""
+        return yes(value)
     if column == "agreement" and isinstance(value, float):
         return percent(value)
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return number(value, 2)
     return printable(str(value))
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{round(share * 100)} %"
 
 
 def filter_lines(dataset) -> list[str]:
     """The dataset's filter as ``Name: value`` lines, ids in words."""
     filters = dataset.filter.as_dict()
     if not filters:
-        return ["Alla sessioner som har startat"]
+        return [_("Alla sessioner som har startat")]
+    names = filter_names()
     return [
-        f"{FILTER_NAMES.get(key, key)}: {_filter_value(dataset, key, value)}"
+        f"{names.get(key, key)}: {_filter_value(dataset, key, value)}"
         for key, value in filters.items()
     ]
 
@@ -92,15 +106,15 @@ def _filter_value(dataset, key: str, value: Any) -> str:
     vocabulary = library().vocabulary.tags
     module = library().get(dataset.filter.module or "")
     if value is True:
-        return "ja"
+        return yes(value)
     if key == "module" and module is not None:
-        return str(module.title)
+        return localized(module.title)
     if key == "part" and module is not None and module.part(value) is not None:
-        return str(module.part(value).title)
+        return localized(module.part(value).title)
     if key == "municipality" and (place := municipality(value)) is not None:
         return place.name
     if key == "tag" and value in vocabulary:
-        return str(vocabulary[value].label)
+        return localized(vocabulary[value].label)
     if key == "circle":
         names = {c.id: c.name for c in dataset.circles}
         return names.get(value, str(value))

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..auth.models import User
+from ..content.model import SOURCE_LANGUAGE
+from ..core.i18n import in_language
 from ..extensions import db
 from . import csv_writer, docx_writer, json_writer, xlsx_writer
 from .models import ExportLog
@@ -46,16 +48,24 @@ class ExportFile:
 
 
 def export(
-    selection: ExportFilter, format: str, *, user: User | None, actor: str, channel: str
+    selection: ExportFilter,
+    format: str,
+    *,
+    user: User | None,
+    actor: str,
+    channel: str,
+    language: str = SOURCE_LANGUAGE,
 ) -> ExportFile:
-    """The export of ``selection`` in ``format``, logged as made by ``actor`` (and ``user``,
-    if any) through ``channel``. Raises :class:`FilterError` ``no_matching_sessions`` when no
-    session matches, rather than an empty file that looks like success."""
+    """The export of ``selection`` in ``format``, its words and content texts in ``language``,
+    logged as made by ``actor`` (and ``user``, if any) through ``channel``. Raises
+    :class:`FilterError` ``no_matching_sessions`` when no session matches, rather than an empty
+    file that looks like success."""
     writer = WRITERS[format]
-    dataset = load(selection)
-    if not dataset.sessions:
-        raise FilterError("no_matching_sessions")
-    content = writer.write(dataset)
+    with in_language(language):
+        dataset = load(selection)
+        if not dataset.sessions:
+            raise FilterError("no_matching_sessions")
+        content = writer.write(dataset)
     db.session.add(
         ExportLog(
             user_id=user.id if user is not None else None,

@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
 from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
+from ..core.i18n import localized
 from ..extensions import db
 from ..sessions.kinds import kind_of
 from ..sessions.models import (
@@ -35,8 +37,10 @@ from ..sessions.models import (
 )
 from .schemas import ExportFilter
 
-#: What a statements reaction reads as in a report.
-REACTION_TEXTS = {"agree": "Håller med", "disagree": "Håller inte med", "pass": "Pass"}
+
+def reaction_texts() -> dict[str, str]:
+    """What a statements reaction reads as in a report."""
+    return {"agree": _("Håller med"), "disagree": _("Håller inte med"), "pass": _("Pass")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +241,9 @@ def _session_record(session: LiveSession, participants: int) -> SessionRecord:
     return SessionRecord(
         id=session.id,
         module=session.module_id,
-        module_title=str(module.title) if module else session.module_id,
+        module_title=localized(module.title) if module else session.module_id,
         part=session.part_id,
-        part_title=str(part.title) if part else session.part_id,
+        part_title=localized(part.title) if part else session.part_id,
         status=session.status.value,
         started_at=session.started_at or session.created_at,
         ended_at=session.ended_at,
@@ -379,12 +383,12 @@ def _row(
         part=session.part_id,
         step=step.id,
         kind=step.kind,
-        prompt=str(step.heading),
+        prompt=localized(step.heading),
         participant=who,
         value=exported.get("value", response.value),
         value_text=value_text(step, response.value),
         statement=exported.get("statement"),
-        statement_text=str(statement.text) if statement else None,
+        statement_text=localized(statement.text) if statement else None,
         correct=exported.get("correct"),
         votes=exported.get("votes"),
         theme=response.theme,
@@ -409,13 +413,13 @@ def step_statement(step: Step, statement_id: str | None) -> Option | None:
 
 
 def value_text(step: Step, value: Any) -> str:
-    """A value in words (Swedish): option texts for choices and rankings (in order, ``; ``
-    between them), the reaction for statements, the number or text itself otherwise."""
+    """A value in words, in the export's language: option texts for choices and rankings (in
+    order, ``; `` between them), the reaction for statements, the number or text itself."""
     if value is None:
         return ""
     if step.kind in ("quiz", "poll", "rank"):
         ids = value if isinstance(value, list) else [value]
-        return "; ".join(str(o.text) if (o := step.option(i)) else str(i) for i in ids)
+        return "; ".join(localized(o.text) if (o := step.option(i)) else str(i) for i in ids)
     if step.kind == "statements":
-        return REACTION_TEXTS.get(value, str(value))
+        return reaction_texts().get(value, str(value))
     return str(value)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
@@ -100,6 +101,15 @@ def parse_format(value: object) -> str:
     if not isinstance(value, str) or value.strip().lower() not in FORMATS:
         raise FilterError("unknown_format")
     return value.strip().lower()
+
+
+def parse_language(value: object, default: str) -> str:
+    """The export's language: one of ``LANGUAGES``, ``default`` when none is asked for."""
+    if value is None or value == "":
+        return default
+    if value not in current_app.config["LANGUAGES"]:
+        raise FilterError("unknown_language")
+    return value
 
 
 def _number(value: str | None, code: str) -> int | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..content import Step, library
 from ..content.model import Tag, Text
@@ -32,7 +33,7 @@ class Fewer:
     threshold: int
 
     def __str__(self) -> str:
-        return f"färre än {self.threshold}"
+        return _("färre än %(n)d", n=self.threshold)
 
 
 def min_group_size() -> int:

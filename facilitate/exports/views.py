@@ -7,19 +7,20 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, send_file
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import Role
 from ..circles.models import Circle
 from ..circles.municipalities import by_name
 from ..content import library
+from ..core.i18n import current_locale
 from ..extensions import db
 from ..sessions.messages import message
 from . import summaries
+from .labels import column_headings, kind_names
 from .operations import export
 from .queries import Dataset, load, matching_sessions, participant_counts
-from .schemas import FORMATS, ExportFilter, FilterError, parse_format
+from .schemas import FORMATS, ExportFilter, FilterError, parse_format, parse_language
 from .summaries import Fewer
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
@@ -103,8 +104,16 @@ def download():
     """The export file of the filter in the chosen format; bad input is a 400 page."""
     try:
         format = parse_format(request.args.get("format"))
-        selection = ExportFilter.parse(request.args, ignore=("format",))
-        made = export(selection, format, user=current_user, actor=current_user.email, channel="web")
+        language = parse_language(request.args.get("language"), current_locale())
+        selection = ExportFilter.parse(request.args, ignore=("format", "language"))
+        made = export(
+            selection,
+            format,
+            user=current_user,
+            actor=current_user.email,
+            channel="web",
+            language=language,
+        )
     except FilterError as failure:
         status = 404 if failure.code == "no_matching_sessions" else 400
         return render_template("error.html", status=status, message=message(failure.code)), status
@@ -176,32 +185,3 @@ def _contributions_by_tag(dataset: Dataset) -> list[tuple[object, list]]:
     if None in grouped:
         ordered.append((None, grouped[None]))
     return ordered
-
-
-def column_headings() -> dict[str, str]:
-    return {
-        "option": _("Alternativ"),
-        "value": _("Värde"),
-        "word": _("Ord"),
-        "statement": _("Påstående"),
-        "count": _("Antal"),
-        "correct": _("Rätt svar"),
-        "points": _("Borda-poäng"),
-        "position": _("Medelplacering"),
-        "agree": _("Håller med"),
-        "disagree": _("Håller inte med"),
-        "pass": _("Pass"),
-        "agreement": _("Andel som håller med"),
-    }
-
-
-def kind_names() -> dict[str, str]:
-    return {
-        "quiz": _("Quizfråga"),
-        "poll": _("Omröstning"),
-        "scale": _("Skala"),
-        "open": _("Öppen fråga"),
-        "wordcloud": _("Ordmoln"),
-        "rank": _("Rangordning"),
-        "statements": _("Påståenden"),
-    }

@@ -1,9 +1,12 @@
 """XLSX (openpyxl): a summary sheet, one sheet per question with its distribution and a native
-Excel bar chart, and a sheet of every response (the CSV's columns). In Swedish."""
+Excel bar chart, and a sheet of every response (the CSV's columns). In the export's language
+(Swedish unless asked otherwise); the raw sheet's column names are the CSV's stable ids."""
 
 import io
 from typing import Any
 
+from flask_babel import format_datetime, ngettext, pgettext
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
@@ -11,14 +14,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..content.model import Text
-from .labels import COLUMN_HEADINGS, KIND_NAMES, cell_text, filter_lines, percent, printable
-from .queries import Dataset, local_time
+from ..core.i18n import local_date, localized
+from .labels import cell_text, column_headings, filter_lines, kind_names, percent, printable, yes
+from .queries import Dataset
 from .summaries import Fewer, QuestionSummary, min_group_size, questions, small
 from .tabular import COLUMNS, cells, neutralise
 
-TITLE = "Underlag till beredningsgruppen"
-SUMMARY_SHEET = "Sammanfattning"
-RESPONSES_SHEET = "Svar"
 #: Excel's limit on a sheet name's length.
 SHEET_NAME_LENGTH = 31
 BOLD = Font(bold=True)
@@ -29,11 +30,13 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def write(dataset: Dataset) -> bytes:
     workbook = Workbook()
     summary = workbook.active
-    summary.title = SUMMARY_SHEET
+    # i18n: the name of a spreadsheet's first sheet (at most 31 characters)
+    summary.title = _("Sammanfattning")[:SHEET_NAME_LENGTH]
     summaries = questions(dataset)
     sheets = [_question_sheet(workbook, number, q) for number, q in enumerate(summaries, 1)]
     _summary_sheet(summary, dataset, summaries, sheets)
-    _responses_sheet(workbook.create_sheet(RESPONSES_SHEET), dataset)
+    # i18n: the name of the spreadsheet's sheet of every response (at most 31 characters)
+    _responses_sheet(workbook.create_sheet(pgettext("plural", "Svar")[:SHEET_NAME_LENGTH]), dataset)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -42,7 +45,7 @@ def write(dataset: Dataset) -> bytes:
 def _text(value: Any) -> Any:
     """A cell value: texts cleaned and neutralised (never a formula), numbers as they are."""
     if isinstance(value, Text):
-        value = str(value)
+        value = localized(value)
     if isinstance(value, Fewer):
         return str(value)
     if isinstance(value, str):
@@ -61,28 +64,44 @@ def _summary_sheet(
     sheet: Worksheet, dataset: Dataset, summaries: list[QuestionSummary], sheets: list[str]
 ) -> None:
     threshold = min_group_size()
-    _append(sheet, [TITLE], HEADING)
-    _append(sheet, ["Skapad", local_time(dataset.generated_at).strftime("%Y-%m-%d %H:%M")])
+    _append(sheet, [_("Underlag till beredningsgruppen")], HEADING)
+    _append(sheet, [_("Skapad"), format_datetime(dataset.generated_at, "medium")])
     for line in filter_lines(dataset):
-        _append(sheet, ["Urval", line])
+        _append(sheet, [_("Urval"), line])
     municipalities = {c.municipality for c in dataset.circles}
-    _append(sheet, ["Sessioner", len(dataset.sessions)])
-    _append(sheet, ["Cirklar och grupper", len(dataset.circles)])
-    _append(sheet, ["Kommuner", len(municipalities)])
-    _append(sheet, ["Svar", len(dataset.rows)])
+    _append(sheet, [_("Sessioner"), len(dataset.sessions)])
+    _append(sheet, [_("Cirklar och grupper"), len(dataset.circles)])
+    _append(sheet, [_("Kommuner"), len(municipalities)])
+    _append(sheet, [pgettext("plural", "Svar"), len(dataset.rows)])
     _append(
         sheet,
         [
-            "Integritet",
-            f"Inga namn eller tokens; deltagare har pseudonymer som bara gäller den här filen. "
-            f"Antal från färre än {threshold} personer visas som ”färre än {threshold}”.",
+            _("Integritet"),
+            _(
+                "Inga namn eller tokens; deltagare har pseudonymer som bara gäller den här filen. "
+                "Antal från färre än %(n)d personer visas som ”färre än %(n)d”.",
+                n=threshold,
+            ),
         ],
     )
     _append(sheet, [])
-    _append(sheet, ["Frågor"], HEADING)
+    _append(sheet, [_("Frågor")], HEADING)
     _append(
         sheet,
-        ["Nr", "Blad", "Modul", "Del", "Fråga", "Typ", "Sessioner", "Svarande", "Svar", "Resultat"],
+        [
+            # i18n: a column heading: the question's number
+            _("Nr"),
+            # i18n: a column heading: the spreadsheet sheet the question is on
+            _("Blad"),
+            _("Modul"),
+            _("Del"),
+            _("Fråga"),
+            _("Typ"),
+            _("Sessioner"),
+            _("Svarande"),
+            _("Svar"),
+            _("Resultat"),
+        ],
         BOLD,
     )
     for number, (question, name) in enumerate(zip(summaries, sheets, strict=True), 1):
@@ -94,7 +113,7 @@ def _summary_sheet(
                 question.module,
                 question.part,
                 question.prompt,
-                KIND_NAMES.get(question.kind, question.kind),
+                kind_names().get(question.kind, question.kind),
                 question.sessions,
                 question.respondents,
                 question.answers,
@@ -105,10 +124,19 @@ def _summary_sheet(
         link.hyperlink = f"#'{name}'!A1"
         link.style = "Hyperlink"
     _append(sheet, [])
-    _append(sheet, ["Sessioner"], HEADING)
+    _append(sheet, [_("Sessioner")], HEADING)
     _append(
         sheet,
-        ["Session", "Datum", "Kommun", "Cirkel", "Arrangör", "Modul", "Del", "Deltagare"],
+        [
+            _("Session"),
+            _("Datum"),
+            _("Kommun"),
+            _("Cirkel"),
+            _("Arrangör"),
+            _("Modul"),
+            _("Del"),
+            _("Deltagare"),
+        ],
         BOLD,
     )
     for s in dataset.sessions:
@@ -117,7 +145,7 @@ def _summary_sheet(
             sheet,
             [
                 s.id,
-                local_time(s.started_at).strftime("%Y-%m-%d"),
+                local_date(s.started_at),
                 circle.municipality_name if circle else None,
                 circle.name if circle else None,
                 circle.organiser if circle else None,
@@ -132,11 +160,11 @@ def _summary_sheet(
 
 def _headline(question: QuestionSummary) -> str:
     if question.kind == "quiz":
-        return f"Andel rätt: {percent(question.correct_share)}"
+        return _("Andel rätt") + ": " + percent(question.correct_share)
     if question.kind == "scale" and question.mean is not None:
-        return f"Medelvärde: {cell_text(question.mean)}"
+        return _("Medelvärde: %(mean)s", mean=cell_text(question.mean))
     if question.kind in ("open", "wordcloud"):
-        return f"{len(question.contributions)} bidrag"
+        return ngettext("%(num)d bidrag", "%(num)d bidrag", len(question.contributions))
     return ""
 
 
@@ -148,16 +176,16 @@ def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) 
     name = _sheet_name(number, question)
     sheet = workbook.create_sheet(name)
     _append(sheet, [question.prompt], HEADING)
-    _append(sheet, ["Modul och del", f"{question.module} / {question.part}"])
-    _append(sheet, ["Steg", question.step.id])
-    _append(sheet, ["Typ", KIND_NAMES.get(question.kind, question.kind)])
-    _append(sheet, ["Taggar", "; ".join(question.step.tags)])
-    _append(sheet, ["Sessioner", question.sessions])
-    _append(sheet, ["Svarande", question.respondents])
+    _append(sheet, [_("Modul och del"), f"{question.module} / {question.part}"])
+    _append(sheet, [_("Steg"), question.step.id])
+    _append(sheet, [_("Typ"), kind_names().get(question.kind, question.kind)])
+    _append(sheet, [_("Taggar"), "; ".join(question.step.tags)])
+    _append(sheet, [_("Sessioner"), question.sessions])
+    _append(sheet, [_("Svarande"), question.respondents])
     if question.mean is not None:
-        _append(sheet, ["Medelvärde", question.mean])
+        _append(sheet, [_("Medelvärde"), question.mean])
     if question.kind == "quiz":
-        _append(sheet, ["Andel rätt", percent(question.correct_share)])
+        _append(sheet, [_("Andel rätt"), percent(question.correct_share)])
     _append(sheet, [])
     sheet.column_dimensions["A"].width = 50
     for column in "BCDE":
@@ -172,12 +200,13 @@ def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) 
 def _distribution(sheet: Worksheet, question: QuestionSummary) -> None:
     table = question.table
     header = sheet.max_row + 1
-    _append(sheet, [COLUMN_HEADINGS[c] for c in table.columns], BOLD)
+    headings = column_headings()
+    _append(sheet, [headings[c] for c in table.columns], BOLD)
     for values in table.rows:
         row = []
         for column, value in zip(table.columns, values, strict=True):
             if column == "correct":
-                value = "ja" if value else ""
+                value = yes(value)
             row.append(value)
         _append(sheet, row)
         if "agreement" in table.columns:
@@ -191,9 +220,9 @@ def _distribution(sheet: Worksheet, question: QuestionSummary) -> None:
     chart = BarChart()
     chart.type = "bar"  # horizontal: long option texts stay readable
     chart.style = 10
-    chart.title = printable(str(question.prompt))[:250]
-    chart.y_axis.title = COLUMN_HEADINGS[table.columns[table.chart]]
-    chart.x_axis.title = COLUMN_HEADINGS[table.columns[0]]
+    chart.title = printable(localized(question.prompt))[:250]
+    chart.y_axis.title = headings[table.columns[table.chart]]
+    chart.x_axis.title = headings[table.columns[0]]
     chart.legend = None
     last = header + len(table.rows)
     data = Reference(sheet, min_col=table.chart + 1, min_row=header, max_row=last)
@@ -207,7 +236,11 @@ def _distribution(sheet: Worksheet, question: QuestionSummary) -> None:
 
 def _contributions(sheet: Worksheet, question: QuestionSummary) -> None:
     _append(sheet, [])
-    _append(sheet, ["Bidrag", "Cirkel", "Kommun", "Tema", "Taggar", "Röster"], BOLD)
+    _append(
+        sheet,
+        [_("Bidrag"), _("Cirkel"), _("Kommun"), _("Tema"), _("Taggar"), _("Röster")],
+        BOLD,
+    )
     for row in question.contributions:
         _append(
             sheet,
