@@ -95,6 +95,7 @@ def test_a_whole_part_in_finnish_while_the_leader_runs_it_in_swedish(live):
         assert host["step"]["prompt"] == step.heading.get("sv")
         shown = call(phone, "sync")["state"]["step"]
         assert shown["id"] == step.id and shown["lang"] == "fi"
+        assert {o["lang"] for o in shown.get("options", [])} <= {"fi"}
         seen = dict(finnish_texts(shown))
         assert seen and set(seen.values()) <= finnish, (step.id, seen)
         if step.kind in ("quiz", "poll"):

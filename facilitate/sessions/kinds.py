@@ -93,7 +93,12 @@ def base_view(step: Step, locale: str) -> dict:
 
 
 def option_views(options, locale: str) -> list[dict]:
-    return [{"id": o.id, "text": o.text.get(locale)} for o in options]
+    """Options in ``locale``; ``lang`` says which language each text really is in (Swedish
+    where it has no translation), so that screen readers read it with the right voice."""
+    return [
+        {"id": o.id, "text": o.text.get(locale), "lang": o.text.language_for(locale)}
+        for o in options
+    ]
 
 
 class _ShownOnly:

@@ -1,7 +1,7 @@
 // The leader console, /sessions/<id>: follows the session (`host`), shows the current step with
 // leader notes, who has answered and live results, and sends `control` actions; for dialogue
 // steps also moderation, proposed statements and (team mode) each group's answer.
-import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { announce, el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { ModerationPanel, renderGroups, renderProposals } from "./moderation.js";
 import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
@@ -292,7 +292,7 @@ function renderStep() {
           el(
             "li",
             {},
-            el("span", { text: option.text }),
+            el("span", { lang: ownLang(option, step), text: option.text }),
             isCorrect(step, option) ? el("strong", { class: "correct-mark", lang: locale, text: ` ✓ ${strings.correct}` }) : null,
           ),
         ),

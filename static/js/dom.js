@@ -14,6 +14,11 @@ export function format(template, values) {
   );
 }
 
+/** An item's `lang` (an option falling back to Swedish) when it differs from its step's. */
+export function ownLang(item, step) {
+  return item && item.lang && item.lang !== step.lang ? item.lang : null;
+}
+
 const root = document.documentElement;
 const pluralRules = new Intl.PluralRules(root.dataset.plurals || root.lang || "sv");
 

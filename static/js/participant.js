@@ -4,7 +4,7 @@
 //
 // The same page answers on someone's behalf (/sessions/<id>/behalf, `config.behalf`): the
 // leader's connection then acts as a person without a phone (`behalf`) instead of joining.
-import { announce, el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { announce, el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import {
   buildStatementsForm,
@@ -486,7 +486,7 @@ function buildChoiceForm(step) {
   const choices = (step.options || []).map((option) => {
     const input = el("input", { type, name: "choice", value: option.id });
     current.controls.push(input);
-    return el("label", { class: "choice" }, input, el("span", { text: option.text }));
+    return el("label", { class: "choice" }, input, el("span", { lang: ownLang(option, step), text: option.text }));
   });
   const form = el(
     "form",
@@ -636,7 +636,7 @@ function buildRankForm(step) {
     const item = el(
       "li",
       { class: "rank-item", "data-id": id },
-      el("span", { class: "rank-text" }, position, el("span", { class: "rank-option", text: option.text })),
+      el("span", { class: "rank-text" }, position, el("span", { class: "rank-option", lang: ownLang(option, step), text: option.text })),
       el("span", { class: "rank-buttons" }, up, down),
     );
     up.addEventListener("click", () => move(id, -1, up, down));

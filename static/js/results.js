@@ -1,6 +1,6 @@
 // Results of a step (docs/protocol.md, "Results by kind") as text first: every bar carries its
 // number and percentage in words, so colour and length are never the only carriers.
-import { el, format, paragraphs, plural } from "./dom.js";
+import { el, format, ownLang, paragraphs, plural } from "./dom.js";
 
 /**
  * An element showing `envelope` ({step, kind, responses, results}) for `step`, or null when
@@ -60,7 +60,7 @@ export function renderResults(
           el(
             "span",
             { class: "bar-label" },
-            el("span", { lang: row.contentLang ? step.lang : null, text: row.label }),
+            el("span", { lang: row.lang || (row.contentLang ? step.lang : null), text: row.label }),
             row.correct ? el("span", { class: "correct-mark", text: ` ✓ ${strings.correct}` }) : null,
             chosen.has(row.id) ? el("span", { class: "mine", text: ` ${strings.your_choice}` }) : null,
           ),
@@ -122,7 +122,7 @@ function rankResults(box, step, results, strings, { mine, lang }) {
             { class: "bar-label" },
             el("span", { class: "rank-place", text: `${number.format(index + 1)}.` }),
             " ",
-            el("span", { lang: step.lang || null, text: option ? option.text : String(id) }),
+            el("span", { lang: ownLang(option, step) || step.lang || null, text: option ? option.text : String(id) }),
             place >= 0 && strings.your_place
               ? el("span", { class: "mine", text: ` ${format(strings.your_place, { position: number.format(place + 1) })}` })
               : null,
@@ -352,6 +352,7 @@ function rowsFor(step, counts) {
       id: String(option.id),
       label: option.text,
       contentLang: true,
+      lang: option.lang || null,
       correct: isCorrect(step, option),
       count: Number(counts[option.id] || 0),
     }));

@@ -2,7 +2,7 @@
 // (`screen`), shows the join code, the current step, how many have answered and, once the
 // leader reveals them, the results — updated live by `tally`. Open contributions are the room's
 // own and show all along, most upvoted first.
-import { el, format, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
 import { Countdown, renderCountdown } from "./timer.js";
@@ -151,7 +151,7 @@ function renderStep(step) {
       el(
         "ol",
         { class: "screen-options" },
-        step.options.map((option) => el("li", {}, el("span", { text: option.text }), twin(option.text, otherOptions.get(option.id)))),
+        step.options.map((option) => el("li", {}, el("span", { lang: ownLang(option, step), text: option.text }), twin(option.text, otherOptions.get(option.id)))),
       ),
     );
   }
