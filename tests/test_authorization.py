@@ -55,6 +55,7 @@ HTTP = {
     "analysis.sessions": ("GET", "/analysis/", ANALYSTS),
     "analysis.results": ("GET", "/analysis/results", ANALYSTS),
     "analysis.download": ("GET", "/analysis/export?format=csv&session={id}", ANALYSTS),
+    "analysis.export_log": ("GET", "/analysis/exports", ANALYSTS),
 }
 #: Bodies for the endpoints that need one to succeed.
 BODIES = {

@@ -607,3 +607,33 @@ def test_an_unknown_language_gets_a_clear_error_and_no_file(api_get, tiny, app, 
     assert not output.exists()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportLog)) == 0
+
+
+# --- the export log page ------------------------------------------------------------------------
+
+
+def test_analysts_read_the_export_log_newest_first_a_page_at_a_time(client, app, tiny, analyst):
+    from facilitate.exports.queries import LOG_PAGE_SIZE
+
+    with app.app_context():
+        for n in range(LOG_PAGE_SIZE + 1):
+            db.session.add(
+                ExportLog(
+                    actor=f"analys{n}@example.org",
+                    channel="api",
+                    format="xlsx",
+                    filters={"municipality": "jokkmokk"} if n == 0 else {},
+                    rows=1234,
+                )
+            )
+        db.session.commit()
+    log_in(client, email="analys@example.org")
+    first = client.get("/analysis/exports").get_data(as_text=True)
+    assert f"analys{LOG_PAGE_SIZE}@example.org" in first and "analys0@example.org" not in first
+    assert 'rel="next"' in first and "1\xa0234" in first and "XLSX" in first
+    last = client.get("/analysis/exports?page=2").get_data(as_text=True)
+    assert "analys0@example.org" in last and "Kommun: jokkmokk" in last and 'rel="prev"' in last
+    # A page that is not a number is the first; one past the end is the last.
+    table = first[first.index("<tbody>") : first.index("</tbody>")]
+    assert table in client.get("/analysis/exports?page=x").get_data(as_text=True)
+    assert "analys0@example.org" in client.get("/analysis/exports?page=99").get_data(as_text=True)

@@ -423,3 +423,22 @@ def value_text(step: Step, value: Any) -> str:
     if step.kind == "statements":
         return reaction_texts().get(value, str(value))
     return str(value)
+
+
+#: Exports shown per page of the export log.
+LOG_PAGE_SIZE = 50
+
+
+def export_log_page(page: int) -> tuple[list, int]:
+    """Page ``page`` (from 1) of the export log, newest first, and how many pages there are."""
+    from .models import ExportLog
+
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ExportLog)) or 0
+    pages = max((total + LOG_PAGE_SIZE - 1) // LOG_PAGE_SIZE, 1)
+    entries = db.session.scalars(
+        sa.select(ExportLog)
+        .order_by(ExportLog.created_at.desc(), ExportLog.id.desc())
+        .offset((min(page, pages) - 1) * LOG_PAGE_SIZE)
+        .limit(LOG_PAGE_SIZE)
+    ).all()
+    return list(entries), pages

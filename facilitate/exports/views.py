@@ -17,9 +17,9 @@ from ..core.i18n import current_locale
 from ..extensions import db
 from ..sessions.messages import message
 from . import summaries
-from .labels import column_headings, kind_names
+from .labels import column_headings, filter_names, kind_names
 from .operations import export
-from .queries import Dataset, load, matching_sessions, participant_counts
+from .queries import Dataset, export_log_page, load, matching_sessions, participant_counts
 from .schemas import FORMATS, ExportFilter, FilterError, parse_format, parse_language
 from .summaries import Fewer
 
@@ -123,6 +123,23 @@ def download():
         mimetype=made.mimetype,
         as_attachment=True,
         download_name=made.filename,
+    )
+
+
+@bp.get("/exports")
+@analyst_required
+def export_log():
+    """Every export made, newest first: who, when, how, which filter, how much (the analysts'
+    shared record of what has left the system)."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
+    entries, pages = export_log_page(page)
+    return render_template(
+        "exports/log.html",
+        entries=entries,
+        page=min(page, pages),
+        pages=pages,
+        filter_names=filter_names(),
     )
 
 

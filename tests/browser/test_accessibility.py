@@ -40,6 +40,7 @@ STATIC_PAGES = [
     ("not-found", "/no-such-page", None),
     ("analyst-sessions", "/analysis/", "analyst"),
     ("analyst-results", "/analysis/results", "analyst"),
+    ("export-log", "/analysis/exports", "analyst"),
 ]
 
 #: A module part that has each step kind (statements come with issue #5).
