@@ -135,3 +135,17 @@ def test_live_pages_get_every_plural_form_of_their_language(app):
     with app.test_request_context(headers={"Cookie": f"{LOCALE_COOKIE}=fi"}):
         forms = plural_forms("%(num)s person har svarat", "%(num)s personer har svarat", num="{n}")
         assert forms == {"one": "{n} henkilö on vastannut", "other": "{n} henkilöä on vastannut"}
+
+
+def test_the_big_screen_is_in_the_sessions_language_not_the_leaders(live, client):
+    """The leader's browser is in English; the session (and so the screen) in Finnish."""
+    client.get("/language/en")
+    assert live.leader_call("settings", locale="fi")["ok"]
+    html = client.get(f"/sessions/{live.id}/screen").get_data(as_text=True)
+    assert page_language_of(html) == "fi"
+    console = client.get(f"/sessions/{live.id}").get_data(as_text=True)
+    assert page_language_of(console) == "en"  # the leader's own page stays theirs
+
+
+def page_language_of(html: str) -> str:
+    return re.search(r'<html lang="([a-z]+)"', html).group(1)

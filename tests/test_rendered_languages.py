@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
 from facilitate.extensions import db
@@ -59,7 +60,8 @@ def visible_text(page):
 
 @pytest.fixture
 def pages(app, client, make_user, make_session):
-    """Every page kind, as a logged-in leader sees it, plus the participant's."""
+    """Every page kind, as a logged-in leader sees it, plus the participant's. (The big screen
+    is in the session's language: the test runs the session in the language it checks.)"""
     leader = make_user()
     session_id = make_session(leader=leader)
     with app.app_context():
@@ -82,6 +84,11 @@ def test_pages_in_other_languages_hold_no_swedish_interface_text(pages, language
     swedish = swedish_strings(language)
     assert len(swedish) > 100  # the catalog was read
     problems = []
+    app = pages[0][0].application
+    with app.app_context():
+        for session in db.session.scalars(sa.select(LiveSession)):
+            session.locale = language
+        db.session.commit()
     for browser, path in pages:
         browser.get(f"/language/{language}")
         response = browser.get(path)

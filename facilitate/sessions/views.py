@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..content import library
-from ..core.i18n import current_locale, prefer_locale
+from ..core.i18n import current_locale, in_language, prefer_locale
 from ..extensions import db
 from . import operations, retention
 from .joining import join_url, qr_svg, spaced
@@ -72,8 +72,10 @@ def console(session_id: int):
 @bp.get("/sessions/<int:session_id>/screen")
 @role_required(Role.leader)
 def screen(session_id: int):
-    """The big screen for the projector: no controls, readable from the back of the room."""
-    return _live_page("sessions/screen.html", session_id)
+    """The big screen for the projector: no controls, readable from the back of the room; in
+    the session's language, whatever the leader's browser uses."""
+    with in_language(_own_session(session_id).locale):
+        return _live_page("sessions/screen.html", session_id)
 
 
 @bp.get("/sessions/<int:session_id>/behalf")

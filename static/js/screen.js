@@ -55,8 +55,14 @@ async function follow() {
 }
 
 function render(snapshot) {
-  state = snapshot;
   const { session } = snapshot;
+  // The big screen's words are in the session's language: when the leader changes it, the
+  // page is drawn again by the server in the new one.
+  if (session.locale && session.locale !== locale) {
+    window.location.reload();
+    return;
+  }
+  state = snapshot;
   view.screen.dataset.status = session.status;
   if (session.title) {
     view.lobbyTitle.textContent = session.title;
