@@ -3,6 +3,7 @@ Swedish, the language of the action-plan process)."""
 
 from typing import Any
 
+from ..authoring.queries import any_module
 from ..circles.municipalities import municipality
 from ..content import library
 from ..content.model import Text
@@ -90,7 +91,7 @@ def filter_lines(dataset) -> list[str]:
 
 def _filter_value(dataset, key: str, value: Any) -> str:
     vocabulary = library().vocabulary.tags
-    module = library().get(dataset.filter.module or "")
+    module = any_module(dataset.filter.module or "")
     if value is True:
         return "ja"
     if key == "module" and module is not None:
