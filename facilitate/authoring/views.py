@@ -193,7 +193,10 @@ def upload():
     file = request.files.get("file")
     if file is None or not file.filename:
         return _list_page(error=error_message("no_file"), status=400)
-    content = file.stream.read(MAX_BODY_BYTES + 1)
+    try:
+        content = file.stream.read(MAX_BODY_BYTES + 1)
+    finally:
+        file.close()  # a large upload is spooled to a temporary file
     try:
         record = operations.upload_module(current_user, content, file.filename)
     except AuthoringError as failure:
