@@ -113,14 +113,6 @@ function stepItem(step, p, s) {
       "data-part": p,
       "data-index": s,
       "aria-labelledby": headingId,
-      ondragover: (event) => {
-        if (dragged && dragged.p === p) event.preventDefault();
-      },
-      ondrop: (event) => {
-        event.preventDefault();
-        if (dragged && dragged.p === p) move(p, dragged.s, s, `handle-${p}-${s}`);
-        dragged = null;
-      },
     },
     el(
       "div",
@@ -128,16 +120,27 @@ function stepItem(step, p, s) {
       el("span", {
         class: "drag-handle",
         id: `handle-${p}-${s}`,
-        draggable: "true",
         title: strings.drag,
         "aria-hidden": "true",
         text: "⠿",
-        ondragstart: (event) => {
+        onpointerdown: (event) => {
+          event.preventDefault();
+          event.target.setPointerCapture(event.pointerId);
           dragged = { p, s };
-          event.dataTransfer.effectAllowed = "move";
-          event.dataTransfer.setData("text/plain", `${p}:${s}`);
+          item.classList.add("dragging");
         },
-        ondragend: () => (dragged = null),
+        onpointerup: (event) => {
+          item.classList.remove("dragging");
+          const from = dragged;
+          dragged = null;
+          const over = document.elementFromPoint(event.clientX, event.clientY)?.closest(".editor-step");
+          if (!from || !over || Number(over.dataset.part) !== from.p) return;
+          move(p, from.s, Number(over.dataset.index), `preview-${p}-${over.dataset.index}`);
+        },
+        onpointercancel: () => {
+          item.classList.remove("dragging");
+          dragged = null;
+        },
       }),
       el("h4", { id: headingId, text: label }),
       el("button", {
@@ -190,7 +193,7 @@ function kindFields(step, path) {
     return [
       multilingual(doc, [...path, "title"], strings.title, o),
       multilingual(doc, [...path, "body"], strings.body, { ...o, multiline: true }),
-    ];
+    ].flat();
   }
   const fields = [
     multilingual(doc, [...path, "prompt"], strings.prompt, { ...o, multiline: true }),
@@ -232,7 +235,7 @@ function kindFields(step, path) {
     );
   }
   if (step.kind === "statements") fields.push(itemList(step, path, "statements"));
-  return fields;
+  return fields.flat();
 }
 
 /** Options (or statements) of a step: text, "correct" for quizzes, add and remove. */
