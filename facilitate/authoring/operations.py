@@ -173,9 +173,9 @@ def new_module(user: User, title: str, kind: str = "dialogue") -> AuthoredModule
                 "description": {"sv": title},
                 "steps": [
                     {
-                        "id": "valkommen",
+                        "id": "inledning",
                         "kind": "info",
-                        "title": {"sv": "Välkommen"},
+                        "title": {"sv": title},
                         "body": {"sv": title},
                     }
                 ],
