@@ -34,8 +34,9 @@ function render(focusId = null) {
   if (focusId && $(focusId)) $(focusId).focus();
 }
 
-function options(strings_) {
-  return { strings: strings_, translations };
+/** Options of `multilingual` fields: the page's words and whether translations show. */
+function options() {
+  return { strings, translations };
 }
 
 function moduleFields() {
@@ -53,8 +54,8 @@ function moduleFields() {
         render(fieldId(["show-translations"]));
       },
     }),
-    multilingual(doc, ["title"], strings.module_title, options(strings)),
-    multilingual(doc, ["description"], strings.module_description, { ...options(strings), multiline: true }),
+    multilingual(doc, ["title"], strings.module_title, options()),
+    multilingual(doc, ["description"], strings.module_description, { ...options(), multiline: true }),
     el(
       "div",
       { class: "field" },
@@ -78,9 +79,9 @@ function partSection(part, p) {
     "section",
     { class: "editor-part", "aria-labelledby": headingId },
     el("h2", { id: headingId, text: format(strings.part, { n: p + 1 }) }),
-    multilingual(doc, ["parts", p, "title"], strings.part_title, options(strings)),
-    multilingual(doc, ["parts", p, "description"], strings.part_description, { ...options(strings), multiline: true }),
-    multilingual(doc, ["parts", p, "leader_notes"], strings.leader_notes, { ...options(strings), multiline: true, optional: true }),
+    multilingual(doc, ["parts", p, "title"], strings.part_title, options()),
+    multilingual(doc, ["parts", p, "description"], strings.part_description, { ...options(), multiline: true }),
+    multilingual(doc, ["parts", p, "leader_notes"], strings.leader_notes, { ...options(), multiline: true, optional: true }),
     doc.parts.length > 1
       ? el("button", { type: "button", class: "button button-secondary", text: strings.remove_part, onclick: () => removePart(p) })
       : null,
@@ -181,14 +182,14 @@ function stepItem(step, p, s) {
         : null,
     ),
     kindFields(step, path),
-    multilingual(doc, [...path, "leader_notes"], strings.leader_notes, { ...options(strings), multiline: true, optional: true }),
+    multilingual(doc, [...path, "leader_notes"], strings.leader_notes, { ...options(), multiline: true, optional: true }),
     tagFields(step, path),
   );
   return item;
 }
 
 function kindFields(step, path) {
-  const o = options(strings);
+  const o = options();
   if (step.kind === "info") {
     return [
       multilingual(doc, [...path, "title"], strings.title, o),
@@ -251,7 +252,7 @@ function itemList(step, path, key) {
       el(
         "div",
         { class: "editor-item" },
-        multilingual(doc, [...listPath, i, "text"], format(single, { n: i + 1 }), options(strings)),
+        multilingual(doc, [...listPath, i, "text"], format(single, { n: i + 1 }), options()),
         step.kind === "quiz"
           ? checkbox({
               path: [...listPath, i, "correct"],
@@ -288,10 +289,11 @@ function itemList(step, path, key) {
 
 function tagFields(step, path) {
   const chosen = new Set(step.tags || []);
+  const summary = el("summary", { text: `${strings.tags} (${chosen.size})` });
   return el(
     "details",
     { class: "editor-tags" },
-    el("summary", { text: `${strings.tags} (${chosen.size})` }),
+    summary,
     config.tags.map((group) =>
       el(
         "fieldset",
@@ -308,6 +310,7 @@ function tagFields(step, path) {
               else tags.delete(tag.id);
               const ordered = config.tags.flatMap((g) => g.tags.map((t) => t.id)).filter((id) => tags.has(id));
               setAt(doc, [...path, "tags"], ordered.length ? ordered : undefined);
+              summary.textContent = `${strings.tags} (${ordered.length})`;
             },
           }),
         ),
@@ -341,10 +344,11 @@ function move(p, from, to, focusId) {
   if (to < 0 || to >= steps.length || from === to) return;
   const [step] = steps.splice(from, 1);
   steps.splice(to, 0, step);
-  render(focusId && $(focusId) && !$(focusId).disabled ? focusId : `preview-${p}-${to}`);
-  // After a move to an end the button that was pressed is disabled: keep focus in the step.
+  render();
+  // Focus stays on the pressed button in the step's new place; at either end that button is
+  // disabled, so the step's preview button takes it.
   const target = $(focusId);
-  if (!target || target.disabled) $(`preview-${p}-${to}`).focus();
+  (target && !target.disabled ? target : $(`preview-${p}-${to}`)).focus();
   announce(status, format(strings.moved, { position: to + 1, total: steps.length }));
 }
 
@@ -444,14 +448,6 @@ async function save() {
 }
 
 $("save").addEventListener("click", save);
-editor.addEventListener("click", (event) => {
-  // Links of the error summary: move focus into the field, not only scroll to it.
-  const link = event.target.closest && event.target.closest("a[href^='#f-']");
-  if (link) {
-    event.preventDefault();
-    document.getElementById(link.getAttribute("href").slice(1))?.focus();
-  }
-});
 $("error-summary").addEventListener("click", (event) => {
   const link = event.target.closest("a");
   if (link) {
