@@ -232,15 +232,29 @@ def texts_of(phone):
 
 
 STEP_FIELDS = [
-    "title", "body", "prompt", "time_limit", "options", "multiple", "explanation", "source",
-    "min", "max", "min_label", "max_label", "statements", "tags", "leader_notes",
+    "title",
+    "body",
+    "prompt",
+    "time_limit",
+    "options",
+    "multiple",
+    "explanation",
+    "source",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "statements",
+    "tags",
+    "leader_notes",
 ]
 steps = st.fixed_dictionaries(
     {
         "id": st.one_of(st.just("steg"), odd_text),
         "kind": st.one_of(
-            st.sampled_from(["info", "quiz", "poll", "scale", "open", "wordcloud", "rank",
-                             "statements"]),
+            st.sampled_from(
+                ["info", "quiz", "poll", "scale", "open", "wordcloud", "rank", "statements"]
+            ),
             json_like,
         ),
     },
