@@ -117,6 +117,7 @@ def _load_content(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .authoring.views import bp as authoring_bp
     from .circles.views import bp as circles_bp
     from .core import errors
     from .core.views import bp as core_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(circles_bp)
+    app.register_blueprint(authoring_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie

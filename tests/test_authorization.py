@@ -7,6 +7,7 @@ import pytest
 
 from facilitate.auth import Role, User
 from facilitate.auth.operations import create_token
+from facilitate.authoring.operations import new_module
 from facilitate.circles.operations import create_circle
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession
@@ -56,6 +57,16 @@ HTTP = {
     "analysis.results": ("GET", "/analysis/results", ANALYSTS),
     "analysis.download": ("GET", "/analysis/export?format=csv&session={id}", ANALYSTS),
     "analysis.export_log": ("GET", "/analysis/exports", ANALYSTS),
+    # authoring: {module} is a private module of leader_own; shipped ones anyone leading may copy
+    "authoring.index": ("GET", "/authoring", LEADERS),
+    "authoring.new": ("POST", "/authoring/new", LEADERS),
+    "authoring.upload": ("POST", "/authoring/upload", LEADERS),
+    "authoring.copy": ("POST", "/authoring/{module}/copy", OWN),
+    "authoring.edit": ("GET", "/authoring/{module}/edit", OWN),
+    "authoring.save": ("POST", "/authoring/{module}/save", OWN),
+    "authoring.share": ("POST", "/authoring/{module}/share", OWN),
+    "authoring.delete": ("POST", "/authoring/{module}/delete", OWN),
+    "authoring.download": ("GET", "/authoring/{module}/download", OWN),
 }
 #: Bodies for the endpoints that need one to succeed.
 BODIES = {
@@ -64,6 +75,8 @@ BODIES = {
     "api.create_session": {"module": "norrbotten-for-alla", "part": "demografi"},
     "api.control": {"action": "next"},
     "api.change_settings": {"competitive": True},
+    "authoring.new": {"title": "Krisberedskap i byn"},
+    "authoring.share": {"shared": "1"},
 }
 #: Leader events of /live and who may send them about the session.
 LEADER_EVENTS = {
@@ -104,9 +117,17 @@ def world(app, make_user, make_session):
             "Studieförbundet",
             "norrbotten-for-alla",
         )
+        module = new_module(db.session.get(User, users["leader_own"].id), "Egen dialog")
         db.session.commit()
         circle_id = circle.id
-    return {"tokens": tokens, "id": session_id, "code": code, "circle": circle_id}
+        module_id = module.module_id
+    return {
+        "tokens": tokens,
+        "id": session_id,
+        "code": code,
+        "circle": circle_id,
+        "module": module_id,
+    }
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -127,7 +148,9 @@ def allowed(response, api: bool) -> bool:
 @pytest.mark.parametrize("actor", ACTORS)
 def test_http_routes(app, world, endpoint, actor):
     method, path, who = HTTP[endpoint]
-    path = path.format(id=world["id"], code=world["code"], circle=world["circle"])
+    path = path.format(
+        id=world["id"], code=world["code"], circle=world["circle"], module=world["module"]
+    )
     client = app.test_client()
     api = path.startswith("/api/")
     headers = {}

@@ -229,3 +229,93 @@ def test_odd_text_in_real_fields_is_stored_as_sent_or_refused(room, app, text, n
 
 def texts_of(phone):
     return [c["text"] for c in call(phone, "sync")["state"]["answer"]]
+
+
+STEP_FIELDS = [
+    "title",
+    "body",
+    "prompt",
+    "time_limit",
+    "options",
+    "multiple",
+    "explanation",
+    "source",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "statements",
+    "tags",
+    "leader_notes",
+]
+steps = st.fixed_dictionaries(
+    {
+        "id": st.one_of(st.just("steg"), odd_text),
+        "kind": st.one_of(
+            st.sampled_from(
+                ["info", "quiz", "poll", "scale", "open", "wordcloud", "rank", "statements"]
+            ),
+            json_like,
+        ),
+    },
+    optional={field: json_like for field in STEP_FIELDS},
+)
+modules = st.one_of(
+    json_like,
+    deep,
+    st.fixed_dictionaries(
+        {
+            "id": st.one_of(st.just("egen"), odd_text),
+            "kind": st.sampled_from(["dialogue", "study-circle"]),
+            "title": st.one_of(st.just({"sv": "Titel"}), json_like),
+            "description": st.just({"sv": "Om"}),
+            "parts": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "id": st.just("del"),
+                        "title": st.just({"sv": "Del"}),
+                        "description": st.just({"sv": "Del"}),
+                        "steps": st.lists(steps, max_size=3),
+                    }
+                ),
+                max_size=2,
+            ),
+        },
+        optional={"sources": json_like},
+    ),
+)
+
+
+def test_the_module_editor_survives_any_document(client, app, make_user):
+    """The editor's save endpoint: any document gets 200 or a 4xx naming every problem with a
+    translated message; nothing is stored unless it was valid."""
+    from facilitate.authoring.models import ModuleVersion
+    from facilitate.authoring.operations import new_module
+
+    from .conftest import csrf_token, log_in
+
+    user = make_user()
+    with app.app_context():
+        new_module(db.session.get(User, user.id), "Egen")
+        db.session.commit()
+    assert log_in(client).status_code == 302
+    headers = {"X-CSRFToken": csrf_token(client, "/authoring")}
+
+    def versions():
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).select_from(ModuleVersion))
+
+    @FUZZ
+    @given(module=modules, wrap=st.booleans())
+    def check(module, wrap):
+        before = versions()
+        body = {"module": module} if wrap else module
+        response = client.post("/authoring/egen/save", json=body, headers=headers)
+        assert response.status_code < 500, (module, response.get_data(as_text=True))
+        reply = response.get_json()
+        if response.status_code >= 400:
+            assert reply["ok"] is False and reply["error"] and reply["message"]
+            assert all(p["message"] and isinstance(p["path"], list) for p in reply["problems"])
+            assert versions() == before
+
+    check()

@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
+from facilitate.auth import User
+from facilitate.authoring.operations import new_module
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession
 
@@ -66,6 +68,9 @@ def pages(app, client, make_user, make_session):
     session_id = make_session(leader=leader)
     with app.app_context():
         code = db.session.get(LiveSession, session_id).code
+        module = new_module(db.session.get(User, leader.id), "Byakväll")
+        db.session.commit()
+        edit = f"/authoring/{module.module_id}/edit"
     anonymous = app.test_client()
     assert log_in(client).status_code == 302
     leader_pages = [
@@ -73,6 +78,8 @@ def pages(app, client, make_user, make_session):
         f"/sessions/{session_id}",
         f"/sessions/{session_id}/screen",
         f"/sessions/{session_id}/behalf",
+        "/authoring",
+        edit,
     ]
     return [(anonymous, p) for p in ("/", "/login", "/j", f"/j/{code}")] + [
         (client, p) for p in leader_pages

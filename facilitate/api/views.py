@@ -4,8 +4,8 @@ calls an operation or query, commits, and answers JSON; see docs/protocol.md for
 from flask import Blueprint, Response, request, url_for
 
 from ..auth.models import Role
+from ..authoring.queries import visible_modules
 from ..circles.queries import circle_for
-from ..content import library
 from ..content.model import SOURCE_LANGUAGE
 from ..core.i18n import current_locale
 from ..exports.operations import export
@@ -72,7 +72,7 @@ def modules():
             "title": module.title.get(locale),
             "parts": [{"id": p.id, "title": p.title.get(locale)} for p in module.parts],
         }
-        for module in library()
+        for module in visible_modules(current_api_user())
     ]
 
 

@@ -6,7 +6,7 @@ import secrets
 import sqlalchemy as sa
 
 from ..auth.models import User
-from ..content import library
+from ..authoring.queries import module_for
 from ..extensions import db
 from ..sessions.operations import SessionError, hash_token
 from .models import Circle, CircleMember
@@ -37,7 +37,7 @@ def create_circle(
     if place is None:
         raise SessionError("unknown_municipality")
     clean_organiser = _text(organiser, "organiser_missing")
-    if not isinstance(module_id, str) or library().get(module_id) is None:
+    if module_for(leader, module_id) is None:
         raise SessionError("unknown_module")
     circle = Circle(
         name=clean_name,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
-from ..content import library
+from ..authoring.queries import any_module, visible_modules
 from ..extensions import db
 from ..sessions.messages import message
 from ..sessions.operations import SessionError
@@ -65,7 +65,7 @@ def new():
             return redirect(url_for("circles.circle", circle_id=circle.id))
     return render_template(
         "circles/new.html",
-        modules=list(library()),
+        modules=visible_modules(current_user),
         municipalities=by_name(),
         organisers=ORGANISERS,
         form=request.form,
@@ -86,7 +86,7 @@ def circle(circle_id: int):
     return render_template(
         "circles/circle.html",
         circle=found,
-        module=library().get(found.module_id),
+        module=any_module(found.module_id),
         place=municipality(found.municipality),
         meetings=held,
         parts_held={s.part_id for s in held},

@@ -5,7 +5,16 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .loader import ContentError, Problem, load_library, load_vocabulary, validate_paths
+from .document import content_hash, dump_yaml, to_document
+from .loader import (
+    ContentError,
+    Problem,
+    check_document,
+    load_library,
+    load_vocabulary,
+    parse_module,
+    validate_paths,
+)
 from .model import Library, Module, Part, Step, Text
 
 __all__ = [
@@ -16,10 +25,15 @@ __all__ = [
     "Problem",
     "Step",
     "Text",
+    "check_document",
+    "content_hash",
+    "dump_yaml",
     "init_app",
     "library",
     "load_library",
     "load_vocabulary",
+    "parse_module",
+    "to_document",
     "validate_paths",
 ]
 

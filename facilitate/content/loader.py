@@ -6,8 +6,8 @@ never runs with half its content.
 """
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -40,9 +40,16 @@ MAX_SCALE_POINTS = 11
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong with content. ``message`` is English (the CLI prints it); ``code`` and
+    ``params`` let a web page say the same in the reader's language, and ``path`` is where in
+    the document (keys and list indexes) the problem is, for pointing at a form field."""
+
     file: str
     location: str
     message: str
+    code: str = "invalid"
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    path: tuple[str | int, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}: {self.location}: {self.message}"
@@ -96,6 +103,32 @@ def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
     return checker.problems
 
 
+def check_document(data: Any, file: str = "module") -> tuple[Module | None, list[Problem]]:
+    """Check and build a module from an in-memory document (every part inline), with the same
+    schema and checks as files. Returns the module, or None and every problem found."""
+    checker = _Checker(load_vocabulary())
+    checked = checker.checked(data, file)
+    module = checker.document(checked, file) if checked is not None else None
+    return (None, checker.problems) if checker.problems else (module, [])
+
+
+def parse_module(content: bytes, file: str = "module") -> tuple[Module | None, list[Problem]]:
+    """Check and build a module from the bytes of a single YAML file (parts inline)."""
+    checker = _Checker(load_vocabulary())
+    if len(content) > MAX_FILE_BYTES:
+        checker.report(
+            file,
+            "-",
+            f"file is larger than {MAX_FILE_BYTES // 1024} KiB",
+            "too_large",
+            kib=MAX_FILE_BYTES // 1024,
+        )
+        return None, checker.problems
+    data = checker.parse(content, file)
+    module = checker.document(data, file) if data is not None else None
+    return (None, checker.problems) if checker.problems else (module, [])
+
+
 @cache
 def load_vocabulary() -> Vocabulary:
     """The action-plan vocabulary shipped with the package (``vocabulary.yaml``)."""
@@ -127,40 +160,95 @@ def _module_folders(root: Path) -> Iterator[Path]:
 
 
 class _Checker:
-    """Collects problems while turning files into content objects."""
+    """Collects problems while turning files or in-memory documents into content objects."""
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.problems: list[Problem] = []
-        self._module_ids: dict[str, Path] = {}
+        self._module_ids: dict[str, Path | str] = {}
 
-    def report(self, file: Path, location: str, message: str) -> None:
-        self.problems.append(Problem(str(file), location, message))
+    def report(
+        self,
+        file: Path | str,
+        location: str,
+        message: str,
+        code: str = "invalid",
+        path: tuple = (),
+        **params: Any,
+    ) -> None:
+        self.problems.append(Problem(str(file), location, message, code, params, tuple(path)))
 
     def module(self, path: Path) -> Module | None:
+        """Check and build the module of a ``module.yaml`` (its parts are files beside it or
+        inline mappings)."""
         data = self._read(path, "module")
         if data is None:
             return None
         if data["id"] != path.parent.name:
-            self.report(path, "id", f"must equal the folder name {path.parent.name!r}")
+            self.report(
+                path,
+                "id",
+                f"must equal the folder name {path.parent.name!r}",
+                "id_not_folder",
+                ("id",),
+                folder=path.parent.name,
+            )
+        return self.document(data, path, folder=path.parent)
+
+    def document(self, data: dict, file: Path | str, folder: Path | None = None) -> Module | None:
+        """Build a module from a schema-checked document. Part file names are looked up in
+        ``folder``; without one (an uploaded or edited module) every part must be inline."""
         if data["id"] in self._module_ids:
             self.report(
-                path, "id", f"{data['id']!r} is also the id of {self._module_ids[data['id']]}"
+                file,
+                "id",
+                f"{data['id']!r} is also the id of {self._module_ids[data['id']]}",
+                "duplicate_module",
+                ("id",),
+                id=data["id"],
             )
-        self._module_ids[data["id"]] = path
+        self._module_ids[data["id"]] = file
         seen_steps: dict[str, str] = {}
         seen_parts: set[str] = set()
         parts = []
-        for index, name in enumerate(data["parts"]):
-            part_path = path.parent / name
-            if not part_path.is_file():
-                self.report(path, f"parts[{index}]", f"part file {name!r} does not exist")
+        for index, item in enumerate(data["parts"]):
+            if isinstance(item, dict):
+                part_file, prefix = file, ("parts", index)
+                part = self._part(item, file, seen_steps, prefix, data)
+            elif folder is None:
+                self.report(
+                    file,
+                    f"parts[{index}]",
+                    f"part file {item!r} cannot be used here; write the part inline",
+                    "part_file_not_allowed",
+                    ("parts", index),
+                    name=item,
+                )
                 continue
-            part = self.part(part_path, seen_steps)
+            elif not (folder / item).is_file():
+                self.report(
+                    file,
+                    f"parts[{index}]",
+                    f"part file {item!r} does not exist",
+                    "part_file_missing",
+                    ("parts", index),
+                    name=item,
+                )
+                continue
+            else:
+                part_file, prefix = folder / item, ()
+                part = self.part(part_file, seen_steps)
             if part is None:
                 continue
             if part.id in seen_parts:
-                self.report(part_path, "id", f"part id {part.id!r} is used twice in the module")
+                self.report(
+                    part_file,
+                    _location(data, (*prefix, "id")) if prefix else "id",
+                    f"part id {part.id!r} is used twice in the module",
+                    "duplicate_part",
+                    (*prefix, "id"),
+                    id=part.id,
+                )
             seen_parts.add(part.id)
             parts.append(part)
         return Module(
@@ -173,21 +261,31 @@ class _Checker:
         )
 
     def part(self, path: Path, seen_steps: dict[str, str]) -> Part | None:
-        """Check and build one part; ``seen_steps`` maps step ids of the module to their files."""
+        """Check and build one part file; ``seen_steps`` maps step ids of the module to where
+        they are."""
         data = self._read(path, "part")
         if data is None:
             return None
+        return self._part(data, path, seen_steps, (), data)
+
+    def _part(
+        self, data: dict, file: Path | str, seen_steps: dict[str, str], prefix: tuple, root: dict
+    ) -> Part:
         steps = []
         for index, raw in enumerate(data["steps"]):
-            where = f"steps[{index}] ({raw['id']})"
+            here = (*prefix, "steps", index)
+            where = _location(root, here)
             if raw["id"] in seen_steps:
                 self.report(
-                    path,
+                    file,
                     f"{where}.id",
                     f"step id {raw['id']!r} is already used in {seen_steps[raw['id']]}",
+                    "duplicate_step",
+                    (*here, "id"),
+                    id=raw["id"],
                 )
-            seen_steps[raw["id"]] = str(path)
-            self._check_step(path, where, raw)
+            seen_steps[raw["id"]] = _location(root, prefix) if prefix else str(file)
+            self._check_step(file, where, here, raw)
             steps.append(_step(raw))
         return Part(
             id=data["id"],
@@ -200,62 +298,117 @@ class _Checker:
     def _read(self, path: Path, definition: str) -> dict | None:
         """Parse a YAML file and check it against the schema; None (and problems) if it fails."""
         if path.stat().st_size > MAX_FILE_BYTES:
-            self.report(path, "-", f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+            self.report(
+                path,
+                "-",
+                f"file is larger than {MAX_FILE_BYTES // 1024} KiB",
+                "too_large",
+                kib=MAX_FILE_BYTES // 1024,
+            )
             return None
+        return self.parse(path.read_bytes(), path, definition)
+
+    def parse(self, content: bytes, file: Path | str, definition: str = "module") -> dict | None:
+        """Parse YAML text and check it against the schema; None (and problems) if it fails."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(content.decode("utf-8"))
         except UnicodeDecodeError as error:
-            self.report(path, f"byte {error.start}", "file is not UTF-8 text")
+            self.report(
+                file, f"byte {error.start}", "file is not UTF-8 text", "not_utf8", byte=error.start
+            )
             return None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             location = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
             reason = getattr(error, "problem", None) or str(error)
-            self.report(path, location, f"not valid YAML: {reason}")
+            self.report(
+                file,
+                location,
+                f"not valid YAML: {reason}",
+                "not_yaml",
+                line=mark.line + 1 if mark else 0,
+                column=mark.column + 1 if mark else 0,
+                reason=reason,
+            )
             return None
+        return self.checked(data, file, definition)
+
+    def checked(self, data: Any, file: Path | str, definition: str = "module") -> dict | None:
+        """``data`` if it is a mapping that the schema accepts, else None (and problems)."""
         if not isinstance(data, dict):
             self.report(
-                path, "-", f"expected a mapping of keys to values, found {_type_name(data)}"
+                file,
+                "-",
+                f"expected a mapping of keys to values, found {_type_name(data)}",
+                "not_mapping",
             )
             return None
         errors = _significant(_schema_validator(definition).iter_errors(data))
         for error in errors:
-            self.report(path, _location(data, error.absolute_path), _message(error))
+            code, params, message = _describe(error)
+            path = tuple(error.absolute_path)
+            self.report(file, _location(data, path), message, code, path, **params)
         return None if errors else data
 
-    def _check_step(self, path: Path, where: str, raw: dict) -> None:
+    def _check_step(self, file: Path | str, where: str, here: tuple, raw: dict) -> None:
         for index, tag in enumerate(raw.get("tags", ())):
             if tag not in self.vocabulary.tags:
                 self.report(
-                    path, f"{where}.tags[{index}]", f"unknown tag {tag!r} (see vocabulary.yaml)"
+                    file,
+                    f"{where}.tags[{index}]",
+                    f"unknown tag {tag!r} (see vocabulary.yaml)",
+                    "unknown_tag",
+                    (*here, "tags", index),
+                    tag=tag,
                 )
         for key in ("options", "statements"):
-            ids = [item["id"] for item in raw.get(key, ())]
+            items = raw.get(key, ())
+            ids = [item["id"] for item in items]
             for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-                self.report(path, f"{where}.{key}", f"id {duplicate!r} is used twice")
+                index = len(ids) - 1 - ids[::-1].index(duplicate)
+                self.report(
+                    file,
+                    f"{where}.{key}",
+                    f"id {duplicate!r} is used twice",
+                    "duplicate_id",
+                    (*here, key, index, "id"),
+                    id=duplicate,
+                )
         if raw["kind"] == "quiz":
             correct = sum(1 for option in raw["options"] if option.get("correct"))
             if not raw.get("multiple") and correct != 1:
                 self.report(
-                    path,
+                    file,
                     f"{where}.options",
                     f"a single-choice quiz needs exactly one correct option, found {correct}",
+                    "quiz_single_correct",
+                    (*here, "options"),
+                    found=correct,
                 )
             elif raw.get("multiple") and not 0 < correct < len(raw["options"]):
                 self.report(
-                    path,
+                    file,
                     f"{where}.options",
                     "a multiple-choice quiz needs at least one correct and one incorrect option, "
                     f"found {correct} correct of {len(raw['options'])}",
+                    "quiz_multiple_correct",
+                    (*here, "options"),
+                    found=correct,
+                    total=len(raw["options"]),
                 )
         if raw["kind"] == "scale":
             low, high = raw.get("min", 1), raw.get("max", 5)
             if not low < high or high - low + 1 > MAX_SCALE_POINTS:
                 self.report(
-                    path,
+                    file,
                     where,
                     f"a scale needs min < max and at most {MAX_SCALE_POINTS} points, "
                     f"got {low}–{high}",
+                    "scale_range",
+                    (*here, "max"),
+                    points=MAX_SCALE_POINTS,
+                    low=low,
+                    high=high,
                 )
 
 
@@ -304,7 +457,12 @@ def _location(data: Any, path: Iterable) -> str:
         if isinstance(key, int):
             label = f"[{key}]"
             node = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str) and parts == ["steps"]:
+            if (
+                isinstance(node, dict)
+                and isinstance(node.get("id"), str)
+                and parts
+                and parts[-1] in ("steps", "parts")
+            ):
                 label += f" ({node['id']})"
             parts[-1] += label
         else:
@@ -329,26 +487,53 @@ def _significant(errors: Iterable[ValidationError]) -> list[ValidationError]:
     ]
 
 
-def _message(error: ValidationError) -> str:
+def _describe(error: ValidationError) -> tuple[str, dict[str, Any], str]:
+    """A schema error as (code, params, English message)."""
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         if missing == SOURCE_LANGUAGE:
-            return "missing the Swedish text ('sv'), the source language"
-        return f"missing required key {missing!r}"
-    if error.validator == "unevaluatedProperties":
-        return f"unknown key(s) for this kind of step: {error.message.split('(')[-1].rstrip(')')}"
-    if error.validator == "additionalProperties":
-        return f"unknown key(s): {error.message.split('(')[-1].rstrip(')')}"
+            return "missing_swedish", {}, "missing the Swedish text ('sv'), the source language"
+        return "missing_key", {"key": missing}, f"missing required key {missing!r}"
+    if error.validator in ("unevaluatedProperties", "additionalProperties"):
+        keys = error.message.split("(")[-1].rstrip(")")
+        if error.validator == "unevaluatedProperties":
+            return "unknown_keys", {"keys": keys}, f"unknown key(s) for this kind of step: {keys}"
+        return "unknown_keys", {"keys": keys}, f"unknown key(s): {keys}"
     if error.validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{error.instance!r} is not allowed here; use one of: {allowed}"
+        return (
+            "not_allowed",
+            {"value": str(error.instance), "allowed": allowed},
+            f"{error.instance!r} is not allowed here; use one of: {allowed}",
+        )
     if "propertyNames" in error.schema_path:
         return (
-            f"{error.instance!r} is not a language code (sv, en, fi, ...); quote texts with commas"
+            "not_language",
+            {"value": str(error.instance)},
+            f"{error.instance!r} is not a language code (sv, en, fi, ...); quote texts with commas",
         )
     if error.validator == "pattern":
-        return f"{error.instance!r} does not have the required form ({error.validator_value})"
-    return error.message
+        return (
+            "bad_form",
+            {"value": str(error.instance)},
+            f"{error.instance!r} does not have the required form ({error.validator_value})",
+        )
+    if error.validator == "maxLength":
+        limit = error.validator_value
+        return "too_long", {"max": limit}, f"text is longer than {limit} characters"
+    if error.validator == "minLength":
+        return "empty", {}, "text must not be empty"
+    if error.validator == "maxItems":
+        limit = error.validator_value
+        return "too_many", {"max": limit}, f"more than {limit} items"
+    if error.validator == "minItems":
+        limit = error.validator_value
+        return "too_few", {"min": limit}, f"fewer than {limit} items"
+    if error.validator in ("minimum", "maximum"):
+        return "out_of_range", {"limit": error.validator_value}, error.message
+    if error.validator == "type":
+        return "wrong_type", {}, error.message
+    return "invalid", {}, error.message
 
 
 def _type_name(value: Any) -> str:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..content import library
+from ..authoring.queries import visible_modules
 from ..extensions import db
 from .i18n import LOCALE_COOKIE
 
@@ -41,7 +41,9 @@ def module_library():
     if current_user.has_role(Role.leader):
         for circle in circles_of(current_user):
             circles.setdefault(circle.module_id, []).append(circle)
-    return render_template("core/library.html", modules=list(library()), circles=circles)
+    return render_template(
+        "core/library.html", modules=visible_modules(current_user), circles=circles
+    )
 
 
 @bp.get("/tillganglighet")

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..authoring.queries import any_module
 from ..circles.municipalities import municipality
 from ..content import library
 from ..content.model import Text
@@ -104,7 +105,7 @@ def filter_lines(dataset) -> list[str]:
 
 def _filter_value(dataset, key: str, value: Any) -> str:
     vocabulary = library().vocabulary.tags
-    module = library().get(dataset.filter.module or "")
+    module = any_module(dataset.filter.module or "")
     if value is True:
         return yes(value)
     if key == "module" and module is not None:

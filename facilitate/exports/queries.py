@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..authoring.queries import session_module
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
 from ..content import Step, library
@@ -167,7 +168,7 @@ def matching_sessions(selection: ExportFilter) -> list[LiveSession]:
 
 
 def _part_has_tag(session: LiveSession, tag: str) -> bool:
-    module = library().get(session.module_id)
+    module = session_module(session)
     part = module.part(session.part_id) if module else None
     return part is not None and any(tag in step.tags for step in part.steps)
 
@@ -235,7 +236,7 @@ def participant_counts(session_ids: list[int]) -> dict[int, int]:
 
 
 def _session_record(session: LiveSession, participants: int) -> SessionRecord:
-    module = library().get(session.module_id)
+    module = session_module(session)
     part = module.part(session.part_id) if module else None
     circle = session.circle
     return SessionRecord(
@@ -269,7 +270,7 @@ def _steps(sessions: list[LiveSession]) -> dict[tuple[str, str, str], Step]:
     approved proposals of all these sessions after the module's own statements."""
     steps: dict[tuple[str, str, str], Step] = {}
     for session in sessions:
-        module = library().get(session.module_id)
+        module = session_module(session)
         part = module.part(session.part_id) if module else None
         for step in part.steps if part else ():
             steps.setdefault((session.module_id, session.part_id, step.id), step)

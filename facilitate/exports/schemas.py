@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
+from ..authoring.queries import any_module, every_module
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
 from ..content import library
@@ -135,7 +136,7 @@ def _circle(value: str | None) -> int | None:
 
 
 def _module(value: str | None) -> str | None:
-    if value is not None and library().get(value) is None:
+    if value is not None and any_module(value) is None:
         raise FilterError("unknown_module")
     return value
 
@@ -143,7 +144,7 @@ def _module(value: str | None) -> str | None:
 def _part(module_id: str | None, value: str | None) -> str | None:
     if value is None:
         return None
-    modules = [library().get(module_id)] if module_id else list(library())
+    modules = [any_module(module_id)] if module_id else every_module()
     if not any(m is not None and m.part(value) is not None for m in modules):
         raise FilterError("unknown_part")
     return value

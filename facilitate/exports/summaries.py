@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..authoring.queries import any_module
 from ..content import Step, library
 from ..content.model import Tag, Text
 from ..quiz import scoring
@@ -116,7 +117,7 @@ def questions(dataset: Dataset, rows: Iterable[Row] | None = None) -> list[Quest
 
 def _content_order(key: tuple[str, str, str]) -> tuple:
     modules = list(library().modules)
-    module = library().get(key[0])
+    module = any_module(key[0])
     parts = [p.id for p in module.parts] if module else []
     part = module.part(key[1]) if module else None
     steps = [s.id for s in part.steps] if part else []
@@ -335,7 +336,7 @@ def knowledge(dataset: Dataset) -> list[PartKnowledge]:
         by_part[question.module, question.part].append(question)
     parts = []
     for (module_id, part_id), quiz in by_part.items():
-        module = library().get(module_id)
+        module = any_module(module_id)
         part = module.part(part_id) if module else None
         shares = {q.step.id: {"correct_share": q.correct_share} for q in quiz}
         summary = scoring.part_summary(shares)

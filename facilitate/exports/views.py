@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from ..auth.models import Role
+from ..authoring.queries import every_module
 from ..circles.models import Circle
 from ..circles.municipalities import by_name
 from ..content import library
@@ -150,7 +151,7 @@ def _options() -> dict:
     """The choices of the filter form."""
     vocabulary = library().vocabulary
     return {
-        "modules": list(library()),
+        "modules": every_module(),
         "municipalities": by_name(),
         "organisers": list(
             db.session.scalars(sa.select(Circle.organiser).distinct().order_by(Circle.organiser))

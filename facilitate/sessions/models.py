@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User, utcnow
+from ..authoring.models import ModuleVersion
 from ..circles.models import Circle, CircleMember
 from ..core.types import UTCDateTime
 from ..extensions import db
@@ -47,6 +48,11 @@ class LiveSession(db.Model):
     code: Mapped[str] = mapped_column(sa.String(16), index=True)
     module_id: Mapped[str] = mapped_column(sa.String(64))
     part_id: Mapped[str] = mapped_column(sa.String(64))
+    #: The content this session runs, fixed when it is created; None for sessions from before
+    #: versions were kept (their content comes from the module library).
+    module_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey(ModuleVersion.id), index=True
+    )
     leader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     #: The study circle or dialogue group this session is a meeting of; None for a one-off.
     circle_id: Mapped[int | None] = mapped_column(

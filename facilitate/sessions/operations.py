@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..auth.models import User, utcnow
+from ..authoring.operations import ensure_version
+from ..authoring.queries import module_for
 from ..circles.models import Circle
-from ..content import Part, Step, library
+from ..content import Part, Step
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
@@ -68,7 +70,7 @@ def create_session(
 ) -> LiveSession:
     """A new session in the lobby for a part of a module; with ``circle``, a meeting of that
     circle (which must follow the module: else ``circle_module_mismatch``)."""
-    module = library().get(module_id)
+    module = module_for(leader, module_id)
     if module is None:
         raise SessionError("unknown_module")
     if module.part(part_id) is None:
@@ -77,8 +79,9 @@ def create_session(
         raise SessionError("circle_module_mismatch")
     session = LiveSession(
         code=_new_code(),
-        module_id=module_id,
+        module_id=module.id,
         part_id=part_id,
+        module_version_id=ensure_version(module).id,
         leader=leader,
         locale=locale,
         circle=circle,

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
-from ..content import Part, Step, library
+from ..authoring.queries import session_module
+from ..content import Part, Step
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..extensions import db
 from .kinds import kind_of
@@ -24,7 +25,7 @@ from .models import (
 
 
 def part_of(session: LiveSession) -> Part | None:
-    module = library().get(session.module_id)
+    module = session_module(session)
     return module.part(session.part_id) if module else None
 
 

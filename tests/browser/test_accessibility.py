@@ -35,6 +35,7 @@ STATIC_PAGES = [
     ("module-library", "/modules", "leader"),
     ("circles", "/circles/", "leader"),
     ("new-circle", "/circles/new", "leader"),
+    ("authoring", "/authoring", "leader"),
     ("accessibility-statement", "/tillganglighet", None),
     ("privacy", "/integritet", None),
     ("not-found", "/no-such-page", None),

@@ -1,0 +1,131 @@
+"""A module as a canonical document: the same format as ``modules/`` with every part inline.
+
+``to_document`` turns a :class:`Module` back into plain data in the schema's key order, so that
+``check_document(to_document(m))`` builds a module equal to ``m``; ``dump_yaml`` writes it as one
+YAML file, the same bytes for the same content (downloads, uploads and hashes rely on that).
+"""
+
+import hashlib
+import json
+from typing import Any
+
+import yaml
+
+from .model import SOURCE_LANGUAGE, Module, Option, Part, Source, Step, Text
+
+#: Languages written first, in this order; any others follow alphabetically.
+LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "fi")
+
+
+def text(value: Text) -> dict[str, str]:
+    """A text's languages, Swedish first."""
+    order = [c for c in LANGUAGE_ORDER if c in value.values]
+    order += sorted(c for c in value.values if c not in LANGUAGE_ORDER)
+    return {code: value.values[code] for code in order}
+
+
+def _source(source: Source) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": source.title, "year": source.year}
+    if source.url:
+        data["url"] = source.url
+    return data
+
+
+def _option(option: Option, quiz: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": option.id, "text": text(option.text)}
+    if quiz and option.correct:
+        data["correct"] = True
+    return data
+
+
+def step_document(step: Step) -> dict[str, Any]:
+    """One step in the schema's key order, only the keys its kind has."""
+    data: dict[str, Any] = {"id": step.id, "kind": step.kind}
+    if step.kind == "info":
+        data["title"] = text(step.title)  # type: ignore[arg-type]
+        data["body"] = text(step.body)  # type: ignore[arg-type]
+    else:
+        data["prompt"] = text(step.prompt)  # type: ignore[arg-type]
+        if step.time_limit is not None:
+            data["time_limit"] = step.time_limit
+    if step.kind in ("quiz", "poll", "rank"):
+        data["options"] = [_option(o, step.kind == "quiz") for o in step.options]
+    if step.kind in ("quiz", "poll") and step.multiple:
+        data["multiple"] = True
+    if step.kind == "quiz":
+        data["explanation"] = text(step.explanation)  # type: ignore[arg-type]
+        data["source"] = _source(step.source)  # type: ignore[arg-type]
+    if step.kind == "scale":
+        data["min"] = step.scale_min
+        data["max"] = step.scale_max
+        if step.min_label is not None:
+            data["min_label"] = text(step.min_label)
+        if step.max_label is not None:
+            data["max_label"] = text(step.max_label)
+    if step.kind == "statements":
+        data["statements"] = [_option(o, False) for o in step.statements]
+    if step.tags:
+        data["tags"] = list(step.tags)
+    if step.leader_notes is not None:
+        data["leader_notes"] = text(step.leader_notes)
+    return data
+
+
+def part_document(part: Part) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": part.id,
+        "title": text(part.title),
+        "description": text(part.description),
+    }
+    if part.leader_notes is not None:
+        data["leader_notes"] = text(part.leader_notes)
+    data["steps"] = [step_document(s) for s in part.steps]
+    return data
+
+
+def to_document(module: Module) -> dict[str, Any]:
+    """The module as plain data with every part inline, in the schema's key order."""
+    data: dict[str, Any] = {
+        "id": module.id,
+        "kind": module.kind,
+        "title": text(module.title),
+        "description": text(module.description),
+    }
+    if module.sources:
+        data["sources"] = [_source(s) for s in module.sources]
+    data["parts"] = [part_document(p) for p in module.parts]
+    return data
+
+
+def canonical_json(document: dict[str, Any]) -> str:
+    """The document as compact JSON in its own key order: what is stored and hashed."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style; texts with line breaks as literal blocks, everything else plain or quoted."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and value == value.strip(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """One YAML file: deterministic, UTF-8 letters as they are, long lines never wrapped."""
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=2**31 - 1,
+        indent=2,
+    )
