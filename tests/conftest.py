@@ -25,24 +25,33 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("FACILITATE_INSTANCE_PATH", str(tmp_path / "instance"))
 
 
-@pytest.fixture
-def app():
-    """The app on a fresh in-memory database. No app context stays pushed, so every request
-    gets its own, as in production; tests that read the database push one themselves."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": "sqlite://",
-            "SECRET_KEY": "test",
-            "TALLY_INTERVAL": 0,
-            "ARGON2_PROFILE": "CHEAPEST",
-            # Tests send events far faster than people do; the limits have their own tests.
-            "EVENT_LIMIT_PER_CONNECTION": "10000 per second",
-            "ANSWER_LIMIT_PER_PARTICIPANT": "10000 per minute",
-        }
-    )
+#: The settings of every test app: a fresh in-memory database, cheap password hashing.
+BASE_SETTINGS = {
+    "TESTING": True,
+    "DATABASE_URL": "sqlite://",
+    "SECRET_KEY": "test",
+    "TALLY_INTERVAL": 0,
+    "ARGON2_PROFILE": "CHEAPEST",
+}
+
+
+def new_app(**settings):
+    """An app on a fresh in-memory database with its tables, for a ``yield`` fixture: no app
+    context stays pushed, so every request gets its own, as in production; tests that read
+    the database push one themselves."""
+    app = create_app({**BASE_SETTINGS, **settings})
     with app.app_context():
         db.create_all()
+    return app
+
+
+@pytest.fixture
+def app():
+    # Tests send events far faster than people do; the limits have their own tests.
+    app = new_app(
+        EVENT_LIMIT_PER_CONNECTION="10000 per second",
+        ANSWER_LIMIT_PER_PARTICIPANT="10000 per minute",
+    )
     yield app
     with app.app_context():
         db.drop_all()

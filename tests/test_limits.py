@@ -6,12 +6,11 @@ import importlib.util
 
 import pytest
 
-from facilitate import create_app
 from facilitate.auth import Role
 from facilitate.extensions import db, socketio
 from facilitate.sessions.models import LiveSession
 
-from .conftest import answer, call
+from .conftest import answer, call, new_app
 
 OPEN = "demografi-d-aldre"
 
@@ -21,16 +20,7 @@ def strict():
     """An app with small limits, a running session at an open prompt, and its join code."""
 
     def make(**limits):
-        app = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": "sqlite://",
-                "SECRET_KEY": "test",
-                "TALLY_INTERVAL": 0,
-                "ARGON2_PROFILE": "CHEAPEST",
-                **limits,
-            }
-        )
+        app = new_app(**limits)
         from facilitate.auth.operations import create_user
         from facilitate.sessions.operations import control, create_session
 

@@ -12,11 +12,10 @@ import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from facilitate import create_app
 from facilitate.core.i18n import LOCALE_COOKIE, local_date, number, percent
 from facilitate.extensions import db
 
-from .conftest import ROOT, answer, call
+from .conftest import ROOT, answer, call, new_app
 
 MARK = "[fit] "
 STEP = "demografi-q-tathet"
@@ -50,20 +49,11 @@ def translator_files(tmp_path):
 
 @pytest.fixture
 def app(translator_files):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": "sqlite://",
-            "SECRET_KEY": "test",
-            "TALLY_INTERVAL": 0,
-            "ARGON2_PROFILE": "CHEAPEST",
-            "LANGUAGES": ("sv", "en", "fi", "fit"),
-            "MODULES_PATH": str(translator_files / "modules"),
-            "BABEL_TRANSLATION_DIRECTORIES": f"translations;{translator_files / 'translations'}",
-        }
+    app = new_app(
+        LANGUAGES=("sv", "en", "fi", "fit"),
+        MODULES_PATH=str(translator_files / "modules"),
+        BABEL_TRANSLATION_DIRECTORIES=f"translations;{translator_files / 'translations'}",
     )
-    with app.app_context():
-        db.create_all()
     yield app
     with app.app_context():
         db.drop_all()

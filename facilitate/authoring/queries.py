@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..auth.models import Role, User
 from ..content import Module, check_document, library
@@ -17,6 +18,9 @@ from .models import AuthoredModule, ModuleVersion
 
 #: How many built versions are kept in memory; versions never change, so this is only a cache.
 CACHE_SIZE = 128
+#: ``app.extensions`` key of the app's sessions' content by version id (versions never change
+#: and are never deleted while a session uses them).
+PINNED_KEY = "facilitate.pinned_versions"
 _built: "OrderedDict[str, Module]" = OrderedDict()
 
 
@@ -39,11 +43,22 @@ def version_module(version: ModuleVersion) -> Module:
 
 def session_module(session) -> Module | None:
     """The content a session runs: its pinned version, or for sessions from before versions
-    were kept, the module library's (None when that module is gone)."""
-    if session.module_version_id is not None:
-        version = db.session.get(ModuleVersion, session.module_version_id)
-        if version is not None:
-            return version_module(version)
+    were kept, the module library's (None when that module is gone).
+
+    Called for every answer and tally, so a version's content is kept per app (that is, per
+    database) by version id, and a session's content costs no query after the first."""
+    version_id = session.module_version_id
+    if version_id is not None:
+        pinned = current_app.extensions.setdefault(PINNED_KEY, {})
+        module = pinned.get(version_id)
+        if module is None:
+            version = db.session.get(ModuleVersion, version_id)
+            if version is not None:
+                if len(pinned) >= CACHE_SIZE:
+                    pinned.clear()
+                module = pinned[version_id] = version_module(version)
+        if module is not None:
+            return module
     return library().get(session.module_id) or _latest(session.module_id)
 
 

@@ -176,6 +176,7 @@ def percent(share: float | None) -> str:
 
 def template_helpers() -> dict:
     from ..auth.models import Role
+    from ..sessions.kinds import kind_names
 
     return {
         "Role": Role,
@@ -188,5 +189,6 @@ def template_helpers() -> dict:
         "number": number,
         "percent": percent,
         "plural_forms": plural_forms,
+        "kind_names": kind_names,
         "plural_rules_locale": plural_rules_locale,
     }

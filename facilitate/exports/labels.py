@@ -11,6 +11,7 @@ from ..content import library
 from ..content.model import Text
 from ..core.i18n import localized, number
 from ..core.i18n import percent as percent
+from ..sessions.kinds import kind_names as kind_names
 from .summaries import Fewer
 
 
@@ -29,19 +30,6 @@ def column_headings() -> dict[str, str]:
         "disagree": _("Håller inte med"),
         "pass": _("Pass"),
         "agreement": _("Andel som håller med"),
-    }
-
-
-def kind_names() -> dict[str, str]:
-    return {
-        "quiz": _("Quizfråga"),
-        "poll": _("Omröstning"),
-        "scale": _("Skala"),
-        "open": _("Öppen fråga"),
-        "wordcloud": _("Ordmoln"),
-        "rank": _("Rangordning"),
-        "statements": _("Påståenden"),
-        "info": _("Information"),
     }
 
 

@@ -9,6 +9,8 @@ view carries ``lang``, the language its main text is in.
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from flask_babel import gettext as _
+
 from ..content import Step, Text
 
 
@@ -126,3 +128,17 @@ class _ShownOnly:
 
     def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
         return []
+
+
+def kind_names() -> dict[str, str]:
+    """Each step kind's name in the page's language (editor, console, analyst pages, files)."""
+    return {
+        "info": _("Information"),
+        "quiz": _("Quizfråga"),
+        "poll": _("Omröstning"),
+        "scale": _("Skala"),
+        "open": _("Öppen fråga"),
+        "wordcloud": _("Ordmoln"),
+        "rank": _("Rangordning"),
+        "statements": _("Påståenden"),
+    }
