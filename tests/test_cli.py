@@ -118,3 +118,21 @@ def test_modules_validate_passes_on_shipped_content(runner):
     result = runner.invoke(args=["modules", "validate"])
     assert result.exit_code == 0
     assert "All modules are valid." in result.output
+
+
+def test_modules_validate_checks_a_module_downloaded_from_the_editor(runner, tmp_path):
+    """One YAML file with every part inline, as /authoring/<id>/download gives it."""
+    from facilitate.content import dump_yaml, load_library, to_document
+
+    from .conftest import ROOT
+
+    module = load_library(ROOT / "modules").get("samverkansdialog")
+    good = tmp_path / "samverkansdialog.yaml"
+    good.write_bytes(dump_yaml(to_document(module)).encode("utf-8"))
+    result = runner.invoke(args=["modules", "validate", str(good)])
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(good.read_text("utf-8").replace("kind: dialogue", "kind: lecture", 1))
+    result = runner.invoke(args=["modules", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}: kind: 'lecture' is not allowed here" in result.output

@@ -83,7 +83,8 @@ def load_library(root: str | Path) -> Library:
 
 def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
     """Check modules without loading an app: module folders, ``module.yaml`` files, folders of
-    module folders, or single part files. Returns every problem found."""
+    module folders, single-file modules (as the editor downloads them) or single part files.
+    Returns every problem found."""
     checker = _Checker(load_vocabulary())
     for path in map(Path, paths):
         if path.is_dir() and (path / MODULE_FILE).is_file():
@@ -96,11 +97,26 @@ def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
                 checker.module(folder / MODULE_FILE)
         elif path.name == MODULE_FILE:
             checker.module(path)
+        elif path.is_file() and _holds_a_module(path):
+            data = checker._read(path, "module")
+            if data is not None:
+                checker.document(data, path, folder=path.parent)
         elif path.is_file():
             checker.part(path, seen_steps={})
         else:
             checker.report(path, "-", "no such file or folder")
     return checker.problems
+
+
+def _holds_a_module(path: Path) -> bool:
+    """A YAML file whose top level has ``parts``: a whole module in one file."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return False
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "parts" in data
 
 
 def check_document(data: Any, file: str = "module") -> tuple[Module | None, list[Problem]]:
