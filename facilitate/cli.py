@@ -191,9 +191,18 @@ def modules():
 
 @modules.command("list")
 def modules_list():
-    """List the modules and their parts."""
-    for module in library():
-        click.echo(f"{module.id}  {module.title}  ({len(module.parts)} parts)")
+    """List the modules and their parts: the shipped ones, then those written in the browser
+    (latest version, with owner and whether shared)."""
+    from .authoring.queries import authored_records, version_module
+
+    listed = [(module, "") for module in library()]
+    for record in authored_records():
+        sharing = "shared" if record.shared else "private"
+        listed.append(
+            (version_module(record.current_version), f"  [{record.owner.email}, {sharing}]")
+        )
+    for module, who in listed:
+        click.echo(f"{module.id}  {module.title}  ({len(module.parts)} parts){who}")
         for part in module.parts:
             click.echo(
                 f"  {part.id}  {part.title}  "

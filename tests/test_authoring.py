@@ -446,3 +446,11 @@ def test_an_upload_without_a_file_says_so(logged_in):
 def test_circles_can_follow_an_authored_module(logged_in, built):
     page = logged_in.get("/circles/new").get_data(as_text=True)
     assert f'value="{built}"' in page
+
+
+def test_the_command_line_lists_authored_modules_with_their_owner(logged_in, built, runner):
+    result = runner.invoke(["modules", "list"])
+    assert result.exit_code == 0, result.output
+    assert "samverkansdialog" in result.output
+    assert f"{built}  Byakväll om beredskap" in result.output
+    assert "[leader@example.org, private]" in result.output

@@ -139,7 +139,11 @@ def any_module(module_id: object) -> Module | None:
     return library().get(module_id) or _latest(module_id)
 
 
+def authored_records() -> list[AuthoredModule]:
+    """Every authored module, oldest first, whoever owns it."""
+    return list(db.session.scalars(sa.select(AuthoredModule).order_by(AuthoredModule.id)))
+
+
 def every_module() -> list[Module]:
     """Shipped and all authored modules: what analysts filter exports by."""
-    records = db.session.scalars(sa.select(AuthoredModule).order_by(AuthoredModule.id))
-    return list(library()) + [version_module(r.current_version) for r in records]
+    return list(library()) + [version_module(r.current_version) for r in authored_records()]
