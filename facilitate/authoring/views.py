@@ -117,7 +117,8 @@ def edit(module_id: str):
 
 
 def _json_body():
-    """The editor's JSON body (at most MAX_BODY_BYTES), or None if it is not JSON."""
+    """The editor's JSON body (at most MAX_BODY_BYTES), or None if it is not JSON or holds text
+    that cannot be stored."""
     request.max_content_length = MAX_BODY_BYTES
     try:
         payload = json.loads(request.get_data(cache=False))
