@@ -412,11 +412,12 @@ async function showPreview(p, s) {
   try {
     answer = await fetchPreview(p, s);
   } catch {
-    announce(status, strings.preview_failed);
+    announce($("save-status"), strings.preview_failed); // offline, or not the editor's answer
     return;
   }
   if (!answer.ok) {
-    // The same problems as saving would meet, shown the same way.
+    // The same problems as saving would meet, shown the same way; no stale preview stays.
+    show($("preview"), false);
     showProblems(answer.body.message, answer.body.problems || []);
     return;
   }

@@ -128,10 +128,15 @@ def test_a_leader_builds_reorders_previews_fixes_saves_and_runs_a_module(served,
     assert sockets == []
 
     # Empty the poll's Swedish text: saving is refused and the form says where and what.
+    # A preview meets the same problem first: no preview, the error summary instead.
     field = page.locator("#f-parts-0-steps-2-prompt-sv")
     field.fill("")
-    page.get_by_role("button", name="Spara").click()
+    page.locator("#preview-0-2").click()
     summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Svensk text saknas")
+    expect(preview).to_be_hidden()
+    page.get_by_role("button", name="Spara").click()
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Svensk text saknas")
