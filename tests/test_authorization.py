@@ -64,6 +64,7 @@ HTTP = {
     "authoring.copy": ("POST", "/authoring/{module}/copy", OWN),
     "authoring.edit": ("GET", "/authoring/{module}/edit", OWN),
     "authoring.save": ("POST", "/authoring/{module}/save", OWN),
+    "authoring.preview": ("POST", "/authoring/{module}/preview", OWN),
     "authoring.share": ("POST", "/authoring/{module}/share", OWN),
     "authoring.delete": ("POST", "/authoring/{module}/delete", OWN),
     "authoring.download": ("GET", "/authoring/{module}/download", OWN),

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from facilitate.auth import User
 from facilitate.auth.operations import create_token
+from facilitate.content.model import STEP_KINDS
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Participant, Proposal, Response, Vote
 
@@ -317,5 +318,44 @@ def test_the_module_editor_survives_any_document(client, app, make_user):
             assert reply["ok"] is False and reply["error"] and reply["message"]
             assert all(p["message"] and isinstance(p["path"], list) for p in reply["problems"])
             assert versions() == before
+
+    check()
+
+
+def test_the_editor_preview_survives_any_document_and_position(client, app, make_user):
+    """The editor's preview endpoint: any document at any position gets a step as a phone
+    would get it or a 4xx naming every problem; nothing is ever stored."""
+    from facilitate.authoring.models import ModuleVersion
+    from facilitate.authoring.operations import new_module
+
+    from .conftest import csrf_token, log_in
+
+    user = make_user()
+    with app.app_context():
+        new_module(db.session.get(User, user.id), "Egen")
+        db.session.commit()
+    assert log_in(client).status_code == 302
+    headers = {"X-CSRFToken": csrf_token(client, "/authoring")}
+
+    def versions():
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count()).select_from(ModuleVersion))
+
+    positions = st.one_of(st.integers(min_value=-1, max_value=3), json_like)
+
+    @FUZZ
+    @given(module=modules, part=positions, step=positions)
+    def check(module, part, step):
+        before = versions()
+        body = {"module": module, "part": part, "step": step}
+        response = client.post("/authoring/egen/preview", json=body, headers=headers)
+        assert response.status_code < 500, (body, response.get_data(as_text=True))
+        reply = response.get_json()
+        if response.status_code >= 400:
+            assert reply["ok"] is False and reply["error"] and reply["message"]
+            assert all(p["message"] and isinstance(p["path"], list) for p in reply["problems"])
+        else:
+            assert reply["step"]["kind"] in STEP_KINDS and "correct" not in reply["step"]
+        assert versions() == before
 
     check()

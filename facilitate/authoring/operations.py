@@ -12,6 +12,7 @@ from ..auth.models import User, utcnow
 from ..content import (
     Module,
     Problem,
+    Step,
     check_document,
     content_hash,
     library,
@@ -90,6 +91,16 @@ def _checked(document: Any) -> Module:
     if module is None:
         raise AuthoringError("invalid_content", problems)
     return module
+
+
+def checked_step(document: Any, part_index: int, step_index: int) -> Step:
+    """The step at the position in a document that passes the checks of saving; nothing is
+    stored (the editor's preview of unsaved content)."""
+    module = _checked(document)
+    try:
+        return module.parts[part_index].steps[step_index]
+    except IndexError:
+        raise AuthoringError("invalid_payload") from None
 
 
 def create_module(user: User, document: Any) -> AuthoredModule:

@@ -19,3 +19,11 @@ def shared_flag(value: str | None) -> bool:
     if value not in ("0", "1"):
         raise AuthoringError("invalid_payload")
     return value == "1"
+
+
+def step_position(payload: dict) -> tuple[int, int]:
+    """Which step of the document the editor previews: ``{"part": 0, "step": 2}``."""
+    position = (payload.get("part"), payload.get("step"))
+    if not all(type(index) is int and index >= 0 for index in position):
+        raise AuthoringError("invalid_payload")
+    return position

@@ -22,14 +22,16 @@ from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..content import dump_yaml, library, to_document
 from ..content.model import STEP_KINDS
+from ..core.i18n import current_locale
 from ..core.text import storable
 from ..extensions import db
+from ..sessions.kinds import kind_of
 from . import operations
 from .messages import error_message, problem_list
 from .models import AuthoredModule
 from .operations import AuthoringError
 from .queries import authored, authored_entries, may_edit, module_for
-from .schemas import MAX_BODY_BYTES, document_payload, shared_flag
+from .schemas import MAX_BODY_BYTES, document_payload, shared_flag, step_position
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
@@ -114,32 +116,64 @@ def edit(module_id: str):
     )
 
 
+def _json_body():
+    """The editor's JSON body (at most MAX_BODY_BYTES), or None if it is not JSON or holds text
+    that cannot be stored."""
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        payload = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError, RequestEntityTooLarge):
+        return None
+    return payload if storable(payload) else None
+
+
+def _refused(failure: AuthoringError):
+    """What the editor is told when a document is refused: 422 with every problem, 403, or
+    400."""
+    db.session.rollback()
+    status = {"forbidden": 403, "invalid_content": 422}.get(failure.code, 400)
+    return jsonify(
+        ok=False,
+        error=failure.code,
+        message=error_message(failure.code, failure.params),
+        problems=problem_list(failure.problems),
+    ), status
+
+
 @bp.post("/<module_id>/save")
 @role_required(Role.leader)
 def save(module_id: str):
     """Save the editor's document: 200 ``{"ok", "changed"}``, or 422 with every problem
     (``path`` into the document, ``location`` and a translated ``message``)."""
     record = _editable(module_id)
-    request.max_content_length = MAX_BODY_BYTES
+    payload = _json_body()
     try:
-        payload = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError, RequestEntityTooLarge):
-        payload = None
-    try:
-        if not storable(payload):
+        if payload is None:
             raise AuthoringError("invalid_payload")
         changed = operations.update_module(current_user, record, document_payload(payload))
     except AuthoringError as failure:
-        db.session.rollback()
-        status = {"forbidden": 403, "invalid_content": 422}.get(failure.code, 400)
-        return jsonify(
-            ok=False,
-            error=failure.code,
-            message=error_message(failure.code, failure.params),
-            problems=problem_list(failure.problems),
-        ), status
+        return _refused(failure)
     db.session.commit()
     return jsonify(ok=True, changed=changed, message=_("Sparat."))
+
+
+@bp.post("/<module_id>/preview")
+@role_required(Role.leader)
+def preview(module_id: str):
+    """One step of the editor's unsaved document as a phone gets it: ``{"ok", "step"}`` with
+    the step's participant view in the page's language, before any reveal; or 422 with the
+    problems that would keep the document from being saved. Nothing is stored."""
+    _editable(module_id)
+    payload = _json_body()
+    try:
+        if payload is None:
+            raise AuthoringError("invalid_payload")
+        step = operations.checked_step(document_payload(payload), *step_position(payload))
+    except AuthoringError as failure:
+        return _refused(failure)
+    return jsonify(
+        ok=True, step=kind_of(step).participant_view(step, current_locale(), revealed=False)
+    )
 
 
 @bp.post("/<module_id>/share")

@@ -4,17 +4,16 @@
 //
 // The same page answers on someone's behalf (/sessions/<id>/behalf, `config.behalf`): the
 // leader's connection then acts as a person without a phone (`behalf`) instead of joining.
-import { announce, el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { announce, el, format, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import {
-  buildStatementsForm,
-  buildTextForm,
   contributionList,
   keepingFocus,
   renderOwnContributions,
   renderOwnProposals,
   upvoteOptions,
 } from "./contribute.js";
+import { buildPhoneStep, uiAttributes } from "./phone-step.js";
 import { isCorrect, renderExplanation, renderResults } from "./results.js";
 import { clockText, Countdown } from "./timer.js";
 
@@ -421,9 +420,7 @@ function renderEnded() {
 let current = null;
 
 /** Attributes for interface text inside the step container, whose `lang` is the step's. */
-function ui(step, attributes = {}) {
-  return step.lang && step.lang !== locale ? { ...attributes, lang: locale } : attributes;
-}
+const ui = uiAttributes(locale);
 
 function renderStep(step) {
   if (!current || current.id !== step.id) buildStep(step);
@@ -433,270 +430,14 @@ function renderStep(step) {
 
 function buildStep(step) {
   const focusWasInside = view.step.contains(document.activeElement) || document.activeElement === document.body;
-  const heading = el("h2", { id: "step-prompt", tabindex: "-1", text: step.prompt || "" });
-  const parts = [heading];
-  current = {
-    id: step.id,
-    step,
-    form: null,
-    field: null,
-    controls: [],
-    own: null,
-    closedNote: null,
-    results: null,
-    dirty: false,
-    refresh: null,
-    editing: null,
-    editor: null,
-    confirming: null,
-    ownSignature: null,
-    upvotes: null,
-  };
-
-  const build = step.answerable ? FORMS[step.kind] : null;
-  if (step.body) parts.push(paragraphs(step.body));
-  if (build) {
-    current.closedNote = el("p", ui(step, { class: "note", hidden: true, text: strings.closed }));
-    current.own = el("div", ui(step, { class: "own" }));
-    parts.push(current.closedNote, build(step), current.own);
-  } else if (step.kind !== "info") {
-    // A kind this page cannot answer yet: the prompt only.
-    parts.push(el("p", ui(step, { class: "muted", text: strings.nothing_to_answer })));
-  }
-  if (step.answerable) {
-    current.results = el("section", ui(step, { class: "results-box", "aria-labelledby": "results-heading", hidden: true }));
-  }
+  const built = buildPhoneStep(phone, step);
+  current = built.current;
   view.step.setAttribute("lang", step.lang || locale);
-  replace(view.stepBody, parts);
+  replace(view.stepBody, built.parts);
   replace(view.stepAfter, current.results);
   announce(view.announcer, format(strings.new_step, { prompt: step.prompt || "" }));
   if (!outbox.length) setStatus("");
-  if (focusWasInside) heading.focus();
-}
-
-function submitButton(step, text) {
-  const button = el("button", ui(step, { type: "submit", class: "button button-big", text }));
-  current.controls.push(button);
-  return button;
-}
-
-function buildChoiceForm(step) {
-  const type = step.multiple ? "checkbox" : "radio";
-  const hintId = "choice-hint";
-  const choices = (step.options || []).map((option) => {
-    const input = el("input", { type, name: "choice", value: option.id });
-    current.controls.push(input);
-    return el("label", { class: "choice" }, input, el("span", { lang: ownLang(option, step), text: option.text }));
-  });
-  const form = el(
-    "form",
-    { class: "answer-form", novalidate: true },
-    el(
-      "fieldset",
-      { class: "choices", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
-      el("p", ui(step, { class: "hint", id: hintId, text: step.multiple ? strings.choose_many : strings.choose_one })),
-      choices,
-    ),
-    submitButton(step, strings.send_answer),
-  );
-  form.addEventListener("change", () => {
-    current.dirty = true;
-  });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const picked = [...form.querySelectorAll("input:checked")].map((input) => input.value);
-    if (!picked.length) {
-      showAlert(strings.choose_first);
-      return;
-    }
-    send(step, step.multiple ? picked : picked[0]);
-  });
-  current.form = form;
-  return form;
-}
-
-function buildScaleForm(step) {
-  const hintId = "scale-hint";
-  const choices = [];
-  for (let n = step.min; n <= step.max; n += 1) {
-    const input = el("input", { type: "radio", name: "choice", value: String(n) });
-    current.controls.push(input);
-    let extra = null;
-    if (n === step.min && step.min_label) extra = step.min_label;
-    if (n === step.max && step.max_label) extra = step.max_label;
-    choices.push(
-      el(
-        "label",
-        { class: "scale-choice" },
-        input,
-        el("span", { class: "scale-number", text: String(n) }),
-        extra ? el("span", { class: "visually-hidden", text: ` – ${extra}` }) : null,
-      ),
-    );
-  }
-  const ends =
-    step.min_label || step.max_label
-      ? el(
-          "div",
-          { class: "scale-ends", "aria-hidden": "true" },
-          el("span", { text: step.min_label ? `${step.min} – ${step.min_label}` : "" }),
-          el("span", { text: step.max_label ? `${step.max} – ${step.max_label}` : "" }),
-        )
-      : null;
-  const form = el(
-    "form",
-    { class: "answer-form", novalidate: true },
-    el(
-      "fieldset",
-      { class: "scale", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
-      el("p", ui(step, { class: "hint", id: hintId, text: format(strings.scale_hint, { min: step.min, max: step.max }) })),
-      el("div", { class: "scale-row" }, choices),
-      ends,
-    ),
-    submitButton(step, strings.send_answer),
-  );
-  form.addEventListener("change", () => {
-    current.dirty = true;
-  });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const picked = form.querySelector("input:checked");
-    if (!picked) {
-      showAlert(strings.choose_first);
-      return;
-    }
-    send(step, Number(picked.value));
-  });
-  current.form = form;
-  return form;
-}
-
-/** Open prompts: several contributions per person, each sent on its own. */
-function buildOpenForm(step) {
-  const { form, field } = buildTextForm(phone, current, step, {
-    id: "contribution",
-    multiline: true,
-    max: step.max_length || 500,
-    label: strings.your_contribution,
-    hint: strings.several,
-    onText: (text) => send(step, text),
-  });
-  current.form = form;
-  current.field = field;
-  return form;
-}
-
-/** A word cloud: a few words on one line, several contributions, each sent on its own. */
-function buildWordForm(step) {
-  const { form, field } = buildTextForm(phone, current, step, {
-    id: "words",
-    multiline: false,
-    max: step.max_length || 40,
-    label: strings.your_words_label,
-    hint: strings.words_hint,
-    formClass: "word-form",
-    onText: (text) => send(step, text),
-  });
-  current.form = form;
-  current.field = field;
-  return form;
-}
-
-/** Statements: agree, disagree or pass on each; and a statement of one's own to propose. */
-function buildStatements(step) {
-  return buildStatementsForm(phone, current, step);
-}
-
-/**
- * A ranking: the options as an ordered list, each with "move up" and "move down" buttons (the
- * accessible way; no dragging needed). Every move is announced in a polite live region.
- */
-function buildRankForm(step) {
-  const options = step.options || [];
-  const hintId = "rank-hint";
-  const live = el("p", ui(step, { class: "visually-hidden", id: "rank-live", "aria-live": "polite" }));
-  const list = el("ol", { class: "rank-list", "aria-labelledby": "step-prompt", "aria-describedby": hintId });
-  const rank = { order: options.map((option) => String(option.id)), items: new Map() };
-
-  for (const option of options) {
-    const id = String(option.id);
-    const up = el(
-      "button",
-      ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_up_label, { option: option.text }) }),
-      el("span", { "aria-hidden": "true", text: "↑ " }),
-      strings.move_up,
-    );
-    const down = el(
-      "button",
-      ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_down_label, { option: option.text }) }),
-      el("span", { "aria-hidden": "true", text: "↓ " }),
-      strings.move_down,
-    );
-    const position = el("span", { class: "rank-position" });
-    const item = el(
-      "li",
-      { class: "rank-item", "data-id": id },
-      el("span", { class: "rank-text" }, position, el("span", { class: "rank-option", lang: ownLang(option, step), text: option.text })),
-      el("span", { class: "rank-buttons" }, up, down),
-    );
-    up.addEventListener("click", () => move(id, -1, up, down));
-    down.addEventListener("click", () => move(id, 1, down, up));
-    rank.items.set(id, { item, up, down, position, text: option.text });
-  }
-
-  /** Put the list into `rank.order` and enable the buttons that can move something. */
-  function layout() {
-    const open = isOpen();
-    const count = rank.order.length;
-    rank.order.forEach((id, index) => {
-      const entry = rank.items.get(id);
-      if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] || null);
-      entry.position.textContent = `${numbers.format(index + 1)}.`;
-      entry.up.disabled = !open || index === 0;
-      entry.down.disabled = !open || index === count - 1;
-    });
-  }
-
-  function move(id, delta, button, other) {
-    const from = rank.order.indexOf(id);
-    const to = from + delta;
-    if (from < 0 || to < 0 || to >= rank.order.length || !isOpen()) return;
-    rank.order.splice(from, 1);
-    rank.order.splice(to, 0, id);
-    current.dirty = true;
-    layout();
-    // Moving the item in the document may drop focus: keep it on the item's buttons.
-    (button.disabled ? other : button).focus();
-    const entry = rank.items.get(id);
-    announce(live, format(strings.rank_moved, { option: entry.text, position: numbers.format(to + 1), count: numbers.format(rank.order.length) }));
-  }
-
-  /** Show `order` (the participant's own, acknowledged or waiting) unless they are reordering. */
-  rank.set = (order) => {
-    if (!Array.isArray(order)) return;
-    const ids = order.map(String);
-    if (ids.length !== rank.order.length || !ids.every((id) => rank.items.has(id))) return;
-    rank.order = ids;
-    layout();
-  };
-
-  layout();
-  const form = el(
-    "form",
-    { class: "answer-form rank-form", novalidate: true },
-    el("p", ui(step, { class: "hint", id: hintId, text: strings.rank_hint })),
-    list,
-    live,
-    submitButton(step, strings.send_ranking),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    send(step, rank.order.slice());
-  });
-  current.form = form;
-  current.rank = rank;
-  current.refresh = layout;
-  return form;
+  if (focusWasInside) built.heading.focus();
 }
 
 /** The ranking last sent (shown unless the participant is reordering) and a short summary. */
@@ -714,17 +455,6 @@ function renderOwnRanking(step, mine, waiting) {
     isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
   );
 }
-
-/** The answer forms by step kind; kinds without one show their prompt only. */
-const FORMS = {
-  poll: buildChoiceForm,
-  quiz: buildChoiceForm,
-  scale: buildScaleForm,
-  open: buildOpenForm,
-  rank: buildRankForm,
-  wordcloud: buildWordForm,
-  statements: buildStatements,
-};
 
 /** Bring the built step up to date: open or closed, own answers, revealed results. */
 function updateStep() {
@@ -842,13 +572,16 @@ function renderOwn() {
 // Sending: into the outbox first, then to the server, in order. Answers, edits, withdrawals,
 // upvotes and proposals all go this way, so none is lost to a dropped connection.
 
-/** What `page context` the dialogue tools (contribute.js) work with. */
+/** The page context the step's forms (phone-step.js) and the dialogue tools (contribute.js)
+ * work with. */
 const phone = {
   strings,
   locale,
+  numbers,
   ui,
   isOpen,
   showAlert,
+  send,
   own: (stepId) => ownValue(stepId),
   waiting: (stepId) => outbox.filter((entry) => entry.step === stepId && state && entry.session === state.session.id),
   voted: (stepId) => {

@@ -1,7 +1,8 @@
 """The module editor in real Chromium: a leader builds a five-step dialogue from scratch with
-the form, reorders steps by keyboard and by pointer drag, previews a step as phones show it,
-meets a validation error and fixes it, saves, and starts a live session of the new module;
-axe-core finds nothing on the authoring list and the editor (with the error summary shown)."""
+the form, reorders steps by keyboard and by pointer drag, previews steps with the phone's own
+step forms (answering them sends nothing), meets a validation error and fixes it, saves, and
+starts a live session of the new module; axe-core finds nothing on the authoring list and the
+editor (with the error summary or a preview shown), at 320 px too."""
 
 import re
 
@@ -80,21 +81,62 @@ def test_a_leader_builds_reorders_previews_fixes_saves_and_runs_a_module(served,
         "Öppen fråga",
     ]
 
-    # Preview the poll as a phone shows it: its prompt and options, nothing to answer with.
+    # Preview the poll as a phone shows it: drawn by the phone's own step forms (the hint and
+    # the "send answer" button are theirs), answering open, and nothing leaves the browser.
+    sockets, requests = [], []
+    page.on("websocket", lambda socket: sockets.append(socket))
     page.locator("#preview-0-2").click()
     preview = page.locator("#preview")
     expect(preview).to_be_visible()
+    expect(page.locator("#preview-heading")).to_be_focused()
     expect(preview.get_by_role("heading", name="Har du en krislåda hemma?")).to_be_visible()
-    expect(preview.locator("input[type=radio]")).to_have_count(2)
-    assert all(r.is_disabled() for r in preview.locator("input[type=radio]").all())
+    expect(preview.locator("#choice-hint")).to_have_text("Välj ett alternativ.")
+    expect(preview.get_by_role("radio")).to_have_count(2)
     save_screenshot(page, "editor-preview")
+    page.on("request", lambda request: requests.append(request))
+    preview.get_by_role("button", name="Skicka svar").click()
+    expect(preview.get_by_role("alert")).to_have_text("Välj ett alternativ först.")
+    preview.get_by_role("radio", name="Ja").check()
+    preview.get_by_role("button", name="Skicka svar").click()
+    expect(page.locator("#preview-sent")).to_have_text("I förhandsvisningen skickas inget.")
+    expect(preview.get_by_role("alert")).to_have_text("")
+    check_axe(page, "the editor with a step previewed")
+    page.locator("#preview-close").click()
+    expect(preview).to_be_hidden()
+    expect(page.locator("#preview-0-2")).to_be_focused()
+
+    # The scale: a radio button per number, the hint of the phone.
+    page.locator("#preview-0-3").click()
+    expect(preview.locator(".scale-number")).to_have_text(["1", "2", "3", "4", "5"])
+    expect(preview.locator("#scale-hint")).to_have_text("Välj ett tal från 1 till 5.")
     page.locator("#preview-close").click()
 
+    # The statements: reacting and proposing one's own only say that nothing is sent.
+    page.locator("#preview-0-1").click()
+    statement = preview.get_by_role("button", name=re.compile("^Håller med"))
+    expect(statement).to_have_count(1)
+    statement.click()
+    expect(page.locator("#preview-sent")).to_have_text("I förhandsvisningen skickas inget.")
+    page.locator("#preview-sent").evaluate("(node) => { node.textContent = ''; }")
+    preview.get_by_label("Ditt påstående").fill("Byn behöver en egen brandbil.")
+    preview.get_by_role("button", name="Skicka förslaget").click()
+    expect(page.locator("#preview-sent")).to_have_text("I förhandsvisningen skickas inget.")
+    page.locator("#preview-close").click()
+    expect(page.locator("#preview-0-1")).to_be_focused()
+    # Only the previews were asked for; no socket was opened, no answer or proposal sent.
+    assert {r.url.split("/")[-1] for r in requests} == {"preview"}
+    assert sockets == []
+
     # Empty the poll's Swedish text: saving is refused and the form says where and what.
+    # A preview meets the same problem first: no preview, the error summary instead.
     field = page.locator("#f-parts-0-steps-2-prompt-sv")
     field.fill("")
-    page.get_by_role("button", name="Spara").click()
+    page.locator("#preview-0-2").click()
     summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Svensk text saknas")
+    expect(preview).to_be_hidden()
+    page.get_by_role("button", name="Spara").click()
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Svensk text saknas")
@@ -135,3 +177,18 @@ def test_the_editor_fits_a_narrow_phone(served, leader):
     )
     assert overflow <= 0
     check_axe(page, "the editor at 320 px")
+
+    # The preview of a scale of 1 to 10 with labels at both ends fits too.
+    step = add_step(page, "scale", "Hur trygg känner du dig i byn en vinterkväll utan ström?")
+    page.locator(f"#f-parts-0-steps-{step}-max").fill("10")
+    page.locator(f"#f-parts-0-steps-{step}-min_label-sv").fill("Inte alls trygg")
+    page.locator(f"#f-parts-0-steps-{step}-max_label-sv").fill("Helt trygg")
+    page.locator(f"#preview-0-{step}").click()
+    expect(page.locator("#preview .scale-number")).to_have_count(10)
+    expect(page.locator("#preview .scale-ends")).to_contain_text("10 – Helt trygg")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    save_screenshot(page, "editor-preview--narrow")
+    check_axe(page, "the editor's preview at 320 px")
