@@ -287,9 +287,10 @@ modules = st.one_of(
 )
 
 
-def test_the_module_editor_survives_any_document(client, app, make_user):
-    """The editor's save endpoint: any document gets 200 or a 4xx naming every problem with a
-    translated message; nothing is stored unless it was valid."""
+@pytest.fixture
+def editor(client, app, make_user):
+    """A leader logged in with an authored module ``egen``: the CSRF header for its endpoints
+    and a count of stored module versions."""
     from facilitate.authoring.models import ModuleVersion
     from facilitate.authoring.operations import new_module
 
@@ -300,11 +301,18 @@ def test_the_module_editor_survives_any_document(client, app, make_user):
         new_module(db.session.get(User, user.id), "Egen")
         db.session.commit()
     assert log_in(client).status_code == 302
-    headers = {"X-CSRFToken": csrf_token(client, "/authoring")}
 
     def versions():
         with app.app_context():
             return db.session.scalar(sa.select(sa.func.count()).select_from(ModuleVersion))
+
+    return {"X-CSRFToken": csrf_token(client, "/authoring")}, versions
+
+
+def test_the_module_editor_survives_any_document(client, editor):
+    """The editor's save endpoint: any document gets 200 or a 4xx naming every problem with a
+    translated message; nothing is stored unless it was valid."""
+    headers, versions = editor
 
     @FUZZ
     @given(module=modules, wrap=st.booleans())
@@ -322,24 +330,10 @@ def test_the_module_editor_survives_any_document(client, app, make_user):
     check()
 
 
-def test_the_editor_preview_survives_any_document_and_position(client, app, make_user):
+def test_the_editor_preview_survives_any_document_and_position(client, editor):
     """The editor's preview endpoint: any document at any position gets a step as a phone
     would get it or a 4xx naming every problem; nothing is ever stored."""
-    from facilitate.authoring.models import ModuleVersion
-    from facilitate.authoring.operations import new_module
-
-    from .conftest import csrf_token, log_in
-
-    user = make_user()
-    with app.app_context():
-        new_module(db.session.get(User, user.id), "Egen")
-        db.session.commit()
-    assert log_in(client).status_code == 302
-    headers = {"X-CSRFToken": csrf_token(client, "/authoring")}
-
-    def versions():
-        with app.app_context():
-            return db.session.scalar(sa.select(sa.func.count()).select_from(ModuleVersion))
+    headers, versions = editor
 
     positions = st.one_of(st.integers(min_value=-1, max_value=3), json_like)
 
