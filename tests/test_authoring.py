@@ -454,3 +454,30 @@ def test_the_command_line_lists_authored_modules_with_their_owner(logged_in, bui
     assert "samverkansdialog" in result.output
     assert f"{built}  Byakväll om beredskap" in result.output
     assert "[leader@example.org, private]" in result.output
+
+
+def test_what_ran_stays_readable_when_the_rules_become_stricter(app, live, caplog):
+    """A stored version that no longer passes today's checks (here: a prompt over the length
+    limit, as if the limit had been lowered since) still shows; the log says so."""
+    from facilitate.authoring.queries import PINNED_KEY
+
+    from .conftest import call
+
+    long_prompt = "Varför? " * 800
+    with app.app_context():
+        version = db.session.get(
+            ModuleVersion, db.session.get(LiveSession, live.id).module_version_id
+        )
+        document = json.loads(version.document)
+        step = document["parts"][1]["steps"][1]
+        step["prompt"]["sv"] = long_prompt
+        version.document = json.dumps(document)
+        version.sha256 = "0" * 64  # content of its own, not the shipped one's
+        db.session.commit()
+    app.extensions.pop(PINNED_KEY, None)
+    phone = live.phone()
+    assert live.control("start")["ok"]
+    state = live.control("goto", step["id"])["state"]
+    assert state["step"]["prompt"] == long_prompt
+    assert call(phone, "sync")["state"]["step"]["prompt"] == long_prompt
+    assert "no longer passes the checks" in caplog.text

@@ -9,6 +9,7 @@ from .document import content_hash, dump_yaml, to_document
 from .loader import (
     ContentError,
     Problem,
+    build_document,
     check_document,
     load_library,
     load_vocabulary,
@@ -25,6 +26,7 @@ __all__ = [
     "Problem",
     "Step",
     "Text",
+    "build_document",
     "check_document",
     "content_hash",
     "dump_yaml",

@@ -128,6 +128,20 @@ def check_document(data: Any, file: str = "module") -> tuple[Module | None, list
     return (None, checker.problems) if checker.problems else (module, [])
 
 
+def build_document(data: dict, file: str = "stored") -> Module:
+    """Build a module from a document that passed every check when it was stored, without the
+    schema: a later, stricter schema (a shorter length limit, say) must not make the record of
+    a session unreadable. Raises :class:`ContentError` only if it cannot be built at all."""
+    checker = _Checker(load_vocabulary())
+    try:
+        module = checker.document(data, file)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ContentError([Problem(file, "-", f"cannot be built: {error!r}")]) from error
+    if module is None:
+        raise ContentError(checker.problems)
+    return module
+
+
 def parse_module(content: bytes, file: str = "module") -> tuple[Module | None, list[Problem]]:
     """Check and build a module from the bytes of a single YAML file (parts inline)."""
     checker = _Checker(load_vocabulary())
