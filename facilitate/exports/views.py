@@ -14,7 +14,7 @@ from ..authoring.queries import every_module
 from ..circles.models import Circle
 from ..circles.municipalities import by_name
 from ..content import library
-from ..core.i18n import current_locale
+from ..core.i18n import current_locale, localized
 from ..extensions import db
 from ..sessions.messages import message
 from . import summaries
@@ -148,16 +148,26 @@ def export_log():
 
 
 def _options() -> dict:
-    """The choices of the filter form."""
+    """The choices of the filter form as (value, text) pairs, in the page's language; parts
+    and tags as (group, pairs) for their optgroups."""
     vocabulary = library().vocabulary
+    modules = every_module()
+    organisers = db.session.scalars(
+        sa.select(Circle.organiser).distinct().order_by(Circle.organiser)
+    )
+    circles = db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))
     return {
-        "modules": every_module(),
-        "municipalities": by_name(),
-        "organisers": list(
-            db.session.scalars(sa.select(Circle.organiser).distinct().order_by(Circle.organiser))
-        ),
-        "circles": list(db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))),
-        "tag_groups": [(vocabulary.groups[g], vocabulary.in_group(g)) for g in vocabulary.groups],
+        "modules": [(m.id, localized(m.title)) for m in modules],
+        "parts": [
+            (localized(m.title), [(p.id, localized(p.title)) for p in m.parts]) for m in modules
+        ],
+        "municipalities": [(m.id, m.name) for m in by_name()],
+        "organisers": [(name, name) for name in organisers],
+        "circles": [(c.id, f"{c.name} ({c.organiser})") for c in circles],
+        "tags": [
+            (localized(label), [(t.id, localized(t.label)) for t in vocabulary.in_group(group)])
+            for group, label in vocabulary.groups.items()
+        ],
     }
 
 

@@ -66,20 +66,26 @@ def session_step(session: LiveSession, step_id: str | None) -> Step | None:
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
     if step is None or step.kind != "statements":
         return step
-    approved = db.session.scalars(
-        sa.select(Proposal)
-        .where(
-            Proposal.session_id == session.id,
-            Proposal.step_id == step.id,
-            Proposal.status == ProposalStatus.approved,
-        )
-        .order_by(Proposal.id)
-    )
     added = tuple(
         Option(id=p.statement_id, text=Text({SOURCE_LANGUAGE: p.text, p.locale: p.text}))
-        for p in approved
+        for p in proposals(session, step.id, ProposalStatus.approved)
     )
     return replace(step, statements=step.statements + added) if added else step
+
+
+def proposals(session: LiveSession, step_id: str, status: ProposalStatus) -> list[Proposal]:
+    """The statements participants proposed for a step, with ``status``, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(
+                Proposal.session_id == session.id,
+                Proposal.step_id == step_id,
+                Proposal.status == status,
+            )
+            .order_by(Proposal.id)
+        )
+    )
 
 
 def current_step(session: LiveSession) -> Step | None:

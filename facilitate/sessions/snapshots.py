@@ -10,15 +10,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..auth.models import utcnow
 from ..content import Step
 from ..dialogue.words import normalise
-from ..extensions import db
 from .joining import join_url, spaced
 from .kinds import kind_of, sections
-from .models import LiveSession, Participant, Proposal, ProposalStatus, Response
+from .models import LiveSession, Participant, ProposalStatus, Response
 from .queries import (
     answer_rows,
     counted_values,
@@ -27,6 +24,7 @@ from .queries import (
     own_votes,
     part_of,
     participant_count,
+    proposals,
     roster,
     step_responses,
     votes_by_contribution,
@@ -261,15 +259,7 @@ def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
 def pending_proposals(session: LiveSession, step: Step) -> list[dict]:
     return [
         {"id": p.id, "text": p.text, "lang": p.locale}
-        for p in db.session.scalars(
-            sa.select(Proposal)
-            .where(
-                Proposal.session_id == session.id,
-                Proposal.step_id == step.id,
-                Proposal.status == ProposalStatus.pending,
-            )
-            .order_by(Proposal.id)
-        )
+        for p in proposals(session, step.id, ProposalStatus.pending)
     ]
 
 

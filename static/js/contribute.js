@@ -58,12 +58,8 @@ export function buildTextForm(phone, current, step, { id, multiline, max, label,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = multiline ? field.value.trim() : field.value.trim().replace(/\s+/g, " ");
-    if (!text) {
-      phone.showAlert(strings.write_first);
-      field.focus();
-      return;
-    }
+    const text = typedText(phone, field, multiline);
+    if (!text) return;
     onText(text);
     field.value = "";
     count();
@@ -262,12 +258,8 @@ function editor(phone, current, step, item) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = multiline ? field.value.trim() : field.value.trim().replace(/\s+/g, " ");
-    if (!text) {
-      phone.showAlert(strings.write_first);
-      field.focus();
-      return;
-    }
+    const text = typedText(phone, field, multiline);
+    if (!text) return;
     current.editing = null;
     current.editor = null;
     if (text !== item.text) phone.queue(step, { event: "edit", submission_id: sid, value: text });
@@ -276,6 +268,16 @@ function editor(phone, current, step, item) {
   });
   current.editor = { sid, form, field };
   return form;
+}
+
+/** The text of a contribution field, trimmed (on one line, spaces folded): or null, with the
+ * page asking for some text, when there is none. */
+function typedText(phone, field, multiline) {
+  const text = multiline ? field.value.trim() : field.value.trim().replace(/\s+/g, " ");
+  if (text) return text;
+  phone.showAlert(phone.strings.write_first);
+  field.focus();
+  return null;
 }
 
 function focusAction(current, action, sid) {
