@@ -498,6 +498,9 @@ def test_analyst_pages_filter_and_export(client, made, analyst):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<td>Cirkel 3</td>" in html and "<td>Cirkel 1</td>" not in html
+    # The form keeps the choice, and lists the parts under their module.
+    assert '<option value="jokkmokk" selected>Jokkmokk</option>' in html
+    assert '<optgroup label="Norrbotten för alla">' in html
     assert "<caption>" in html and 'scope="col"' in html
     results = client.get("/analysis/results").get_data(as_text=True)
     assert "färre än 3" not in results or "Antal från färre än 3" in results
