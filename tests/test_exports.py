@@ -15,10 +15,12 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
+from openpyxl.utils import get_column_letter
 
 from facilitate.auth import Role, User
 from facilitate.auth.operations import create_token
 from facilitate.content import library
+from facilitate.core.i18n import localized
 from facilitate.exports.models import ExportLog
 from facilitate.exports.tabular import COLUMNS
 from facilitate.extensions import db
@@ -234,15 +236,19 @@ def test_xlsx_has_a_summary_a_chart_per_question_and_every_response(get):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     names = workbook.sheetnames
-    assert names[0] == "Sammanfattning" and names[-1] == "Svar"
+    assert names[0] == "Sammanfattning" and names[-2:] == ["Svar", "Kolumner"]
     summary = workbook["Sammanfattning"]
     assert summary["A1"].value == "Underlag till beredningsgruppen"
     questions = exported_json(get)["questions"]
-    assert len(names) == len(questions) + 2
+    assert len(names) == len(questions) + 3
     charted = 0
-    for question, name in zip(questions, names[1:-1], strict=True):
+    for number, (question, name) in enumerate(zip(questions, names[1:-2], strict=True), 1):
         sheet = workbook[name]
-        assert question["step"] in name
+        # Named by the question, not by an id: "03 Hur många invånare …", at most 31 characters.
+        assert len(name) <= 31 and name.startswith(f"{number:02d} ")
+        assert question["step"] not in name
+        assert question["prompt"]["sv"].split()[0].strip("[]:*?/\\") in name
+        assert [c.value for c in sheet[3]][:2] == ["Steg", question["step"]]
         if question["kind"] in ("quiz", "poll", "scale", "rank", "statements", "wordcloud"):
             assert len(sheet._charts) == 1, name
             chart = sheet._charts[0]
@@ -254,13 +260,45 @@ def test_xlsx_has_a_summary_a_chart_per_question_and_every_response(get):
     assert charted >= 10
     raw = workbook["Svar"]
     header = [c.value for c in raw[1]]
-    assert header == list(COLUMNS)
+    assert header[:3] == ["Session", "Cirkelns nummer", "Cirkel"] and "Svar i ord" in header
+    assert raw.column_dimensions["J"].width == 50  # the question column is wide enough to read
+    key = [[c.value for c in row] for row in workbook["Kolumner"].iter_rows(min_row=2)]
+    assert [row[2] for row in key] == list(COLUMNS)  # the stable ids scripts read
+    assert [row[1] for row in key] == header
     assert raw.max_row - 1 == len(exported_json(get)["responses"])
     for row in raw.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f"
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(("=", "+", "-", "@"))
+
+
+def test_xlsx_names_tags_and_says_each_result_in_words(get, api_get, app):
+    populate(app, circles=1, parts=9, people=4, module="strategiskt-forum", seed=2)
+    populate(app, circles=1, parts=9, people=4, module="samverkansdialog", seed=3)
+    workbook = load_workbook(io.BytesIO(api_get(format="xlsx").data))
+    summary = list(workbook["Sammanfattning"].iter_rows(values_only=True))
+    heading = summary.index(
+        ("Nr", "Blad", "Modul", "Del", "Fråga", "Typ", "Sessioner", "Svarande", "Svar", "Resultat")
+    )
+    results = {}
+    for row in summary[heading + 1 :]:
+        if row[0] is None:
+            break
+        results.setdefault(row[5], []).append(row[9])
+    assert all(r.startswith("Flest val: ") for r in results["Omröstning"] if r != "–")
+    assert any(r.startswith("Flest val: ") for r in results["Omröstning"])
+    assert any(r.startswith("Först: ") for r in results["Rangordning"])
+    assert any(r.startswith("Mest medhåll: ") for r in results["Påståenden"])
+    assert all(r for kind in results.values() for r in kind)  # no empty "Resultat" cell
+    with app.test_request_context():
+        vocabulary = library().vocabulary.tags
+        names = {localized(tag.label) for tag in vocabulary.values()}
+    raw = workbook["Svar"]
+    tags = {c.value for c in raw[get_column_letter(list(COLUMNS).index("tags") + 1)][1:]}
+    tags.discard(None)
+    assert tags and all(set(t.split("; ")) <= names for t in tags)
+    assert not any(t in vocabulary for t in tags)
 
 
 def test_xlsx_summaries_say_fewer_than_three(get, made):
@@ -322,13 +360,55 @@ def test_docx_report_is_made_from_the_session_data(get, app, made):
     assert any("Cirkel 1, Arvidsjaur" in q for q in quotes)
     assert "Genomsnittlig andel rätt" in text
     # Charts: images with their numbers in words as alternative text, and a table beside.
-    assert len(doc.inline_shapes) >= 5
+    assert len(doc.inline_shapes) >= 4
     for shape in doc.inline_shapes:
         alt = shape._inline.docPr.get("descr")
         assert alt.startswith("Stapeldiagram, ") and ":" in alt
     assert len(doc.tables) > len(doc.inline_shapes)
     header = doc.tables[0].rows[0]._tr
     assert header.trPr is not None and "tblHeader" in header.trPr.xml
+
+
+def test_docx_shows_a_question_once_with_its_areas_and_quizzes_apart(api_get, app):
+    """A question several areas apply to is printed once, its areas named, and pointed to
+    from the other areas; quiz results stand in their own section, apart from policy input;
+    quotes in another language say which; plurals follow the count."""
+    made = populate(app, circles=1, parts=2, people=5, module="strategiskt-forum", seed=4)
+    populate(app, circles=1, parts=2, people=3, seed=5)
+    with app.app_context():
+        db.session.execute(
+            sa.update(Participant)
+            .where(Participant.session_id == made.sessions[1], Participant.name == "Namn0x1x4")
+            .values(locale="fi")
+        )
+        db.session.commit()
+        steps = library().get("strategiskt-forum").part("fokusomraden").steps
+        ranking = next(s for s in steps if s.kind == "rank")
+        quiz = [
+            str(s.heading)
+            for p in library().get("norrbotten-for-alla").parts[:2]
+            for s in p.steps
+            if s.kind == "quiz"
+        ]
+    doc = Document(io.BytesIO(api_get(format="docx").data))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    headings = [text for style, text in paragraphs if style.startswith("Heading")]
+    assert headings.count(str(ranking.heading)) == 1
+    shown = headings.index(str(ranking.heading))
+    after = paragraphs[paragraphs.index(("Heading 3", headings[shown])) :]
+    facts = next(text for style, text in after if style == "Normal")
+    assert "i 1 session." in facts or "i 1 session ·" in facts  # not "1 sessioner"
+    assert "områden: " in facts
+    pointer = f"”{ranking.heading}” – se under"
+    pointers = [text for _style, text in paragraphs if text.startswith(pointer)]
+    assert len(pointers) == len(ranking.tags) - 1
+    assert "Kunskap per del" in headings
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    for prompt in quiz:  # in the knowledge section's tables, not among the areas' questions
+        assert prompt not in headings and prompt in cells
+    quotes = [text for style, text in paragraphs if style == "Quote"]
+    assert any("(Suomi)" in q for q in quotes)
+    assert sum("(Suomi)" in q for q in quotes) < len(quotes)
 
 
 def test_docx_says_fewer_than_three_for_one_small_meeting(get, made):
@@ -492,6 +572,21 @@ def test_cli_export_refuses_bad_input_and_writes_nothing(runner, made, tmp_path)
 # --- the analyst pages --------------------------------------------------------------------------
 
 
+def test_an_analyst_lands_on_the_analyst_pages_which_name_what_was_run(
+    app, client, made, analyst, make_user
+):
+    landing = client.get(log_in(client, email="analys@example.org").headers["Location"])
+    assert landing.status_code == 302 and landing.headers["Location"] == "/analysis/"
+    html = client.get("/analysis/").get_data(as_text=True)
+    assert "Norrbotten för alla – Introduktion" in html
+    assert "norrbotten-for-alla / introduktion" not in html
+    assert "<td>Norrbotten för alla</td>" in html  # the circles' module, by its title
+    make_user(email="ledare@example.org", role=Role.leader)
+    leader = app.test_client()
+    landing = leader.get(log_in(leader, email="ledare@example.org").headers["Location"])
+    assert landing.headers["Location"] == "/modules"  # leaders land in the module library
+
+
 def test_analyst_pages_filter_and_export(client, made, analyst):
     assert log_in(client, email="analys@example.org").status_code == 302
     page = client.get("/analysis/", query_string={"municipality": "jokkmokk"})
@@ -513,7 +608,7 @@ def test_analyst_pages_filter_and_export(client, made, analyst):
     )
     assert download.status_code == 200
     assert download.mimetype.endswith("spreadsheetml.sheet")
-    assert load_workbook(io.BytesIO(download.data)).sheetnames[-1] == "Svar"
+    assert load_workbook(io.BytesIO(download.data)).sheetnames[-2:] == ["Svar", "Kolumner"]
 
 
 def test_analyst_pages_refuse_bad_filters_with_a_message(client, made, analyst):
@@ -579,7 +674,7 @@ def test_files_are_swedish_unless_another_language_is_asked_for(get, app):
     for shape in doc.inline_shapes:
         assert shape._inline.docPr.get("descr").startswith("Pylväskaavio, ")
     workbook = load_workbook(io.BytesIO(get(format="xlsx", language="en").data))
-    assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-1] == "Answers"
+    assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-2] == "Answers"
     english = _readable("xlsx", get(format="xlsx", language="en").data)
     assert "Briefing for the preparation group" in english
     for word in SWEDISH_WORDS:

@@ -23,8 +23,13 @@ STATEMENT_REVIEWED = date(2026, 11, 23)
 
 @bp.get("/")
 def index():
-    """Logged-in users land in the module library; everyone else sees what this is."""
+    """Logged-in users land where their work is: analysts on the analyst pages, leaders and
+    admins in the module library; everyone else sees what this is."""
+    from ..auth.models import Role
+
     if current_user.is_authenticated:
+        if current_user.role is Role.analyst:
+            return redirect(url_for("analysis.sessions"))
         return redirect(url_for("core.module_library"))
     return render_template("core/index.html")
 

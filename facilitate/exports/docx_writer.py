@@ -4,7 +4,9 @@ language (Swedish unless asked otherwise).
 What was run where and when; then per focus area (2024–2026) and development area (2021–2023)
 what participants chose and said, with counts, a bar chart (an image with its numbers in words
 as alternative text, and the same numbers in a table) and quotes of open contributions; the
-questions no area applies to; the quiz knowledge per part; and how the report was made.
+questions no area applies to; the quiz knowledge per part, apart from that policy input; and how
+the report was made. A question several areas apply to is shown once, under the first, with
+its areas named; the others point to it.
 Headings use Word's heading styles and tables have a repeated header row, for screen readers.
 """
 
@@ -19,7 +21,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from ..content import library
-from ..core.i18n import current_locale, local_date, localized
+from ..core.i18n import current_locale, language_name, local_date, localized
 from .charts import ChartBar, bar_chart, description
 from .labels import cell_text, column_headings, filter_lines, kind_names, percent, printable
 from .queries import Dataset
@@ -52,6 +54,8 @@ class _Report:
         self.figures = 0
         self._style_ids: dict[str, str] = {}
         self._charts: dict[tuple[ChartBar, ...], bytes] = {}
+        #: Where each question shown in full is, by (module, part, step): the area's name.
+        self._shown: dict[tuple[str, str, str], str] = {}
 
     # --- building blocks -------------------------------------------------------------------
 
@@ -64,10 +68,11 @@ class _Report:
     def heading(self, text: str, level: int) -> None:
         self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
-    def paragraph(self, text: str, style: str | None = None) -> None:
+    def paragraph(self, text: str, style: str | None = None):
         paragraph = self.doc.add_paragraph(printable(text))
         if style is not None:
             paragraph._p.style = self.style_id(style)
+        return paragraph
 
     def table(self, caption: str, headings: list[str], rows: list[list[str]]) -> None:
         self.tables += 1
@@ -85,6 +90,15 @@ class _Report:
 
     def chart(self, title: str, bars: list[ChartBar]) -> None:
         if not bars:
+            return
+        if all(bar.value is None for bar in bars):
+            self.paragraph(
+                _(
+                    "Inget diagram: för få svarade för att visa siffrorna (färre än %(n)d "
+                    "personer per alternativ).",
+                    n=self.threshold,
+                )
+            )
             return
         self.figures += 1
         key = tuple(bars)  # a question under several areas has the same chart in each
@@ -120,12 +134,14 @@ class _Report:
         for group in REPORT_GROUPS:
             self.heading(localized(vocabulary.groups[group]), 1)
             for section in by_tag(self.dataset, group):
-                self.heading(localized(section.tag.label), 2)
-                if not section.questions:
+                area = localized(section.tag.label)
+                self.heading(area, 2)
+                policy = [q for q in section.questions if q.kind != "quiz"]
+                if not policy:
                     self.paragraph(_("Inget i urvalet rör det här området."))
-                for question in section.questions:
-                    self.question(question)
-        others = outside_groups(self.dataset)
+                for question in policy:
+                    self.area_question(question, section.tag.id, area)
+        others = [q for q in outside_groups(self.dataset) if q.kind != "quiz"]
         if others:
             self.heading(_("Övriga frågor"), 1)
             self.paragraph(
@@ -214,17 +230,39 @@ class _Report:
             rows,
         )
 
+    def area_question(self, question: QuestionSummary, tag: str, area: str) -> None:
+        """A question under an area: in full the first time its step's own tags bring it up,
+        a pointer to that place after; a question here only through the leader's tags on some
+        contributions shows those."""
+        key = (question.module, question.part, question.step.id)
+        if tag in question.step.tags and key in self._shown:
+            self.paragraph(
+                _(
+                    "”%(prompt)s” – se under %(area)s.",
+                    prompt=localized(question.prompt),
+                    area=self._shown[key],
+                )
+            )
+            return
+        if tag in question.step.tags:
+            self._shown[key] = area
+        self.question(question)
+
     def question(self, question: QuestionSummary) -> None:
         prompt = localized(question.prompt)
         self.heading(prompt, 3)
         facts = [
             kind_names().get(question.kind, question.kind),
-            _(
-                "svar från %(people)s personer i %(sessions)d sessioner",
+            ngettext(
+                "svar från %(people)s personer i %(num)d session",
+                "svar från %(people)s personer i %(num)d sessioner",
+                question.sessions,
                 people=cell_text(question.respondents),
-                sessions=question.sessions,
             ),
         ]
+        areas = _area_names(question)
+        if len(areas) > 1:
+            facts.append(_("områden: %(areas)s", areas=", ".join(areas)))
         if question.kind == "quiz":
             facts.append(_("andel rätt") + " " + percent(question.correct_share))
         if question.mean is not None:
@@ -249,10 +287,21 @@ class _Report:
     def quotes(self, question: QuestionSummary) -> None:
         chosen = sorted(question.contributions, key=lambda r: (-(r.votes or 0), r.response))
         self.paragraph(_("Bidrag (%(count)d):", count=len(chosen)))
+        export_language = current_locale()
         for row in chosen[:MAX_QUOTES]:
             where = ", ".join(x for x in (row.circle_name, row.municipality) if x)
             theme = f" [{row.theme}]" if row.theme else ""
-            self.paragraph(f"”{row.value}”{theme}" + (f" – {where}" if where else ""), "Quote")
+            other = row.language != export_language
+            # i18n: marks a quote written in another language than the report's, e.g. "(Suomi)"
+            language = " " + _("(%(language)s)", language=language_name(row.language))
+            quote = self.paragraph(
+                f"”{row.value}”{theme}"
+                + (language if other else "")
+                + (f" – {where}" if where else ""),
+                "Quote",
+            )
+            if other:
+                _set_run_language(quote.runs[0], LANGUAGE_TAGS.get(row.language, row.language))
         if len(chosen) > MAX_QUOTES:
             self.paragraph(
                 _(
@@ -277,8 +326,20 @@ class _Report:
                     _("Minst känt: ”%(prompt)s”.", prompt=localized(part.least_known.prompt))
                 )
             self.paragraph(" ".join(lines))
+            caption = _("Andel rätt per quizfråga, %(part)s", part=title)
+            self.chart(
+                caption,
+                [
+                    ChartBar(
+                        printable(localized(q.prompt)),
+                        None if q.correct_share is None else 100 * q.correct_share,
+                        percent(q.correct_share),
+                    )
+                    for q in part.questions
+                ],
+            )
             self.table(
-                _("Andel rätt per quizfråga, %(part)s", part=title),
+                caption,
                 [_("Fråga"), _("Svarande"), _("Andel rätt")],
                 [
                     [localized(q.prompt), cell_text(q.respondents), percent(q.correct_share)]
@@ -332,6 +393,24 @@ def _bars(question: QuestionSummary) -> list[ChartBar]:
         else:
             bars.append(ChartBar(label, float(value), cell_text(value, column)))
     return bars
+
+
+def _area_names(question: QuestionSummary) -> list[str]:
+    """The names of the report's areas (focus and development) its step's own tags name."""
+    vocabulary = library().vocabulary.tags
+    return [
+        localized(vocabulary[t].label)
+        for t in vocabulary
+        if t in question.step.tags and vocabulary[t].group in REPORT_GROUPS
+    ]
+
+
+def _set_run_language(run, language: str) -> None:
+    """A run's language, so a screen reader reads a Finnish quote in Finnish."""
+    properties = run._r.get_or_add_rPr()
+    element = OxmlElement("w:lang")
+    element.set(qn("w:val"), language)
+    properties.append(element)
 
 
 def _repeat_header(row) -> None:

@@ -33,6 +33,44 @@ def column_headings() -> dict[str, str]:
     }
 
 
+def response_headings() -> dict[str, str]:
+    """The headings of the raw response columns (:data:`tabular.COLUMNS`), in words."""
+    return {
+        "session": _("Session"),
+        # i18n: a column heading: the circle's number in facilitate
+        "circle_id": _("Cirkelns nummer"),
+        "circle": _("Cirkel"),
+        "municipality": _("Kommun"),
+        "organiser": _("Arrangör"),
+        "module": _("Modul"),
+        "part": _("Del"),
+        "step": _("Steg"),
+        "kind": _("Typ"),
+        "prompt": _("Fråga"),
+        "participant": _("Deltagare (pseudonym)"),
+        "value": _("Svar (id)"),
+        "value_text": _("Svar i ord"),
+        "statement": _("Påstående (id)"),
+        "statement_text": _("Påstående"),
+        "correct": _("Rätt"),
+        "votes": _("Röster"),
+        "theme": _("Tema"),
+        "tags": _("Taggar"),
+        "time": _("Tid"),
+        "hidden": _("Dold"),
+        "awaiting_approval": _("Väntar på godkännande"),
+        "entered_by_leader": _("Inmatat av ledaren"),
+        "merged_into": _("Sammanslaget med"),
+        "response": _("Svarets nummer"),
+    }
+
+
+def tag_names(tags) -> str:
+    """Tag ids as their names in the export's language, ``; `` between them."""
+    vocabulary = library().vocabulary.tags
+    return "; ".join(localized(vocabulary[t].label) if t in vocabulary else t for t in tags)
+
+
 def filter_names() -> dict[str, str]:
     return {
         "session": _("Session"),

@@ -101,6 +101,8 @@ class Row:
     entered_by_leader: bool
     #: The response this contribution was merged into (a near-duplicate), or None.
     merged_into: int | None
+    #: The language the participant's phone was in (what a text they wrote is written in).
+    language: str = SOURCE_LANGUAGE
 
 
 @dataclass
@@ -310,26 +312,32 @@ def _rows(
             ).all()
         )
         result = db.session.execute(
-            sa.select(Response, Participant.proxy, Participant.circle_member_id)
+            sa.select(
+                Response, Participant.proxy, Participant.circle_member_id, Participant.locale
+            )
             .join(Participant, Participant.id == Response.participant_id)
             .where(Response.session_id.in_(chunk), Response.withdrawn.is_(False))
             .order_by(Response.session_id, Response.id)
         )
         for session_id, responses in _by_session(result).items():
             session = by_id[session_id]
-            for response, proxy, member in _counted(session, steps, responses, selection):
+            for response, proxy, member, language in _counted(
+                session, steps, responses, selection
+            ):
                 step = steps[(session.module_id, session.part_id, response.step_id)]
                 who = pseudonyms.of(response.participant_id, member)
                 row = _row(session, step, response, who, proxy, votes.get(response.id, 0))
+                if language != row.language:
+                    row = replace(row, language=language)
                 if selection.tag is None or selection.tag in row.tags:
                     rows.append(row)
     return rows
 
 
-def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None]]]:
+def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None, str]]]:
     grouped: dict[int, list] = defaultdict(list)
-    for response, proxy, member in result:
-        grouped[response.session_id].append((response, proxy, member))
+    for entry in result:
+        grouped[entry[0].session_id].append(tuple(entry))
     return grouped
 
 

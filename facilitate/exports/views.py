@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from ..auth.models import Role
-from ..authoring.queries import every_module
+from ..authoring.queries import any_module, every_module, session_module
 from ..circles.models import Circle
 from ..circles.municipalities import by_name
 from ..content import library
@@ -76,6 +76,8 @@ def sessions():
         participants=participant_counts([s.id for s in found]),
         answers=_answer_counts([s.id for s in found]),
         circles=_circles(found),
+        titles=_titles(found),
+        module_titles=_module_titles(found),
         threshold=summaries.min_group_size(),
     )
 
@@ -169,6 +171,25 @@ def _options() -> dict:
             for group, label in vocabulary.groups.items()
         ],
     }
+
+
+def _titles(sessions) -> dict[int, str]:
+    """Each session's module and part by their titles in the page's language."""
+    titles = {}
+    for session in sessions:
+        module = session_module(session)
+        part = module.part(session.part_id) if module else None
+        titles[session.id] = (
+            f"{localized(module.title) if module else session.module_id} – "
+            f"{localized(part.title) if part else session.part_id}"
+        )
+    return titles
+
+
+def _module_titles(sessions) -> dict[str, str]:
+    """The title of each circle's module, by module id."""
+    ids = {s.circle.module_id for s in sessions if s.circle is not None}
+    return {i: localized(m.title) if (m := any_module(i)) else i for i in ids}
 
 
 def _answer_counts(session_ids: list[int]) -> dict[int, int]:

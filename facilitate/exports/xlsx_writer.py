@@ -1,6 +1,7 @@
-"""XLSX (openpyxl): a summary sheet, one sheet per question with its distribution and a native
-Excel bar chart, and a sheet of every response (the CSV's columns). In the export's language
-(Swedish unless asked otherwise); the raw sheet's column names are the CSV's stable ids."""
+"""XLSX (openpyxl): a summary sheet, one sheet per question (named by its question) with its
+distribution and a native Excel bar chart, a sheet of every response (the CSV's columns) and a
+key sheet naming each of its columns' stable CSV id. In the export's language (Swedish unless
+asked otherwise)."""
 
 import io
 from typing import Any
@@ -15,7 +16,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..content.model import Text
 from ..core.i18n import local_date, localized
-from .labels import cell_text, column_headings, filter_lines, kind_names, percent, printable, yes
+from .labels import (
+    cell_text,
+    column_headings,
+    filter_lines,
+    kind_names,
+    percent,
+    printable,
+    response_headings,
+    tag_names,
+    yes,
+)
 from .queries import Dataset
 from .summaries import Fewer, QuestionSummary, min_group_size, questions, small
 from .tabular import COLUMNS, cells, neutralise
@@ -37,6 +48,8 @@ def write(dataset: Dataset) -> bytes:
     _summary_sheet(summary, dataset, summaries, sheets)
     # i18n: the name of the spreadsheet's sheet of every response (at most 31 characters)
     _responses_sheet(workbook.create_sheet(pgettext("plural", "Svar")[:SHEET_NAME_LENGTH]), dataset)
+    # i18n: the name of the sheet that names each column of the responses sheet (≤ 31 characters)
+    _key_sheet(workbook.create_sheet(_("Kolumner")[:SHEET_NAME_LENGTH]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -159,17 +172,51 @@ def _summary_sheet(
 
 
 def _headline(question: QuestionSummary) -> str:
+    """The question's result in a few words, or a dash when too few answered to say it."""
+    if question.kind in ("open", "wordcloud"):
+        return ngettext("%(num)d bidrag", "%(num)d bidrag", len(question.contributions))
+    if isinstance(question.respondents, Fewer):
+        return "–"
     if question.kind == "quiz":
         return _("Andel rätt") + ": " + percent(question.correct_share)
     if question.kind == "scale" and question.mean is not None:
         return _("Medelvärde: %(mean)s", mean=cell_text(question.mean))
-    if question.kind in ("open", "wordcloud"):
-        return ngettext("%(num)d bidrag", "%(num)d bidrag", len(question.contributions))
-    return ""
+    table = question.table
+    if table is None or not table.rows:
+        return ""
+    if question.kind == "poll":
+        top = max(table.rows, key=lambda row: _amount(row[1]))
+        if _amount(top[1]) > 0:
+            return _("Flest val: %(option)s (%(count)s)", option=cell_text(top[0]), count=top[1])
+    if question.kind == "rank":
+        return _("Först: %(option)s", option=cell_text(table.rows[0][0]))
+    if question.kind == "statements":
+        agreed = [row for row in table.rows if row[-1] is not None]
+        if agreed:
+            top = max(agreed, key=lambda row: row[-1])
+            return _(
+                "Mest medhåll: %(statement)s (%(share)s)",
+                statement=cell_text(top[0]),
+                share=percent(top[-1]),
+            )
+    return "–"
+
+
+def _amount(value: Any) -> int:
+    """A table count as a number to compare (a suppressed count as 0)."""
+    return value if isinstance(value, int) else 0
 
 
 def _sheet_name(number: int, question: QuestionSummary) -> str:
-    return f"{number:02d} {question.step.id}"[:SHEET_NAME_LENGTH]
+    """``NN question``: the number keeps names unique; Excel allows 31 characters and none
+    of ``[]:*?/\\``."""
+    title = printable(localized(question.prompt)).translate(_NOT_IN_SHEET_NAMES)
+    name = f"{number:02d} {' '.join(title.split())}"[:SHEET_NAME_LENGTH].rstrip()
+    return name.strip("'")
+
+
+#: Characters Excel refuses in a sheet name, each replaced by a space.
+_NOT_IN_SHEET_NAMES = dict.fromkeys(map(ord, "[]:*?/\\"), " ")
 
 
 def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) -> str:
@@ -179,7 +226,7 @@ def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) 
     _append(sheet, [_("Modul och del"), f"{question.module} / {question.part}"])
     _append(sheet, [_("Steg"), question.step.id])
     _append(sheet, [_("Typ"), kind_names().get(question.kind, question.kind)])
-    _append(sheet, [_("Taggar"), "; ".join(question.step.tags)])
+    _append(sheet, [_("Taggar"), tag_names(question.step.tags)])
     _append(sheet, [_("Sessioner"), question.sessions])
     _append(sheet, [_("Svarande"), question.respondents])
     if question.mean is not None:
@@ -249,20 +296,44 @@ def _contributions(sheet: Worksheet, question: QuestionSummary) -> None:
                 row.circle_name,
                 row.municipality,
                 row.theme,
-                "; ".join(row.tags),
+                tag_names(row.tags),
                 row.votes,
             ],
         )
         sheet.cell(row=sheet.max_row, column=1).alignment = WRAP
 
 
+#: Column widths of the responses sheet, in characters; others get RESPONSE_WIDTH.
+RESPONSE_WIDTHS = {"prompt": 50, "value": 24, "value_text": 40, "statement_text": 40}
+RESPONSE_WIDTH = 14
+
+
 def _responses_sheet(sheet: Worksheet, dataset: Dataset) -> None:
-    _append(sheet, list(COLUMNS), BOLD)
+    """Every response: a heading row in the export's language (the key sheet names the stable
+    ids), then a row each."""
+    headings = response_headings()
+    _append(sheet, [headings[column] for column in COLUMNS], BOLD)
     for row in dataset.rows:
         values = cells(row)
+        values["tags"] = tag_names(row.tags)
         _append(sheet, [values[column] for column in COLUMNS])
     time_column = COLUMNS.index("time") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=time_column, max_col=time_column):
         cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    for index, column in enumerate(COLUMNS, 1):
+        width = RESPONSE_WIDTHS.get(column, RESPONSE_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+
+
+def _key_sheet(sheet: Worksheet) -> None:
+    """What each column of the responses sheet is called in the CSV and the JSON (scripts
+    read the stable ids; docs/export-format.md says what each means)."""
+    headings = response_headings()
+    letters = _("Kolumn")
+    _append(sheet, [letters, _("Rubrik"), _("Id i CSV och JSON")], BOLD)
+    for index, column in enumerate(COLUMNS, 1):
+        _append(sheet, [get_column_letter(index), headings[column], column])
+    for column, width in zip("ABC", (10, 30, 24), strict=True):
+        sheet.column_dimensions[column].width = width
