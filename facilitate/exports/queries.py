@@ -312,18 +312,14 @@ def _rows(
             ).all()
         )
         result = db.session.execute(
-            sa.select(
-                Response, Participant.proxy, Participant.circle_member_id, Participant.locale
-            )
+            sa.select(Response, Participant.proxy, Participant.circle_member_id, Participant.locale)
             .join(Participant, Participant.id == Response.participant_id)
             .where(Response.session_id.in_(chunk), Response.withdrawn.is_(False))
             .order_by(Response.session_id, Response.id)
         )
         for session_id, responses in _by_session(result).items():
             session = by_id[session_id]
-            for response, proxy, member, language in _counted(
-                session, steps, responses, selection
-            ):
+            for response, proxy, member, language in _counted(session, steps, responses, selection):
                 step = steps[(session.module_id, session.part_id, response.step_id)]
                 who = pseudonyms.of(response.participant_id, member)
                 row = _row(session, step, response, who, proxy, votes.get(response.id, 0))
