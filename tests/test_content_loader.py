@@ -67,15 +67,19 @@ def problems_of(tmp_path, **kwargs) -> list[str]:
 def test_valid_module_loads_into_immutable_objects(tmp_path):
     write_module(
         tmp_path / "modules",
-        part_data=part(
-            quiz(),
-            {
-                "id": "d1",
-                "kind": "open",
-                "prompt": {"sv": "Vad tycker du?"},
-                "tags": ["focus.civil-preparedness"],
-            },
-        ),
+        part_data={
+            **part(
+                quiz(topic="county"),
+                {
+                    "id": "d1",
+                    "kind": "open",
+                    "prompt": {"sv": "Vad tycker du?"},
+                    "tags": ["focus.civil-preparedness"],
+                },
+            ),
+            "duration": {"min": 30, "max": 45},
+            "materials": [{"sv": "Blädderblock", "en": "Flip chart"}],
+        },
     )
     library = load_library(tmp_path / "modules")
     module = library.get("demo")
@@ -84,6 +88,12 @@ def test_valid_module_loads_into_immutable_objects(tmp_path):
     assert step.source.year == 2024
     assert module.parts[0].quiz_count == 1 and module.parts[0].prompt_count == 1
     assert module.step("d1").tags == ("focus.civil-preparedness",)
+    assert step.topic == "county" and module.step("d1").topic is None
+    assert (
+        library.vocabulary.topics["county"].label.get("en") == "The county and its municipalities"
+    )
+    assert module.parts[0].duration == (30, 45)
+    assert [m.get("en") for m in module.parts[0].materials] == ["Flip chart"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         step.id = "changed"
     with pytest.raises(TypeError):
@@ -134,6 +144,21 @@ BROKEN_CASES = {
         {"part_data": part(quiz(tags=["focus.public-health", "focus.moon-landing"]))},
         "01-del.yaml: steps[0] (q1).tags[1]:",
         "unknown tag 'focus.moon-landing'",
+    ),
+    "unknown-topic": (
+        {"part_data": part(quiz(topic="moon-landing"))},
+        "01-del.yaml: steps[0] (q1).topic:",
+        "unknown topic 'moon-landing'",
+    ),
+    "duration-max-below-min": (
+        {"part_data": {**part(quiz()), "duration": {"min": 60, "max": 30}}},
+        "01-del.yaml: duration:",
+        "max (30) is less than min (60)",
+    ),
+    "empty-materials-item": (
+        {"part_data": {**part(quiz()), "materials": [{"sv": ""}]}},
+        "01-del.yaml: materials[0].sv:",
+        "text must not be empty",
     ),
     "quiz-without-source": (
         {"part_data": part({k: v for k, v in quiz().items() if k != "source"})},

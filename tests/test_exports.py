@@ -324,6 +324,15 @@ def test_json_follows_its_documented_schema(get, app, made):
     assert {c["organiser"] for c in document["circles"]} == set(ORGANISERS[:3])
     rank_or_open = {q["kind"] for q in document["questions"]}
     assert {"quiz", "open"} <= rank_or_open
+    with app.app_context():
+        modules = library()
+        topics = {
+            q["step"]: modules.get(q["module"]).step(q["step"]).topic for q in document["questions"]
+        }
+    assert [q["topic"] for q in document["questions"]] == [
+        topics[q["step"]] for q in document["questions"]
+    ]
+    assert all(topics.values())  # every shipped step has a topic, and the export carries it
 
 
 def test_json_schema_in_the_docs_is_the_shipped_one():

@@ -1,5 +1,7 @@
 """The module library: where a leader starts from."""
 
+from markupsafe import escape
+
 from facilitate.content import library
 
 
@@ -47,14 +49,54 @@ def test_language_choice_is_remembered_and_wins_over_the_browser(logged_in):
     assert "Moduulit" in html
 
 
-def test_untranslated_content_is_marked_with_its_language(logged_in):
-    # samverkansdialog has no Finnish: Swedish is shown and marked lang="sv" for screen readers.
-    # norrbotten-for-alla has Finnish, shown in the page's language and so not marked.
+def test_content_is_shown_in_finnish_for_every_shipped_module(logged_in):
+    # Every shipped module has Finnish, shown in the page's language and so not marked.
     logged_in.get("/language/fi")
     html = logged_in.get("/modules").get_data(as_text=True)
-    assert '<h2 id="module-samverkansdialog" lang="sv">Samverkansdialog</h2>' in html
-    assert ">Norrbotten kaikille</h2>" in html
-    assert '<h2 id="module-norrbotten-for-alla" lang=' not in html
+    for module_id, title in [
+        ("samverkansdialog", "Yhteistyövuoropuhelu"),
+        ("strategiskt-forum", "Strateginen yhteistyöfoorumi"),
+        ("norrbotten-for-alla", "Norrbotten kaikille"),
+    ]:
+        assert f">{title}</h2>" in html
+        assert f'<h2 id="module-{module_id}" lang=' not in html
+    assert 'lang="sv"' not in html.split("<main", 1)[1]
+
+
+def test_untranslated_content_is_marked_with_its_language(app, logged_in, tmp_path):
+    # A module without Finnish: Swedish is shown and marked lang="sv" for screen readers.
+    from facilitate.content import load_library
+
+    folder = tmp_path / "modules" / "byakvall"
+    folder.mkdir(parents=True)
+    (folder / "module.yaml").write_text(
+        "id: byakvall\nkind: dialogue\ntitle: {sv: Byakväll}\ndescription: {sv: En kväll.}\n"
+        "parts:\n- id: kvall\n  title: {sv: Kvällen}\n  description: {sv: Hela kvällen.}\n"
+        "  materials:\n  - {sv: Blädderblock}\n"
+        '  steps:\n  - {id: fraga, kind: open, prompt: {sv: "Vad behöver byn?"}}\n',
+        "utf-8",
+    )
+    app.extensions["facilitate.content"] = load_library(tmp_path / "modules")
+    logged_in.get("/language/fi")
+    html = logged_in.get("/modules").get_data(as_text=True)
+    assert '<h2 id="module-byakvall" lang="sv">Byakväll</h2>' in html
+    assert '<li lang="sv">Blädderblock</li>' in html
+
+
+def test_each_part_shows_its_timing_and_materials_before_the_meeting(logged_in, app):
+    with app.app_context():
+        forum = library().get("strategiskt-forum")
+    html = logged_in.get("/modules").get_data(as_text=True)
+    assert "Tid: 45–60 minuter" in html  # the focus areas: a range
+    assert "Tid: ungefär 45 minuter" in html  # the principles: one figure
+    assert "Material att ha till hands" in html
+    for part in forum.parts:
+        for item in part.materials:
+            assert f">{escape(item.get('sv'))}</li>" in html
+    english = logged_in.get("/modules", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Time: 45–60 minutes" in english and "Time: about 120 minutes" in english
+    assert "What to have at hand" in english
+    assert f">{escape(forum.parts[0].materials[0].get('en'))}</li>" in english
 
 
 def test_language_choice_ignores_other_sites_and_unknown_languages(client):

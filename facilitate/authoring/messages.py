@@ -32,6 +32,14 @@ _PROBLEMS = {
     "unknown_tag": lambda p: _(
         "Taggen ”%(tag)s” finns inte i handlingsplanens ordlista.", tag=p.get("tag", "")
     ),
+    "unknown_topic": lambda p: _(
+        "Ämnet ”%(topic)s” finns inte i ordlistan över ämnen.", topic=p.get("topic", "")
+    ),
+    "duration_range": lambda p: _(
+        "Tiden är fel: högst (%(high)s minuter) är mindre än minst (%(low)s minuter).",
+        low=p.get("low", ""),
+        high=p.get("high", ""),
+    ),
     "quiz_single_correct": lambda p: _(
         "En quizfråga med ett svar behöver exakt ett rätt alternativ (nu %(found)s).",
         found=p.get("found", 0),

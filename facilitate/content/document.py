@@ -66,6 +66,8 @@ def step_document(step: Step) -> dict[str, Any]:
         data["statements"] = [_option(o, False) for o in step.statements]
     if step.tags:
         data["tags"] = list(step.tags)
+    if step.topic is not None:
+        data["topic"] = step.topic
     if step.leader_notes is not None:
         data["leader_notes"] = text(step.leader_notes)
     return data
@@ -79,6 +81,11 @@ def part_document(part: Part) -> dict[str, Any]:
     }
     if part.leader_notes is not None:
         data["leader_notes"] = text(part.leader_notes)
+    if part.duration is not None:
+        low, high = part.duration
+        data["duration"] = {"min": low, "max": high} if high != low else {"min": low}
+    if part.materials:
+        data["materials"] = [text(m) for m in part.materials]
     data["steps"] = [step_document(s) for s in part.steps]
     return data
 

@@ -28,6 +28,7 @@ from .model import (
     Step,
     Tag,
     Text,
+    Topic,
     Vocabulary,
 )
 
@@ -173,6 +174,9 @@ def load_vocabulary() -> Vocabulary:
                 for t in data["tags"]
             }
         ),
+        topics=MappingProxyType(
+            {t["id"]: Topic(id=t["id"], label=Text(t["label"])) for t in data.get("topics", ())}
+        ),
     )
 
 
@@ -317,12 +321,25 @@ class _Checker:
             seen_steps[raw["id"]] = _location(root, prefix) if prefix else str(file)
             self._check_step(file, where, here, raw)
             steps.append(_step(raw))
+        duration = data.get("duration")
+        if duration is not None and duration.get("max", duration["min"]) < duration["min"]:
+            self.report(
+                file,
+                _location(root, (*prefix, "duration")),
+                f"duration: max ({duration['max']}) is less than min ({duration['min']})",
+                "duration_range",
+                (*prefix, "duration", "max"),
+                low=duration["min"],
+                high=duration["max"],
+            )
         return Part(
             id=data["id"],
             title=Text(data["title"]),
             description=Text(data["description"]),
             leader_notes=_text(data.get("leader_notes")),
             steps=tuple(steps),
+            duration=_duration(data.get("duration")),
+            materials=tuple(Text(m) for m in data.get("materials", ())),
         )
 
     def _read(self, path: Path, definition: str) -> dict | None:
@@ -381,6 +398,16 @@ class _Checker:
         return None if errors else data
 
     def _check_step(self, file: Path | str, where: str, here: tuple, raw: dict) -> None:
+        topic = raw.get("topic")
+        if topic is not None and topic not in self.vocabulary.topics:
+            self.report(
+                file,
+                f"{where}.topic",
+                f"unknown topic {topic!r} (see the topics in vocabulary.yaml)",
+                "unknown_topic",
+                (*here, "topic"),
+                topic=topic,
+            )
         for index, tag in enumerate(raw.get("tags", ())):
             if tag not in self.vocabulary.tags:
                 self.report(
@@ -446,6 +473,10 @@ def _text(raw: dict | None) -> Text | None:
     return Text(raw) if raw is not None else None
 
 
+def _duration(raw: dict | None) -> tuple[int, int] | None:
+    return (raw["min"], raw.get("max", raw["min"])) if raw is not None else None
+
+
 def _source(raw: dict) -> Source:
     return Source(title=raw["title"], year=raw["year"], url=raw.get("url"))
 
@@ -459,6 +490,7 @@ def _step(raw: dict) -> Step:
         id=raw["id"],
         kind=raw["kind"],
         tags=tuple(raw.get("tags", ())),
+        topic=raw.get("topic"),
         leader_notes=_text(raw.get("leader_notes")),
         time_limit=raw.get("time_limit"),
         title=_text(raw.get("title")),

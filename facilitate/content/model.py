@@ -56,6 +56,8 @@ class Step:
     id: str
     kind: str
     tags: tuple[str, ...] = ()
+    #: What the step is about (a topic id from the vocabulary), apart from the action-plan tags.
+    topic: str | None = None
     leader_notes: Text | None = None
     time_limit: int | None = None
     title: Text | None = None
@@ -87,6 +89,10 @@ class Part:
     description: Text
     steps: tuple[Step, ...]
     leader_notes: Text | None = None
+    #: How long the part takes, in minutes: (least, most); most equals least for one figure.
+    duration: tuple[int, int] | None = None
+    #: What the leader needs at hand, shown on the library before the meeting.
+    materials: tuple[Text, ...] = ()
 
     @property
     def quiz_count(self) -> int:
@@ -121,11 +127,21 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """What a step is about (gender equality, demography...): a label, not an action-plan tag."""
+
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """The action-plan vocabulary: focus areas, development areas and principles."""
+    """The action-plan vocabulary: focus areas, development areas and principles; and the
+    topics steps may be about."""
 
     groups: Mapping[str, Text]
     tags: Mapping[str, Tag]
+    topics: Mapping[str, Topic] = field(default_factory=dict)
 
     def in_group(self, group: str) -> tuple[Tag, ...]:
         return tuple(tag for tag in self.tags.values() if tag.group == group)

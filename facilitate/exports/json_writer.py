@@ -77,6 +77,7 @@ def _question(question: QuestionSummary) -> dict:
         "kind": step.kind,
         "prompt": _texts(step.heading),
         "tags": list(step.tags),
+        "topic": step.topic,
         "sessions": question.sessions,
         "circles": question.circles,
         "respondents": question.respondents if isinstance(question.respondents, int) else None,
