@@ -25,9 +25,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from facilitate import create_app
 from facilitate.auth import Role
 from facilitate.auth.operations import create_token, create_user
+from facilitate.authoring.operations import create_module
 from facilitate.extensions import db
 
 from ..realserver import free_port, running_server, server_env
+from . import every_kind
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -83,14 +85,16 @@ class Served:
 
 def prepare_database(path: Path) -> str:
     """What ``facilitate db upgrade``, ``users create`` and ``tokens create`` do, in this process
-    (three commands would start the app three times): the schema and one leader. Returns the
-    leader's API token."""
+    (three commands would start the app three times): the schema, one leader with a module of
+    every step kind (every_kind.py) and one analyst. Returns the leader's API token."""
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "not used here"})
     with app.app_context():
         path.parent.mkdir(parents=True, exist_ok=True)
         upgrade()
         minimum = app.config["PASSWORD_MIN_LENGTH"]
-        token = create_token(create_user(LEADER, Role.leader, PASSWORD, min_length=minimum))
+        leader = create_user(LEADER, Role.leader, PASSWORD, min_length=minimum)
+        token = create_token(leader)
+        create_module(leader, every_kind.DOCUMENT)
         create_user(ANALYST, Role.analyst, PASSWORD, min_length=minimum)
         db.session.commit()
         db.engine.dispose()
@@ -401,3 +405,12 @@ def wait_until(predicate, what: str, limit: float = WAIT_MS / 1000) -> None:
 
 def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say which browser engines the phone's flow ran in (test_phone_engines.py)."""
+    from .engines import ENGINES, OUTCOMES
+
+    if OUTCOMES:
+        told = ", ".join(f"{engine} {OUTCOMES.get(engine, 'not run')}" for engine in ENGINES)
+        terminalreporter.write_line(f"browser engines: {told}")
