@@ -3,7 +3,8 @@ serve`` on loopback, with axe-core (tests/browser/package.json) injected into th
 
 ``make test`` installs all of it: Chromium with apt-get when /usr/bin/chromium is missing,
 Playwright from the ``test`` extra, axe-core with ``npm ci``. Screenshots go to
-``test-artifacts/browser/``.
+``test-artifacts/browser/``. The phone's own flow runs in WebKit and Firefox too
+(engines.py, test_phone_engines.py).
 
 One server and one browser serve the whole run; every test gets fresh browser contexts (no
 cookies or storage shared between tests, except the leader's login where a test asks for it).

@@ -74,8 +74,8 @@ STEPS = [
         "kind": "statements",
         "prompt": text("Håller du med?", "Do you agree?"),
         "statements": [
-            {"id": "el", "text": text("Byn behöver reservkraft.", "The village needs backup power.")},
-            {"id": "fiber", "text": text("Fibern räcker som den är.", "The fibre is enough as is.")},
+            {"id": "el", "text": text("Byn behöver reservkraft.", "The village needs power.")},
+            {"id": "fiber", "text": text("Fibern räcker som den är.", "The fibre is enough.")},
         ],
     },
 ]

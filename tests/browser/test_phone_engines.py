@@ -103,7 +103,7 @@ class Evening:
 def check_axe(phone: engines.Phone, what: str) -> None:
     """axe-core on the page as it is now, in this engine: no violation."""
     if not phone.run("() => typeof window.axe === 'object'"):
-        phone.run("(source) => { (0, eval)(source); }", AXE_SCRIPT.read_text("utf-8"))
+        phone.inject(AXE_SCRIPT.read_text("utf-8"))
     violations = phone.run(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
@@ -134,6 +134,10 @@ def pick(phone: engines.Phone, value: str) -> None:
         what=f"choice {value} to be checked",
     )
     phone.click(".answer-form button[type=submit]")
+
+
+OUTBOX_EMPTY = """() => Object.keys(localStorage).filter((k) => k.endsWith(':outbox'))
+    .every((k) => JSON.parse(localStorage.getItem(k)).length === 0)"""
 
 
 def outbox(phone: engines.Phone) -> list[dict]:
@@ -261,6 +265,8 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
     phone.expect_count(".statement:nth-child(1) .reaction-agree[aria-pressed=true]", 1)
     phone.click(".statement:nth-child(2) .reaction-disagree")
     phone.expect_count(".statement:nth-child(2) .reaction-disagree[aria-pressed=true]", 1)
+    # A reaction shows as pressed as soon as it is sent; it is stored once the outbox is empty.
+    phone.wait(OUTBOX_EMPTY, what="the reactions to be acknowledged")
     evening.shot("statements")
     got = evening.result("statements")["results"]
     reactions = {row["id"]: (row["agree"], row["disagree"]) for row in got["statements"]}
