@@ -119,12 +119,17 @@ class Phone:
 
     def wait(self, script: str, *args: Any, what: str) -> Any:
         """Poll ``script`` until it returns something truthy; fail with ``what`` after the
-        limit (with the last value it returned)."""
+        limit (with the last value it returned). A page that is being replaced (after a click
+        on a link) cannot run script for a moment: that is waited out too."""
         deadline = time.monotonic() + self.limit
         while True:
-            value = self.run(script, *args)
-            if value:
-                return value
+            try:
+                value = self.run(script, *args)
+            except Exception as error:  # each driver has its own error for a page in between
+                value = error
+            else:
+                if value:
+                    return value
             if time.monotonic() > deadline:
                 pytest.fail(f"{self.engine}: timed out waiting for {what} (last: {value!r})")
             time.sleep(0.05)
@@ -259,9 +264,20 @@ class SeleniumPhone(Phone):
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
     def click(self, css: str) -> None:
-        self._element(css).click()
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        deadline = time.monotonic() + self.limit
+        while True:
+            self.expect_visible(css)  # as Playwright's click waits for it
+            try:
+                self._element(css).click()
+                return
+            except StaleElementReferenceException:  # the page rebuilt it just then: again
+                if time.monotonic() > deadline:
+                    raise
 
     def fill(self, css: str, text: str) -> None:
+        self.expect_visible(css)
         field = self._element(css)
         field.clear()
         field.send_keys(text)

@@ -220,6 +220,8 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
     phone.expect_text(".contributions", "Närheten till fjällen")
     phone.fill("#contribution", "Tystnaden")
     phone.click(".answer-form button[type=submit]")
+    phone.expect_status("received")
+    phone.wait(OUTBOX_EMPTY, what="the second contribution to be acknowledged")
     phone.expect_count(".contributions [data-own-action=withdraw]", 2)
     phone.click(".contributions li:last-child [data-own-action=withdraw]")
     phone.click(".contributions [data-own-action=confirm]")
