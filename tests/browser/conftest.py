@@ -415,3 +415,13 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if OUTCOMES:
         told = ", ".join(f"{engine} {OUTCOMES.get(engine, 'not run')}" for engine in ENGINES)
         terminalreporter.write_line(f"browser engines: {told}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (``item.failed_call``), for fixtures that save what
+    the browser showed when a test failed."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed_call = True
+    return report

@@ -44,6 +44,7 @@ def phone(request, new_context, tmp_path) -> Iterator[engines.Phone]:
         context = new_context(viewport=PHONE, phone=True)
         made: engines.Phone = engines.PlaywrightPhone(context.new_page(), limit)
         yield made
+        keep_failure(request, made)
         return
     with engines.virtual_display() if engine == "webkit" else _nothing() as display:
         if engine == "webkit":
@@ -53,8 +54,16 @@ def phone(request, new_context, tmp_path) -> Iterator[engines.Phone]:
         made = engines.SeleniumPhone(engine, driver, limit)
         try:
             yield made
+            keep_failure(request, made)
         finally:
             made.close()
+
+
+def keep_failure(request, phone: engines.Phone) -> None:
+    """What the phone showed when the scenario failed, for whoever reads the CI log."""
+    if getattr(request.node, "failed_call", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        phone.screenshot(ARTIFACTS / f"phone-{phone.engine}-FAILED.png")
 
 
 class _nothing:
