@@ -185,6 +185,19 @@ class Phone:
         assert marked, f"{self.engine}: no {css} says {text!r}"
         self.click("[data-picked]")
 
+    def click_until(self, css: str, script: str, what: str, tries: int = 3) -> None:
+        """Click ``css`` until ``script`` holds (``what``). The own contributions list is built
+        anew when the server acknowledges one (it then has an id): a click that lands just as
+        its button is replaced is lost, for a finger too; a person taps again, so does this."""
+        for _ in range(tries):
+            self.click(css)
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                if self.run(script):
+                    return
+                time.sleep(0.05)
+        self.wait(script, what=what)
+
     def tab_to(self, css: str, limit: int = 80) -> None:
         """Press Tab until the keyboard focus is on ``css``."""
         for _ in range(limit):

@@ -244,8 +244,11 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
     phone.click(".answer-form button[type=submit]")
     phone.expect_status("received")
     phone.expect_text(".contributions", "Närheten till naturen")
-    phone.click(".contributions [data-own-action=edit]")
-    phone.expect_visible(".edit-form")
+    phone.click_until(
+        ".contributions [data-own-action=edit]",
+        "() => Boolean(document.querySelector('.edit-form'))",
+        what="the editor to open",
+    )
     phone.fill(".edit-form textarea", "Närheten till fjällen")
     evening.shot("open-editing")
     phone.click(".edit-form button[type=submit]")
@@ -256,7 +259,11 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
     phone.expect_status("received")
     phone.wait(OUTBOX_EMPTY, what="the second contribution to be acknowledged")
     phone.expect_count(".contributions [data-own-action=withdraw]", 2)
-    phone.click(".contributions li:last-child [data-own-action=withdraw]")
+    phone.click_until(
+        ".contributions li:last-child [data-own-action=withdraw]",
+        "() => Boolean(document.querySelector('.contributions [data-own-action=confirm]'))",
+        what="the withdrawal to ask for confirmation",
+    )
     phone.click(".contributions [data-own-action=confirm]")
     phone.expect_status("withdrawn")
     phone.expect_count(".contributions [data-own-action=withdraw]", 1)
