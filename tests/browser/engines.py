@@ -373,7 +373,10 @@ def firefox_driver(folder: Path, width: int, height: int):
         log_output=subprocess.DEVNULL,
         env={**os.environ, "TMPDIR": str(folder)},
     )
-    driver = webdriver.Firefox(options=options, service=service)
+    try:
+        driver = webdriver.Firefox(options=options, service=service)
+    finally:
+        shutil.rmtree(profile.path, ignore_errors=True)  # sent to geckodriver as a copy
     size_window(driver, width, height)
     return driver
 
