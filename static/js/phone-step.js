@@ -64,6 +64,12 @@ function submitButton(page, current, step, text) {
   return button;
 }
 
+/** A choice group's name: the step's prompt, in a real `<legend>` (every checker and screen
+ * reader knows it), hidden because the heading above shows the same words. */
+function legend(step) {
+  return el("legend", { class: "visually-hidden", text: step.prompt || "" });
+}
+
 function buildChoiceForm(page, current, step) {
   const { strings } = page;
   const type = step.multiple ? "checkbox" : "radio";
@@ -78,7 +84,8 @@ function buildChoiceForm(page, current, step) {
     { class: "answer-form", novalidate: true },
     el(
       "fieldset",
-      { class: "choices", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
+      { class: "choices", "aria-describedby": hintId },
+      legend(step),
       el("p", page.ui(step, { class: "hint", id: hintId, text: step.multiple ? strings.choose_many : strings.choose_one })),
       choices,
     ),
@@ -134,7 +141,8 @@ function buildScaleForm(page, current, step) {
     { class: "answer-form", novalidate: true },
     el(
       "fieldset",
-      { class: "scale", "aria-labelledby": "step-prompt", "aria-describedby": hintId },
+      { class: "scale", "aria-describedby": hintId },
+      legend(step),
       el("p", page.ui(step, { class: "hint", id: hintId, text: format(strings.scale_hint, { min: step.min, max: step.max }) })),
       el("div", { class: "scale-row" }, choices),
       ends,

@@ -3,7 +3,8 @@ serve`` on loopback, with axe-core (tests/browser/package.json) injected into th
 
 ``make test`` installs all of it: Chromium with apt-get when /usr/bin/chromium is missing,
 Playwright from the ``test`` extra, axe-core with ``npm ci``. Screenshots go to
-``test-artifacts/browser/``.
+``test-artifacts/browser/``. The phone's own flow runs in WebKit and Firefox too
+(engines.py, test_phone_engines.py).
 
 One server and one browser serve the whole run; every test gets fresh browser contexts (no
 cookies or storage shared between tests, except the leader's login where a test asks for it).
@@ -25,9 +26,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from facilitate import create_app
 from facilitate.auth import Role
 from facilitate.auth.operations import create_token, create_user
+from facilitate.authoring.operations import create_module
 from facilitate.extensions import db
 
 from ..realserver import free_port, running_server, server_env
+from . import every_kind
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -83,14 +86,16 @@ class Served:
 
 def prepare_database(path: Path) -> str:
     """What ``facilitate db upgrade``, ``users create`` and ``tokens create`` do, in this process
-    (three commands would start the app three times): the schema and one leader. Returns the
-    leader's API token."""
+    (three commands would start the app three times): the schema, one leader with a module of
+    every step kind (every_kind.py) and one analyst. Returns the leader's API token."""
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "not used here"})
     with app.app_context():
         path.parent.mkdir(parents=True, exist_ok=True)
         upgrade()
         minimum = app.config["PASSWORD_MIN_LENGTH"]
-        token = create_token(create_user(LEADER, Role.leader, PASSWORD, min_length=minimum))
+        leader = create_user(LEADER, Role.leader, PASSWORD, min_length=minimum)
+        token = create_token(leader)
+        create_module(leader, every_kind.DOCUMENT)
         create_user(ANALYST, Role.analyst, PASSWORD, min_length=minimum)
         db.session.commit()
         db.engine.dispose()
@@ -401,3 +406,22 @@ def wait_until(predicate, what: str, limit: float = WAIT_MS / 1000) -> None:
 
 def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say which browser engines the phone's flow ran in (test_phone_engines.py)."""
+    from .engines import ENGINES, OUTCOMES
+
+    if OUTCOMES:
+        told = ", ".join(f"{engine} {OUTCOMES.get(engine, 'not run')}" for engine in ENGINES)
+        terminalreporter.write_line(f"browser engines: {told}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (``item.failed_call``), for fixtures that save what
+    the browser showed when a test failed."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed_call = True
+    return report

@@ -44,7 +44,7 @@ STATIC_PAGES = [
     ("export-log", "/analysis/exports", "analyst"),
 ]
 
-#: A module part that has each step kind (statements come with issue #5).
+#: A module part that has each step kind.
 KIND_PARTS = {
     "info": ("norrbotten-for-alla", "introduktion"),
     "poll": ("norrbotten-for-alla", "introduktion"),
@@ -53,6 +53,7 @@ KIND_PARTS = {
     "scale": ("norrbotten-for-alla", "avslut"),
     "wordcloud": ("norrbotten-for-alla", "avslut"),
     "rank": ("strategiskt-forum", "fokusomraden"),
+    "statements": ("strategiskt-forum", "principer"),
 }
 
 
@@ -174,6 +175,12 @@ def answer_by_keyboard(phone: Page, kind: str) -> None:
         expect(phone.locator("#rank-live")).to_contain_text(f"{option} är nu på plats 3 av 4")
         tab_to(phone, submit)
         phone.keyboard.press("Enter")
+    elif kind == "statements":
+        tab_to(phone, ".statement >> nth=0 >> .reaction-agree")
+        phone.keyboard.press("Enter")
+        expect(phone.locator(".statement").first.locator(".reaction-agree")).to_have_attribute(
+            "aria-pressed", "true"
+        )
     if kind != "info":
         received = strings(phone)["received"]
         expect(phone.get_by_role("status").filter(has_text=received)).to_be_visible()
@@ -199,6 +206,12 @@ def check_results_in_words(page: Page, kind: str, where: str) -> None:
         expect(results.locator(".word-list li").first).to_have_text("framtid – 1")
     elif kind == "open":
         expect(results.locator(".contribution-text").first).to_have_text("Närheten till naturen")
+    elif kind == "statements":
+        # Each statement's reactions in words beside its bar ("Håller med: 1 (100 %)" ...).
+        rows = results.locator(".statement-row")
+        assert rows.count() >= 2
+        for summary in rows.locator(".statement-summary").all_inner_texts():
+            assert re.search(r"\d+\s?%", summary) and "·" in summary, summary
 
 
 @pytest.mark.parametrize("kind", list(KIND_PARTS))
