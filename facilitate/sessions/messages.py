@@ -7,6 +7,7 @@ from ..core.i18n import in_language
 # i18n: the messages below answer a participant's or leader's action that did not go through.
 _MESSAGES = {
     "invalid_payload": lambda: _("Det som skickades gick inte att förstå."),
+    "unknown_event": lambda: _("Appen känner inte igen begäran. Ladda om sidan och försök igen."),
     "unknown_code": lambda: _(
         "Det finns ingen pågående session med den koden. Kontrollera siffrorna."
     ),

@@ -40,6 +40,13 @@ def _optional_str(data: dict, key: str, pattern: re.Pattern | None = None, max_l
     return value
 
 
+def requested_locale(data: Any) -> str | None:
+    """The language a ``join`` payload asks for, if it is one of ours (whatever else is wrong
+    with the payload: its error ack is given in that language)."""
+    locale = data.get("locale") if isinstance(data, dict) else None
+    return locale if isinstance(locale, str) and locale in current_app.config["LANGUAGES"] else None
+
+
 @dataclass(frozen=True)
 class JoinRequest:
     code: str
@@ -68,9 +75,7 @@ class JoinRequest:
         name = " ".join(name.split()) if name else None
         if name and len(name) > current_app.config["NAME_MAX_LENGTH"]:
             raise PayloadError("name_too_long")
-        locale = data.get("locale")
-        if locale not in current_app.config["LANGUAGES"]:
-            locale = None
+        locale = requested_locale(data)
         recognise = data.get("recognise", False)
         if not isinstance(recognise, bool):
             raise PayloadError()
