@@ -67,6 +67,7 @@ _MESSAGES = {
         "since, until, tag och include_hidden."
     ),
     "unknown_session": lambda: _("Sessionen finns inte."),
+    "empty_filter": lambda: _("Ett filter saknar värde. Ta bort det eller ge det ett värde."),
     "unknown_organiser": lambda: _("Ingen cirkel har den arrangören."),
     "invalid_date": lambda: _("Skriv datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-01."),
     "inverted_dates": lambda: _("Från-datumet ligger efter till-datumet."),
