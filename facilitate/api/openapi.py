@@ -236,13 +236,21 @@ _EXPORT_PARAMETERS = [
             ("part", _ID, "A part id (of `module`, when given)."),
             (
                 "municipality",
-                {"type": "string"},
+                {"type": "string", "minLength": 1},
                 "One of Norrbotten's 14 municipalities: its id (`lulea`), name or SCB code.",
             ),
-            ("organiser", {"type": "string"}, "A circle organiser, as circles name it."),
+            (
+                "organiser",
+                {"type": "string", "minLength": 1},
+                "A circle organiser, as circles name it.",
+            ),
             ("since", {"type": "string", "format": "date"}, "First day (local time)."),
             ("until", {"type": "string", "format": "date"}, "Last day, inclusive."),
-            ("tag", {"type": "string"}, "An action-plan tag id, e.g. `focus.public-health`."),
+            (
+                "tag",
+                {"type": "string", "minLength": 1},
+                "An action-plan tag id, e.g. `focus.public-health`.",
+            ),
             (
                 "include_hidden",
                 {"enum": ["0", "1", "true", "false"]},
