@@ -126,3 +126,47 @@ def test_a_failing_action_does_not_undo_the_commit_or_stop_the_others(app, caplo
         db.session.commit()
     assert ran == ["second"]
     assert "after-commit action" in caplog.text
+
+
+# --- who a connection is, re-checked (issue 16) -------------------------------------------------
+
+
+def test_a_phone_that_joins_another_session_leaves_the_first(live, make_session, app):
+    phone = live.phone(locale="sv")
+    other_id = make_session()
+    with app.app_context():
+        other_code = db.session.get(LiveSession, other_id).code
+    assert call(phone, "join", {"code": other_code, "locale": "sv"})["ok"]
+    phone.get_received(NS)
+    live.control("start")
+    assert events(phone, "state") == []
+
+
+def test_a_phone_that_changes_language_gets_each_broadcast_once(live):
+    phone = live.phone(locale="sv")
+    again = call(phone, "join", {"code": live.code, "token": phone.ack["token"], "locale": "fi"})
+    assert again["ok"] and again["participant"] == phone.ack["participant"]
+    finnish, swedish = live.phone(locale="fi"), live.phone(locale="sv")
+    for sio in (phone, finnish, swedish):
+        sio.get_received(NS)
+    live.control("start")
+    states = events(phone, "state")
+    assert states == events(finnish, "state") != events(swedish, "state")
+
+
+def test_an_ended_sessions_phone_may_read_its_last_state_but_is_told_it_ended(live):
+    live.control("start")
+    live.control("goto", "demografi-d-aldre")
+    phone = live.phone(locale="sv")
+    assert answer(phone, "demografi-d-aldre", "Fler mötesplatser", "c1")["ok"]
+    live.control("end")
+    assert call(phone, "sync")["state"]["session"]["status"] == "ended"
+    refused = call(
+        phone, "edit", {"step": "demografi-d-aldre", "submission_id": "c1", "value": "Annat"}
+    )
+    assert refused["error"] == "session_ended"
+    # Told once, it is out of the session's rooms and nobody's phone any more.
+    phone.get_received(NS)
+    live.leader_call("moderate", contribution=1, action="hide")
+    assert events(phone, "state") == []
+    assert call(phone, "sync")["error"] == "not_joined"

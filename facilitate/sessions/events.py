@@ -67,10 +67,11 @@ def _locale() -> str:
 
 def _remember_participant(participant: Participant, locale: str | None = None) -> None:
     """This connection is now ``participant``: by id, and by what ids cannot fake (the
-    session's code and the participant's token hash), re-checked at every event."""
+    session's code and the participant's token hash), re-checked at every event. Whoever it was
+    before, it leaves their rooms (another session's, or another language's); the caller joins
+    the room of the new one."""
     session = participant.session
-    if _connection().get("session_id") not in (None, session.id):
-        _leave_session()
+    _leave_session()
     _remember(
         participant_id=participant.id,
         session_id=session.id,
@@ -140,7 +141,8 @@ class LiveNamespace(Namespace):
         """An event nobody handles is refused like any other: ``unknown_event``."""
         if hasattr(self, f"on_{event or ''}"):
             return super().trigger_event(event, *args)
-        return self.socketio._handle_event(self._unknown, event, self.namespace, *args)
+        sid_and_data = args[:2]  # any further arguments are ignored, as for every event
+        return self.socketio._handle_event(self._unknown, event, self.namespace, *sid_and_data)
 
     @acknowledged
     def _unknown(self, data=None):
