@@ -19,7 +19,20 @@ NAMING_CONVENTION = {
 }
 
 
-class Base(DeclarativeBase):
+class NeverReusedIds:
+    """Every table's row ids are never handed out twice, on SQLite too (``AUTOINCREMENT``;
+    PostgreSQL's sequences never go back): a phone, login or link that still names a deleted
+    session, participant or user can never reach whoever gets the next row (docs/security.md).
+    A mixin, because Flask-SQLAlchemy rebuilds the declarative base from its bases and body."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+class Base(NeverReusedIds, DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 

@@ -299,8 +299,10 @@ BAD_CONTROLS = [
     ({"action": "goto", "step": "x" * 10_000}, "invalid_payload"),
     ({"action": "dance"}, "unknown_action"),
     ({"action": "x" * 1000}, "unknown_action"),
-    ({"action": "goto"}, "unknown_step"),
-    ({"action": "goto", "step": None}, "unknown_step"),
+    ({"action": "goto"}, "invalid_payload"),
+    ({"action": "goto", "step": None}, "invalid_payload"),
+    ({"action": "extend_timer"}, "invalid_payload"),
+    ({"action": "extend_timer", "seconds": 2.5}, "invalid_payload"),
     ({"action": "goto", "step": "no-such-step"}, "unknown_step"),
 ]
 

@@ -454,8 +454,9 @@ def test_filters_select_sessions(get, made, app):
     ]
     assert _sessions(get, until="2026-09-02") == [made.sessions[0], made.sessions[2]]
     assert _sessions(get, since="2026-09-02", until="2026-09-02") == [made.sessions[2]]
-    # Empty values are no filter at all (as the contract's `session=&module=` allows).
-    assert _sessions(get, session="", module="", since="", until="") == all_sessions
+    # In the API an empty value is a mistake, never "everything" (issue 16); see BAD_FILTERS.
+    refused = get(format="json", session="", module="", since="", until="")
+    assert refused.status_code == 400 and refused.get_json()["error"] == "empty_filter"
 
 
 BAD_FILTERS = [
@@ -469,9 +470,14 @@ BAD_FILTERS = [
     ({"format": "csv", "organiser": "ABF"}, 400, "unknown_organiser"),
     ({"format": "csv", "circle": "999"}, 400, "unknown_circle"),
     ({"format": "csv", "circle": "x"}, 400, "unknown_circle"),
-    ({"format": "csv", "session": "999"}, 400, "unknown_session"),
-    ({"format": "csv", "session": "-1"}, 400, "unknown_session"),
-    ({"format": "csv", "session": "99999999999999999999"}, 400, "unknown_session"),
+    ({"format": "csv", "session": "999"}, 404, "unknown_session"),
+    ({"format": "csv", "session": "-1"}, 404, "unknown_session"),
+    ({"format": "csv", "session": "99999999999999999999"}, 404, "unknown_session"),
+    # An empty value is a mistake in the API, not "every session" (the pages ignore it).
+    ({"format": "csv", "circle": ""}, 400, "empty_filter"),
+    ({"format": "csv", "session": " "}, 400, "empty_filter"),
+    ({"format": "csv", "module": "norrbotten-for-alla", "tag": ""}, 400, "empty_filter"),
+    ({"format": "csv", "language": ""}, 400, "unknown_language"),
     ({"format": "csv", "tag": "focus.nothing"}, 400, "unknown_tag"),
     ({"format": "csv", "since": "2026-13-01"}, 400, "invalid_date"),
     ({"format": "csv", "since": "1 sept"}, 400, "invalid_date"),

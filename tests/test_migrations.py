@@ -32,3 +32,60 @@ def test_db_upgrade_command_is_idempotent(tmp_path, monkeypatch):
     for _ in range(2):
         result = CliRunner().invoke(cli, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
+
+
+def test_upgrade_makes_every_sqlite_table_never_reuse_ids_and_keeps_the_data(tmp_path):
+    """A database from before the rebuild: its rows, foreign keys and the join code's partial
+    index survive it, and the id of a deleted newest row is not handed out again."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="2d4b5f4c36d8")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, role, active, created_at) "
+                    "VALUES (1, 'leader@example.org', 'leader', 1, '2026-01-01')"
+                )
+            )
+            for session_id, code in ((1, "11111111"), (2, "22222222")):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO live_sessions (id, code, module_id, part_id, leader_id, "
+                        "status, step_open, revealed, locale, competitive, speed_bonus, "
+                        "team_mode, extra_time, premoderation, created_at) VALUES (:id, :code, "
+                        "'m', 'p', 1, 'ended', 0, 0, 'sv', 0, 0, 0, 1, 0, '2026-01-01')"
+                    ),
+                    {"id": session_id, "code": code},
+                )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO participants (id, session_id, token_hash, locale, proxy, "
+                    "joined_at) VALUES (7, 2, 'hash', 'sv', 0, '2026-01-01')"
+                )
+            )
+        upgrade()
+        with db.engine.begin() as connection:
+            schema = dict(connection.execute(sa.text("SELECT name, sql FROM sqlite_master")).all())
+            keyed = [
+                name
+                for name in sa.inspect(connection).get_table_names()
+                if name != "alembic_version" and not name.startswith("sqlite_")
+            ]
+            assert keyed and all("AUTOINCREMENT" in schema[name] for name in keyed), schema
+            assert "WHERE status != 'ended'" in schema["uq_live_sessions_live_code"]
+            assert "ON DELETE CASCADE" in schema["participants"]
+            assert connection.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+            assert connection.execute(sa.text("SELECT id, session_id FROM participants")).all() == [
+                (7, 2)
+            ]
+            connection.execute(sa.text("DELETE FROM participants"))
+            connection.execute(sa.text("DELETE FROM live_sessions WHERE id = 2"))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO live_sessions (code, module_id, part_id, leader_id, status, "
+                    "step_open, revealed, locale, competitive, speed_bonus, team_mode, "
+                    "extra_time, premoderation, created_at) VALUES ('33333333', 'm', 'p', 1, "
+                    "'lobby', 0, 0, 'sv', 0, 0, 0, 1, 0, '2026-01-01')"
+                )
+            )
+            assert connection.execute(sa.text("SELECT max(id) FROM live_sessions")).scalar() == 3

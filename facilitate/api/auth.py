@@ -37,6 +37,7 @@ STATUS = {
     "content_missing": 409,
     "no_timer": 409,
     "no_matching_sessions": 404,
+    "unknown_session": 404,
     "unavailable": 503,
 }
 

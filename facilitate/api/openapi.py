@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 description of REST API v1, served at ``/api/v1/openapi.json``."""
 
+from flask import current_app
+
 from ..sessions.operations import ACTIONS
 
 API_VERSION = "1"
@@ -57,7 +59,6 @@ _SCHEMAS = {
             "circle": {
                 "type": ["string", "null"],
                 "maxLength": 128,
-                "examples": ["12"],
                 "description": "The id of the study circle this session is a meeting of, as a "
                 "string of digits; the token's user must lead the circle (admins any), and it "
                 "must follow `module`. Else `unknown_circle`, `forbidden` or "
@@ -116,6 +117,17 @@ _SCHEMAS = {
         "type": "object",
         "required": ["action"],
         "additionalProperties": False,
+        # Without them the action is `invalid_payload`, like any body that does not fit.
+        "allOf": [
+            {
+                "if": {"properties": {"action": {"const": "goto"}}, "required": ["action"]},
+                "then": {"required": ["step"]},
+            },
+            {
+                "if": {"properties": {"action": {"const": "extend_timer"}}, "required": ["action"]},
+                "then": {"required": ["seconds"]},
+            },
+        ],
         "properties": {
             "action": {"enum": list(ACTIONS)},
             "step": {**_ID, "description": "The step to show; required for `goto`."},
@@ -123,7 +135,8 @@ _SCHEMAS = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 600,
-                "description": "Seconds to add; required for `extend_timer`.",
+                "description": "Seconds to add; required for `extend_timer`. Like every integer "
+                "here, a whole number such as `30.0` counts (as in JSON Schema).",
             },
         },
     },
@@ -185,8 +198,9 @@ _RESPONSES = {
     "BadRequest": _json(
         _ref("Error"),
         "Bad input: `invalid_payload` (not a JSON object, wrong types, unknown fields, too "
-        "large), `unknown_module`, `unknown_part`, `unknown_action`, `unknown_step`, "
-        "`unknown_circle`, `circle_module_mismatch`.",
+        "large, `goto` without `step`, `extend_timer` without `seconds`), `unknown_module`, "
+        "`unknown_part`, `unknown_action`, `unknown_step` (a step the part does not have), "
+        "`unknown_circle`, `circle_module_mismatch`, `unknown_language`.",
     ),
     "Unauthorized": {
         **_json(_ref("Error"), "`not_authenticated`: no token, or an unknown one."),
@@ -222,13 +236,21 @@ _EXPORT_PARAMETERS = [
             ("part", _ID, "A part id (of `module`, when given)."),
             (
                 "municipality",
-                {"type": "string"},
+                {"type": "string", "minLength": 1},
                 "One of Norrbotten's 14 municipalities: its id (`lulea`), name or SCB code.",
             ),
-            ("organiser", {"type": "string"}, "A circle organiser, as circles name it."),
+            (
+                "organiser",
+                {"type": "string", "minLength": 1},
+                "A circle organiser, as circles name it.",
+            ),
             ("since", {"type": "string", "format": "date"}, "First day (local time)."),
             ("until", {"type": "string", "format": "date"}, "Last day, inclusive."),
-            ("tag", {"type": "string"}, "An action-plan tag id, e.g. `focus.public-health`."),
+            (
+                "tag",
+                {"type": "string", "minLength": 1},
+                "An action-plan tag id, e.g. `focus.public-health`.",
+            ),
             (
                 "include_hidden",
                 {"enum": ["0", "1", "true", "false"]},
@@ -236,7 +258,7 @@ _EXPORT_PARAMETERS = [
             ),
             (
                 "language",
-                {"type": "string", "pattern": "^[a-z]{2,3}$"},
+                None,  # the app's languages: filled in by document()
                 "The language of the file's words and content texts: one of the app's "
                 "`LANGUAGES` (`sv`, `en`, `fi`); Swedish when not given.",
             ),
@@ -244,12 +266,54 @@ _EXPORT_PARAMETERS = [
     ),
 ]
 
+
+def _links(session_id: str) -> dict:
+    """What a client can do next with the session ``session_id`` (a runtime expression)."""
+    by_path = {"session_id": session_id}
+    return {
+        "GetSession": {"operationId": "getSession", "parameters": by_path},
+        "ControlSession": {"operationId": "controlSession", "parameters": by_path},
+        "ChangeSettings": {"operationId": "changeSettings", "parameters": by_path},
+        "SessionResults": {"operationId": "sessionResults", "parameters": by_path},
+        "DeleteSession": {"operationId": "deleteSession", "parameters": by_path},
+        "ExportSession": {
+            "operationId": "exportResults",
+            "parameters": {"session": session_id, "format": "json"},
+        },
+    }
+
+
 _SESSION_ID = {
     "name": "session_id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1},
 }
+
+
+def _export_parameters() -> list[dict]:
+    languages = list(current_app.config["LANGUAGES"])
+    return [
+        {**p, "schema": {"enum": languages}} if p["name"] == "language" else p
+        for p in _EXPORT_PARAMETERS
+    ]
+
+
+def _schemas() -> dict:
+    """The schemas, with the app's languages where a language is asked for."""
+    languages = list(current_app.config["LANGUAGES"])
+    settings = _SCHEMAS["Settings"]["properties"]
+    return {
+        **_SCHEMAS,
+        "Settings": {
+            **_SCHEMAS["Settings"],
+            "properties": {
+                **settings,
+                "locale": {**settings["locale"], "enum": languages},
+                "second_locale": {**settings["second_locale"], "enum": [*languages, None]},
+            },
+        },
+    }
 
 
 def document() -> dict:
@@ -299,6 +363,7 @@ def document() -> dict:
                         "201": {
                             **_json(_ref("CreatedSession"), "The new session."),
                             "headers": {"Location": {"schema": {"type": "string"}}},
+                            "links": _links("$response.body#/id"),
                         },
                         "400": _error("BadRequest"),
                         "401": _error("Unauthorized"),
@@ -314,7 +379,10 @@ def document() -> dict:
                     "operationId": "getSession",
                     "description": "Its leader, admins and analysts.",
                     "responses": {
-                        "200": _json(_ref("Session"), "The session."),
+                        "200": {
+                            **_json(_ref("Session"), "The session."),
+                            "links": _links("$response.body#/id"),
+                        },
                         "401": _error("Unauthorized"),
                         "503": _error("Unavailable"),
                         "403": _error("Forbidden"),
@@ -349,7 +417,10 @@ def document() -> dict:
                         "content": {"application/json": {"schema": _ref("Control")}},
                     },
                     "responses": {
-                        "200": _json(_ref("Session"), "The session after the action."),
+                        "200": {
+                            **_json(_ref("Session"), "The session after the action."),
+                            "links": _links("$response.body#/id"),
+                        },
                         "400": _error("BadRequest"),
                         "401": _error("Unauthorized"),
                         "503": _error("Unavailable"),
@@ -408,7 +479,7 @@ def document() -> dict:
                     "beredningsgruppen*). No names, tokens or addresses; counts from fewer "
                     "than `EXPORT_MIN_GROUP_SIZE` people are suppressed in summaries. Each "
                     "export is logged. Analysts and admins only.",
-                    "parameters": _EXPORT_PARAMETERS,
+                    "parameters": _export_parameters(),
                     "responses": {
                         "200": {
                             "description": "The file, as an attachment.",
@@ -428,15 +499,17 @@ def document() -> dict:
                         "400": _json(
                             _ref("Error"),
                             "A filter that cannot be used: `unknown_format`, `unknown_filter`, "
-                            "`unknown_session`, `unknown_circle`, `unknown_module`, "
-                            "`unknown_part`, `unknown_municipality`, `unknown_organiser`, "
-                            "`unknown_tag`, `invalid_date`, `inverted_dates`, `invalid_flag`, "
+                            "`empty_filter` (a filter given with an empty value, such as "
+                            "`circle=`), `unknown_circle`, `unknown_module`, `unknown_part`, "
+                            "`unknown_municipality`, `unknown_organiser`, `unknown_tag`, "
+                            "`invalid_date`, `inverted_dates`, `invalid_flag`, "
                             "`unknown_language`.",
                         ),
                         "401": _error("Unauthorized"),
                         "403": _error("Forbidden"),
                         "404": _json(
                             _ref("Error"),
+                            "`unknown_session`: `session` names no session; "
                             "`no_matching_sessions`: no session that has started matches.",
                         ),
                         "503": _error("Unavailable"),
@@ -452,7 +525,7 @@ def document() -> dict:
                     "description": "`Authorization: Bearer fct_...`",
                 }
             },
-            "schemas": _SCHEMAS,
+            "schemas": _schemas(),
             "responses": _RESPONSES,
         },
     }

@@ -73,14 +73,12 @@ class Control:
             raise ApiError("unknown_action")
         step = data.get("step")
         step = _id(step) if step is not None else None
-        if action == "goto" and step is None:
-            raise ApiError("unknown_step")
         try:
             seconds = parse_seconds(data.get("seconds"))
         except PayloadError:
             raise ApiError() from None
-        if action == "extend_timer" and seconds is None:
-            raise ApiError()
+        if (action == "goto" and step is None) or (action == "extend_timer" and seconds is None):
+            raise ApiError()  # the document requires them (if/then), so no code of their own
         return cls(action=action, step=step, seconds=seconds)
 
 

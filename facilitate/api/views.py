@@ -149,8 +149,12 @@ def export_file():
     user = current_api_user()
     try:
         format = parse_format(request.args.get("format"))
+        if request.args.get("language") == "":
+            raise FilterError("unknown_language")
         language = parse_language(request.args.get("language"), SOURCE_LANGUAGE)
-        selection = ExportFilter.parse(request.args, ignore=("format", "language"))
+        selection = ExportFilter.parse(
+            request.args, ignore=("format", "language"), refuse_empty=True
+        )
         made = export(
             selection, format, user=user, actor=user.email, channel="api", language=language
         )

@@ -24,10 +24,13 @@ def _wants_json() -> bool:
 
 
 def _render(error: HTTPException, code: str, message: str):
+    """The error in the client's format, with the headers the error carries (``Allow`` of a
+    405, as RFC 9110 asks; ``WWW-Authenticate``, ``Retry-After``) but our own content type."""
     status = error.code or 500
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if _wants_json():
-        return {"error": code, "message": message}, status
-    return render_template("error.html", status=status, message=message), status
+        return {"error": code, "message": message}, status, headers
+    return render_template("error.html", status=status, message=message), status, headers
 
 
 def register(app: Flask) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 
 from ..content import Step
+from ..core.numbers import whole_number
 from ..sessions.kinds import InvalidAnswer, base_view, option_views, render
 from .words import frequencies, normalise
 
@@ -85,9 +86,8 @@ class ScaleKind(_Kind):
     name = "scale"
 
     def validate(self, step: Step, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidAnswer()
-        if not step.scale_min <= value <= step.scale_max:
+        value = whole_number(value)
+        if value is None or not step.scale_min <= value <= step.scale_max:
             raise InvalidAnswer()
         return value
 

@@ -56,9 +56,17 @@ class ExportFilter:
     include_hidden: bool = False
 
     @classmethod
-    def parse(cls, values: Mapping[str, object], *, ignore: tuple[str, ...] = ()) -> "ExportFilter":
+    def parse(
+        cls,
+        values: Mapping[str, object],
+        *,
+        ignore: tuple[str, ...] = (),
+        refuse_empty: bool = False,
+    ) -> "ExportFilter":
         """A filter from string values (a query string, a form, CLI options); keys in
-        ``ignore`` (e.g. ``format``) are skipped, any other unknown key is refused."""
+        ``ignore`` (e.g. ``format``) are skipped, any other unknown key is refused. An empty
+        value means "no filter" (a form's unchosen select), or with ``refuse_empty`` — for the
+        API, where ``circle=`` is a mistake, not a choice — is refused with ``empty_filter``."""
         known = {f.name for f in fields(cls)}
         given: dict[str, str] = {}
         for key, value in values.items():
@@ -73,6 +81,8 @@ class ExportFilter:
             text = str(value).strip()
             if text:
                 given[key] = text
+            elif refuse_empty:
+                raise FilterError("empty_filter")
         return cls(
             session=_session(given.get("session")),
             circle=_circle(given.get("circle")),

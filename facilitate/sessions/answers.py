@@ -43,6 +43,9 @@ class _Answer:
     submission_id: str
     #: For a statements step, the statement the value reacts to.
     statement: str | None = None
+    #: The token hash of the participant the connection joined as: an answer is stored only
+    #: for that very participant, still in the database (None: not checked).
+    participant_key: str | None = None
     #: True: a resend of a stored answer; False: stored now; a string: the error code.
     outcome: bool | str | None = None
     #: Set when the outcome is known, or when this answer's greenlet is to lead a batch.
@@ -68,10 +71,12 @@ class AnswerBatcher:
         value: Any,
         submission_id: str,
         statement: str | None = None,
+        participant_key: str | None = None,
     ) -> bool:
         """Store an answer with those arriving at the same time; returns True for a resend.
-        Returns only after the commit; raises :class:`operations.SessionError` if refused."""
-        answer = _Answer(participant_id, step_id, value, submission_id, statement)
+        Returns only after the commit; raises :class:`operations.SessionError` if refused
+        (``not_joined`` when the participant is gone or is not the one of ``participant_key``)."""
+        answer = _Answer(participant_id, step_id, value, submission_id, statement, participant_key)
         self._waiting.append(answer)
         if self._leading:
             answer.done.wait()
@@ -99,10 +104,11 @@ def submit(
     value: Any,
     submission_id: str,
     statement: str | None = None,
+    participant_key: str | None = None,
 ) -> bool:
     """See :meth:`AnswerBatcher.submit`; one batcher per app."""
     batcher = current_app.extensions.setdefault(EXTENSION_KEY, AnswerBatcher())
-    return batcher.submit(participant_id, step_id, value, submission_id, statement)
+    return batcher.submit(participant_id, step_id, value, submission_id, statement, participant_key)
 
 
 def _result(answer: _Answer) -> bool:
@@ -152,10 +158,10 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
     rows: list[dict] = []
     for answer in batch:
         participant = participants.get(answer.participant_id)
-        if answer.key in seen:
-            answer.outcome = True
-        elif participant is None:
+        if participant is None or answer.participant_key not in (None, participant.token_hash):
             answer.outcome = "not_joined"
+        elif answer.key in seen:
+            answer.outcome = True
         else:
             try:
                 response = operations.new_response(

@@ -5,9 +5,9 @@ import logging
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, g, request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import Namespace, join_room, leave_room
 
 from ..auth.models import User
 from ..auth.queries import user_by_token
@@ -19,7 +19,7 @@ from ..extensions import db, socketio
 from . import answers, moderation, operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
-from .models import LiveSession, Participant
+from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
 from .schemas import (
     AnswerRequest,
@@ -34,13 +34,15 @@ from .schemas import (
     SessionRequest,
     SettingsRequest,
     UpvoteRequest,
+    requested_locale,
 )
 from .snapshots import host_state, participant_state, screen_state
 
 log = logging.getLogger(__name__)
 
 
-#: Who each connection of this process is (user id, participant id, locale), by Socket.IO sid.
+#: Who each connection of this process is (user id; participant id, the participant's session,
+#: code and token hash; locale), by Socket.IO sid.
 #: It lives exactly as long as the connection, like the connection itself; after a reconnect the
 #: client identifies itself again (login cookie, API token, participant token), so nothing here
 #: needs to survive a restart or be shared between processes.
@@ -58,8 +60,51 @@ def _remember(**values) -> None:
 
 
 def _locale() -> str:
-    """The recipient's language: the participant's choice once joined, else the browser's."""
-    return _connection().get("locale") or select_locale()
+    """The recipient's language: the one this ``join`` asks for, else the participant's choice
+    (or, before joining, the one the last ``join`` asked for), else the browser's."""
+    return g.get("join_locale") or _connection().get("locale") or select_locale()
+
+
+def _remember_participant(participant: Participant, locale: str | None = None) -> None:
+    """This connection is now ``participant``: by id, and by what ids cannot fake (the
+    session's code and the participant's token hash), re-checked at every event. Whoever it was
+    before, it leaves their rooms (another session's, or another language's); the caller joins
+    the room of the new one."""
+    session = participant.session
+    _leave_session()
+    _remember(
+        participant_id=participant.id,
+        session_id=session.id,
+        session_code=session.code,
+        participant_key=participant.token_hash,
+        **({"locale": locale} if locale else {}),
+    )
+
+
+def _leave_session() -> None:
+    """This connection is nobody's phone any more: it leaves its session's participant rooms."""
+    identity = _connection()
+    session_id = identity.get("session_id")
+    if session_id is not None:
+        for locale in current_app.config["LANGUAGES"]:
+            leave_room(participants_room(session_id, locale))
+    for key in ("participant_id", "session_id", "session_code", "participant_key"):
+        identity.pop(key, None)
+
+
+def _gone() -> operations.SessionError:
+    """The refusal for a connection whose participant is no longer there (or is someone else
+    now): ``session_ended`` when their session was deleted or has ended, else ``not_joined``
+    (join again). Either way the connection leaves the session's rooms."""
+    identity = _connection()
+    session = db.session.get(LiveSession, identity["session_id"])
+    over = (
+        session is None
+        or session.code != identity.get("session_code")
+        or session.status is SessionStatus.ended
+    )
+    _leave_session()
+    return operations.SessionError("session_ended" if over else "not_joined")
 
 
 def acknowledged(handler):
@@ -75,6 +120,8 @@ def acknowledged(handler):
                 raise PayloadError()
             return handler(self, data)
         except (PayloadError, operations.SessionError) as failure:
+            if failure.code == "session_ended" and handler.__name__ in PARTICIPANT_EVENTS:
+                _leave_session()  # a phone of an ended session is told so, and leaves
             db.session.rollback()
             return error(failure.code, _locale())
         except sa.exc.SQLAlchemyError:
@@ -85,7 +132,22 @@ def acknowledged(handler):
     return wrapper
 
 
+#: The events a participant's phone sends as that participant.
+PARTICIPANT_EVENTS = {"on_answer", "on_edit", "on_withdraw", "on_upvote", "on_propose", "on_sync"}
+
+
 class LiveNamespace(Namespace):
+    def trigger_event(self, event, *args):
+        """An event nobody handles is refused like any other: ``unknown_event``."""
+        if hasattr(self, f"on_{event or ''}"):
+            return super().trigger_event(event, *args)
+        sid_and_data = args[:2]  # any further arguments are ignored, as for every event
+        return self.socketio._handle_event(self._unknown, event, self.namespace, *sid_and_data)
+
+    @acknowledged
+    def _unknown(self, data=None):
+        raise PayloadError("unknown_event")
+
     def on_connect(self, auth=None):
         """Everyone may connect; leaders are recognised by their login cookie or an API token."""
         user = None
@@ -100,7 +162,14 @@ class LiveNamespace(Namespace):
 
     @acknowledged
     def on_join(self, data):
-        """A participant joins with a code, or resumes with the token a previous join gave."""
+        """A participant joins with a code, or resumes with the token a previous join gave.
+        The language the join asks for is that of its own error acks, and of every one before
+        the phone has joined."""
+        asked = requested_locale(data)
+        if asked:
+            g.join_locale = asked
+            if _connection().get("participant_id") is None:
+                _remember(locale=asked)
         join = JoinRequest.parse(data)
         address = request.remote_addr or "unknown"
         if not throttle().allowed(**{"join-address": address}):
@@ -115,8 +184,8 @@ class LiveNamespace(Namespace):
         circle_token = recognise(participant, join.circle_token) if join.recognise else None
         db.session.commit()
         session = participant.session
+        _remember_participant(participant, locale)
         join_room(participants_room(session.id, locale))
-        _remember(participant_id=participant.id, session_id=session.id, locale=locale)
         tallies.changed(session)
         return {
             "ok": True,
@@ -131,20 +200,28 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_answer(self, data):
         """Store an answer (committed before the ack, together with the answers arriving at
-        the same moment: see answers.py); a resend is recognised by its id."""
-        participant_id = _connection().get("participant_id")
+        the same moment: see answers.py); a resend is recognised by its id. The batch checks
+        that the participant is still the one this connection joined as."""
+        identity = _connection()
+        participant_id = identity.get("participant_id")
         if participant_id is None:
             raise operations.SessionError("not_joined")
         if not throttle().take(**{"participant-answers": str(participant_id)}):
             raise PayloadError("rate_limited")
         request_ = AnswerRequest.parse(data)
-        duplicate = answers.submit(
-            participant_id,
-            request_.step,
-            request_.value,
-            request_.submission_id,
-            request_.statement,
-        )
+        try:
+            duplicate = answers.submit(
+                participant_id,
+                request_.step,
+                request_.value,
+                request_.submission_id,
+                request_.statement,
+                participant_key=identity["participant_key"],
+            )
+        except operations.SessionError as failure:
+            if failure.code == "not_joined":
+                raise _gone() from None
+            raise
         return {"ok": True, "duplicate": duplicate}
 
     @acknowledged
@@ -192,8 +269,9 @@ class LiveNamespace(Namespace):
 
     @acknowledged
     def on_sync(self, data=None):
-        """A fresh snapshot for a participant, with their own answer."""
-        participant = self._participant()
+        """A fresh snapshot for a participant, with their own answer (an ended session's last
+        one too: the final score)."""
+        participant = self._participant(acts=False)
         return {"ok": True, "state": participant_state(participant.session, _locale(), participant)}
 
     @acknowledged
@@ -267,8 +345,8 @@ class LiveNamespace(Namespace):
         locale = _locale()
         person = moderation.proxy(session, request_.person, request_.name, locale)
         db.session.commit()
+        _remember_participant(person)
         join_room(participants_room(session.id, locale))
-        _remember(participant_id=person.id, session_id=session.id)
         tallies.changed(session)
         return {
             "ok": True,
@@ -276,13 +354,25 @@ class LiveNamespace(Namespace):
             "state": participant_state(session, locale, person),
         }
 
-    def _participant(self, *, sends: bool = False) -> Participant:
-        """This connection's participant; ``sends`` for events that add or change answers,
+    def _participant(self, *, sends: bool = False, acts: bool = True) -> Participant:
+        """This connection's participant, checked anew at every event: still there, still the
+        one who joined (the token hash, not only the id), in the same session, and — for events
+        that ``act`` — a session that is not over. A phone whose session was deleted or ended
+        is told so and leaves its rooms. ``sends`` for events that add or change answers,
         which count against the participant's answer limit."""
-        participant_id = _connection().get("participant_id")
-        participant = db.session.get(Participant, participant_id) if participant_id else None
-        if participant is None:
+        identity = _connection()
+        participant_id = identity.get("participant_id")
+        if participant_id is None:
             raise operations.SessionError("not_joined")
+        participant = db.session.get(Participant, participant_id)
+        if (
+            participant is None
+            or participant.token_hash != identity.get("participant_key")
+            or participant.session_id != identity.get("session_id")
+        ):
+            raise _gone()
+        if acts and participant.session.status is SessionStatus.ended:
+            raise operations.SessionError("session_ended")
         if sends and not throttle().take(**{"participant-answers": str(participant.id)}):
             raise PayloadError("rate_limited")
         return participant

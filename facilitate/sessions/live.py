@@ -2,9 +2,11 @@
 while answers come in. Rooms are named here and nowhere else."""
 
 import logging
+from functools import partial
 
 from flask import Flask, current_app
 
+from ..core.after_commit import after_commit
 from ..extensions import db, socketio
 from .models import LiveSession
 from .queries import current_step
@@ -42,31 +44,50 @@ def listened(room: str) -> bool:
     return bool(socketio.server.manager.rooms.get(NAMESPACE, {}).get(room))
 
 
-def broadcast(session: LiveSession) -> None:
+def broadcast(session: LiveSession, *, committed: bool = True) -> None:
     """After a transition: every client of the session gets a new snapshot in its language.
+    With ``committed=False`` the snapshots are built now but sent only once the transaction
+    commits (for a change that is followed by more, e.g. deleting the session it ends).
 
     Participant broadcasts carry no ``answer`` field: a phone keeps the answers it has sent and
     gets the stored ones in every ``join`` and ``sync`` snapshot.
 
     The phones' snapshots go out first, and the sending greenlets get to run before the
     (larger) leader snapshots are built, so a full room does not wait for the console's."""
+    emit = socketio.emit if committed else _emit_after_commit
     for locale in current_app.config["LANGUAGES"]:
         room = participants_room(session.id, locale)
         if listened(room):
-            socketio.emit("state", participant_state(session, locale), to=room, namespace=NAMESPACE)
-    socketio.sleep(0)
+            emit("state", participant_state(session, locale), to=room, namespace=NAMESPACE)
+    if committed:
+        socketio.sleep(0)
     with one_moment():
         for locale in current_app.config["LANGUAGES"]:
             room = host_room(session.id, locale)
             if listened(room):
-                socketio.emit(
-                    "host_state", host_state(session, locale), to=room, namespace=NAMESPACE
-                )
+                emit("host_state", host_state(session, locale), to=room, namespace=NAMESPACE)
         room = screen_room(session.id)
         if listened(room):
-            socketio.emit(
+            emit(
                 "screen_state", screen_state(session, session.locale), to=room, namespace=NAMESPACE
             )
+
+
+def _emit_after_commit(event: str, data: dict, **kwargs) -> None:
+    after_commit(partial(socketio.emit, event, data, **kwargs))
+
+
+def close_rooms(session_id: int) -> None:
+    """Once the transaction commits, every client leaves the rooms of the session (it is being
+    deleted): nothing sent to a session of that id could reach them any more."""
+    rooms = [
+        room(session_id, locale)
+        for room in (participants_room, host_room)
+        for locale in current_app.config["LANGUAGES"]
+    ]
+    rooms.append(screen_room(session_id))
+    for room in rooms:
+        after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
 
 
 def emit_tally(session: LiveSession) -> None:

@@ -7,6 +7,7 @@ from ..core.i18n import in_language
 # i18n: the messages below answer a participant's or leader's action that did not go through.
 _MESSAGES = {
     "invalid_payload": lambda: _("Det som skickades gick inte att förstå."),
+    "unknown_event": lambda: _("Appen känner inte igen begäran. Ladda om sidan och försök igen."),
     "unknown_code": lambda: _(
         "Det finns ingen pågående session med den koden. Kontrollera siffrorna."
     ),
@@ -66,6 +67,7 @@ _MESSAGES = {
         "since, until, tag och include_hidden."
     ),
     "unknown_session": lambda: _("Sessionen finns inte."),
+    "empty_filter": lambda: _("Ett filter saknar värde. Ta bort det eller ge det ett värde."),
     "unknown_organiser": lambda: _("Ingen cirkel har den arrangören."),
     "invalid_date": lambda: _("Skriv datum som ÅÅÅÅ-MM-DD, till exempel 2026-03-01."),
     "inverted_dates": lambda: _("Från-datumet ligger efter till-datumet."),

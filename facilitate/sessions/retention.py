@@ -39,14 +39,17 @@ def delete_session(session: LiveSession) -> None:
 
 
 def end_and_delete(session: LiveSession) -> None:
-    """What the leader's delete does (console and API): a running session is ended first and
-    its phones told, then it goes with everything in it."""
-    from .live import broadcast  # the push to connected phones, not needed by retention runs
+    """What the leader's delete does (console and API): a running session is ended first, then
+    it goes with everything in it. Once the caller's commit succeeded, its phones are told it
+    has ended and every client leaves its rooms; if the commit fails, nobody is told anything."""
+    # The push to connected clients, not needed by retention runs.
+    from .live import broadcast, close_rooms
 
     if session.status is not SessionStatus.ended:
         session.end()
         db.session.flush()
-        broadcast(session)
+        broadcast(session, committed=False)
+    close_rooms(session.id)
     delete_session(session)
 
 

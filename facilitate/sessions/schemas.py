@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..core.numbers import whole_number
 from .moderation import DECISIONS, MODERATION_ACTIONS
 from .operations import ACTIONS
 
@@ -40,6 +41,13 @@ def _optional_str(data: dict, key: str, pattern: re.Pattern | None = None, max_l
     return value
 
 
+def requested_locale(data: Any) -> str | None:
+    """The language a ``join`` payload asks for, if it is one of ours (whatever else is wrong
+    with the payload: its error ack is given in that language)."""
+    locale = data.get("locale") if isinstance(data, dict) else None
+    return locale if isinstance(locale, str) and locale in current_app.config["LANGUAGES"] else None
+
+
 @dataclass(frozen=True)
 class JoinRequest:
     code: str
@@ -55,8 +63,8 @@ class JoinRequest:
     def parse(cls, data: Any) -> "JoinRequest":
         data = _mapping(data)
         code = data.get("code")
-        if isinstance(code, int) and not isinstance(code, bool):
-            code = str(code)
+        if whole_number(code) is not None:
+            code = str(whole_number(code))
         if not isinstance(code, str):
             raise PayloadError()
         code = re.sub(r"[\s-]", "", code)
@@ -68,9 +76,7 @@ class JoinRequest:
         name = " ".join(name.split()) if name else None
         if name and len(name) > current_app.config["NAME_MAX_LENGTH"]:
             raise PayloadError("name_too_long")
-        locale = data.get("locale")
-        if locale not in current_app.config["LANGUAGES"]:
-            locale = None
+        locale = requested_locale(data)
         recognise = data.get("recognise", False)
         if not isinstance(recognise, bool):
             raise PayloadError()
@@ -101,8 +107,8 @@ def _submission(data: dict) -> str:
 
 def _id(data: dict, key: str) -> int:
     """A positive whole number (a contribution, proposal or person id)."""
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+    value = whole_number(data.get(key))
+    if value is None or not 0 < value < 2**31:
         raise PayloadError()
     return value
 
@@ -177,8 +183,8 @@ class SessionRequest:
 
     @classmethod
     def parse(cls, data: Any) -> "SessionRequest":
-        session = _mapping(data).get("session")
-        if isinstance(session, bool) or not isinstance(session, int) or session < 1:
+        session = whole_number(_mapping(data).get("session"))
+        if session is None or session < 1:
             raise PayloadError()
         return cls(session=session)
 
@@ -257,9 +263,10 @@ def parse_seconds(value: Any) -> int | None:
     """``seconds`` of ``extend_timer``: a whole number from 1 to ``MAX_EXTENSION``, or None."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_EXTENSION:
+    seconds = whole_number(value)
+    if seconds is None or not 1 <= seconds <= MAX_EXTENSION:
         raise PayloadError()
-    return value
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -276,10 +283,8 @@ class ControlRequest:
         if action not in ACTIONS:
             raise PayloadError("unknown_action")
         step = _optional_str(data, "step", _STEP, 64)
-        if action == "goto" and step is None:
-            raise PayloadError("unknown_step")
         seconds = parse_seconds(data.get("seconds"))
-        if action == "extend_timer" and seconds is None:
+        if (action == "goto" and step is None) or (action == "extend_timer" and seconds is None):
             raise PayloadError()
         return cls(session=session, action=action, step=step, seconds=seconds)
 
@@ -306,6 +311,8 @@ def parse_settings(data: dict) -> dict:
         if name not in data:
             continue
         value = data[name]
+        if name == "timer_seconds" and whole_number(value) is not None:
+            value = whole_number(value)
         if (isinstance(value, bool) and kinds is not bool) or not isinstance(value, kinds):
             raise PayloadError()
         settings[name] = float(value) if name == "extra_time" else value
