@@ -1,0 +1,165 @@
+"""Attacks on a real server (``facilitate serve`` on loopback), tried as an attacker would:
+hung long-polling POSTs, deeply nested packets, forged Host/Origin, and the headers of the
+Socket.IO transport. Every request loop is bounded in count and time (issue #23)."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from .attackers import (
+    call,
+    client_from,
+    headers_of,
+    polling_post,
+    polling_sid,
+    raw_request,
+    status_of,
+)
+from .realserver import cli, running_server, server_env
+
+EMAIL, PASSWORD = "leader@example.org", "Tallbacken-Ljus-Morgon-7"
+MODULE, PART = "strategiskt-forum", "principer"
+OVERSIZED_POSTS = 1000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the attacks here: ``(base, process, api)``; each test makes its own
+    session through ``api``, a requests session with the leader's API token."""
+    env = server_env(tmp_path_factory.mktemp("attacks") / "instance")
+    cli(env, "db", "upgrade")
+    cli(
+        env, "users", "create", EMAIL, "--role", "leader", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    token = cli(env, "tokens", "create", EMAIL).strip().splitlines()[-1].strip()
+    log = tmp_path_factory.mktemp("attacks-log") / "server.log"
+    with log.open("w") as output, running_server(env, output=output) as (base, process):
+        api = requests.Session()
+        api.headers["Authorization"] = f"Bearer {token}"
+        yield base, process, api, log
+        api.close()
+
+
+def new_session(server) -> dict:
+    base, _, api, _ = server
+    response = api.post(base + "/api/v1/sessions", json={"module": MODULE, "part": PART})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def worker_open_files(process) -> int:
+    """Open files of gunicorn's worker (the master's only child)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return len(os.listdir(f"/proc/{children[0]}/fd"))
+
+
+def test_oversized_polling_posts_are_answered_at_once_and_free_their_connection(server):
+    base, process, _, _ = server
+    session = new_session(server)
+    before = worker_open_files(process)
+    statuses = set()
+    for n in range(OVERSIZED_POSTS):
+        sid = polling_sid(base)
+        # Over MAX_MESSAGE_BYTES (16 KiB); before the guard no answer ever came.
+        response = polling_post(base, sid, b"4" + b"x" * (16 * 1024 + n % 7))
+        statuses.add(status_of(response))
+    # Answered (413), or reset right after the answer because the body was left unread.
+    assert statuses <= {413, None} and 413 in statuses
+    assert worker_open_files(process) < before + 50  # no connection left hanging
+    assert requests.get(base + "/healthz", timeout=30).json() == {"status": "ok"}
+    phone = client_from(base)
+    ack = call(phone, "join", {"code": session["code"], "name": "Aino", "locale": "sv"})
+    assert ack["ok"] is True
+    phone.disconnect()
+
+
+def test_malformed_polling_posts_get_400_and_the_server_keeps_serving(server):
+    base, process, _, _ = server
+    before = worker_open_files(process)
+    bodies = [
+        b"6",  # NOOP: a packet type only the server sends
+        b"0{}",  # OPEN
+        b"\xff\xfe",  # not UTF-8
+        b"9zz",  # no such packet type
+        b"\x1e".join([b"3"] * 20),  # more packets than one payload may hold
+    ]
+    for body in bodies * 20:
+        response = polling_post(base, polling_sid(base), body)
+        assert status_of(response) == 400, response
+    missing_length = raw_request(
+        base,
+        f"POST /socket.io/?EIO=4&transport=polling&sid={polling_sid(base)} HTTP/1.1\r\n"
+        "Host: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n40/li\r\n0\r\n\r\n".encode(),
+    )
+    assert status_of(missing_length) in {411, None}
+    assert worker_open_files(process) < before + 50
+    assert requests.get(base + "/healthz", timeout=30).status_code == 200
+
+
+def test_polling_responses_carry_the_security_headers(server):
+    base, _, _, _ = server
+    handshake = requests.get(base + "/socket.io/?EIO=4&transport=polling", timeout=30)
+    refused = requests.post(base + "/socket.io/?EIO=4&transport=polling&sid=nope", timeout=30)
+    for response in (handshake, refused):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    oversized = polling_post(base, polling_sid(base), b"4" + b"x" * 20_000)
+    assert headers_of(oversized)["x-content-type-options"] == "nosniff"
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_deeply_nested_packets_close_the_connection_with_one_log_line(server):
+    base, _, _, log = server
+    session = new_session(server)
+    logged = log.stat().st_size
+    for _ in range(20):
+        attacker = client_from(base)
+        # Sent as the raw Socket.IO packet an attacker writes: an event 1,500 levels deep.
+        attacker.eio.send(f'2/live,1["join",{_nested(1500)}]')
+        assert _wait_disconnected(attacker), "the connection stayed open"
+    text = log.read_text()[logged:]
+    assert "RecursionError" not in text and "Traceback" not in text
+    assert text.count("nested over") == 20
+    phone = client_from(base)
+    assert call(phone, "join", {"code": session["code"], "locale": "sv"})["ok"] is True
+    # Nesting within any event's form is still answered, with an error ack.
+    ack = call(phone, "answer", json.loads(_nested(20)))
+    assert ack["ok"] is False and ack["message"]
+    assert phone.connected
+    phone.disconnect()
+
+
+def _wait_disconnected(client: socketio.Client, limit: float = 30) -> bool:
+    import time
+
+    deadline = time.monotonic() + limit
+    while client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    connected = client.connected
+    client.disconnect()
+    return not connected
+
+
+def test_a_forged_host_does_not_make_a_foreign_origin_our_own(server):
+    base, _, _, _ = server
+    host = base.split("//")[1]
+    forged = (
+        "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: evil.example\r\n"
+        "Origin: http://evil.example\r\nConnection: close\r\n\r\n"
+    )
+    assert status_of(raw_request(base, forged.encode())) == 400
+    own = (
+        f"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: {host}\r\n"
+        f"Origin: {base}\r\nConnection: close\r\n\r\n"
+    )
+    assert status_of(raw_request(base, own.encode())) == 200
