@@ -34,7 +34,9 @@ def login():
         email = normalise_email(form.email.data)
         address = request.remote_addr or "unknown"
         keys = {"login-account": email, "login-address": address}
-        if not throttle().allowed(**keys):
+        # Counted before the check and given back when it succeeds: attempts sent together
+        # are counted one by one, so no more than the limit are ever checked.
+        if not throttle().take(**keys):
             minutes = -(-throttle().retry_after(**keys) // 60)
             flash(
                 _(
@@ -46,10 +48,10 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = authenticate(email, form.password.data)
         if user is not None:
+            throttle().give_back(**keys)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        throttle().failed(**keys)
         flash(_("Fel e-postadress eller lösenord."), "error")
         status = 401
     elif form.errors:

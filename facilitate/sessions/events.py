@@ -69,7 +69,8 @@ def acknowledged(handler):
     @wraps(handler)
     def wrapper(self, data=None):
         try:
-            if not throttle().take(**{"socket-events": request.sid}):
+            address = request.remote_addr or "unknown"
+            if not throttle().take(**{"socket-events": request.sid, "socket-address": address}):
                 raise PayloadError("rate_limited")
             if not storable(data):
                 raise PayloadError()
@@ -102,16 +103,12 @@ class LiveNamespace(Namespace):
     def on_join(self, data):
         """A participant joins with a code, or resumes with the token a previous join gave."""
         join = JoinRequest.parse(data)
-        address = request.remote_addr or "unknown"
-        if not throttle().allowed(**{"join-address": address}):
-            raise PayloadError("rate_limited")
         locale = join.locale or _locale()
-        try:
-            participant, new_token = operations.join(join.code, join.token, join.name, locale)
-        except operations.SessionError as failure:
-            if failure.code == "unknown_code":
-                throttle().failed(**{"join-address": address})
-            raise
+        resumed = join.token and operations.resume(join.code, join.token, join.name, locale)
+        if resumed:  # a valid token is never a guess: never limited
+            participant, new_token = resumed, None
+        else:
+            participant, new_token = self._join_new(join, locale)
         circle_token = recognise(participant, join.circle_token) if join.recognise else None
         db.session.commit()
         session = participant.session
@@ -275,6 +272,30 @@ class LiveNamespace(Namespace):
             "participant": {"id": person.id, "name": person.name},
             "state": participant_state(session, locale, person),
         }
+
+    def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
+        """A join with a code alone may be a guess. Counted first per connection, then per
+        client address (docs/security.md, "Join codes"), before the code is looked up, so
+        that attempts sent together cannot look up more codes than the limit; handed back
+        when the code turns out to be a session's."""
+        address = request.remote_addr or "unknown"
+        if not throttle().take(**{"join-connection": request.sid}):
+            raise PayloadError("rate_limited")
+        if not throttle().take(**{"join-address": address}):
+            throttle().give_back(**{"join-connection": request.sid})
+            raise PayloadError("rate_limited")
+        try:
+            participant, new_token = operations.join(join.code, join.token, join.name, locale)
+        except operations.SessionError as failure:
+            if failure.code != "unknown_code":
+                throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+            raise
+        throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+        if new_token and not throttle().take(
+            **{"join-session-address": f"{participant.session_id}:{address}"}
+        ):
+            raise PayloadError("rate_limited")  # rolled back: no participant is added
+        return participant, new_token
 
     def _participant(self, *, sends: bool = False) -> Participant:
         """This connection's participant; ``sends`` for events that add or change answers,

@@ -191,6 +191,27 @@ def configure(session: LiveSession, **settings) -> None:
     log.info("session %d settings: %s", session.id, settings)
 
 
+def resume(code: str, token: str, name: str | None, locale: str) -> Participant | None:
+    """The participant ``token`` belongs to in the session with ``code``, back in that
+    session, or None when the pair matches no one (then it is a join, and may be a guess)."""
+    session = session_by_code(code)
+    if session is None:
+        return None
+    participant = db.session.scalar(
+        sa.select(Participant).where(
+            Participant.token_hash == hash_token(token), Participant.session_id == session.id
+        )
+    )
+    if participant is None:
+        return None
+    if session.status is SessionStatus.ended:
+        raise SessionError("session_ended")
+    participant.locale = locale
+    if name:
+        participant.name = name
+    return participant
+
+
 def join(
     code: str, token: str | None, name: str | None, locale: str
 ) -> tuple[Participant, str | None]:
