@@ -4,6 +4,9 @@ Socket.IO transport. Every request loop is bounded in count and time (issue #23)
 
 import json
 import os
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ import requests
 import socketio
 
 from .attackers import (
+    NAMESPACE,
     call,
     client_from,
     headers_of,
@@ -163,3 +167,91 @@ def test_a_forged_host_does_not_make_a_foreign_origin_our_own(server):
         f"Origin: {base}\r\nConnection: close\r\n\r\n"
     )
     assert status_of(raw_request(base, own.encode())) == 200
+
+
+# --- rate limits under concurrency (points 2 and 4) ------------------------------------------
+
+
+def _login_form(base: str) -> tuple[requests.Session, str]:
+    browser = requests.Session()
+    page = browser.get(base + "/login", timeout=30).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return browser, token
+
+
+def _released_together(attempts: list) -> list:
+    """Run the callables at the same moment, each in its own thread; their results."""
+    barrier = threading.Barrier(len(attempts))
+
+    def run(attempt):
+        barrier.wait(timeout=60)
+        return attempt()
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(run, attempts))
+
+
+def test_wrong_passwords_released_together_are_checked_no_more_than_the_limit(server):
+    base, _, _, _ = server
+    forms = [_login_form(base) for _ in range(40)]
+
+    def attempt(form, email=EMAIL):
+        browser, token = form
+        data = {"csrf_token": token, "email": email, "password": "wrong password!"}
+        status = browser.post(base + "/login", data=data, timeout=60).status_code
+        browser.close()
+        return status
+
+    statuses = _released_together([lambda f=f: attempt(f) for f in forms])
+    assert statuses.count(401) == 5  # LOGIN_LIMIT_PER_ACCOUNT: 5 checked, whatever the timing
+    assert statuses.count(429) == 35
+    browser, token = _login_form(base)  # the right password now waits too
+    data = {"csrf_token": token, "email": EMAIL, "password": PASSWORD}
+    assert browser.post(base + "/login", data=data, timeout=30).status_code == 429
+
+
+def _guesses(base: str, source: str, connections: int, per_connection: int) -> list[str]:
+    """Unknown codes pipelined from ``connections`` connections at once: the error codes."""
+    clients = [client_from(base, source) for _ in range(connections)]
+    errors: list[str] = []
+    done = threading.Semaphore(0)
+
+    def answered(ack):
+        errors.append(ack.get("error") or "ok")
+        done.release()
+
+    for n, client in enumerate(clients):
+        for m in range(per_connection):
+            code = f"{90_000_000 + n * 100 + m}"
+            client.emit("join", {"code": code}, namespace=NAMESPACE, callback=answered)
+    for _ in range(connections * per_connection):
+        assert done.acquire(timeout=60), "a join was not answered"
+    for client in clients:
+        client.disconnect()
+    return errors
+
+
+def test_pipelined_guesses_look_up_no_more_codes_than_the_limit(server):
+    base, _, _, _ = server
+    errors = _guesses(base, "127.0.0.20", connections=25, per_connection=4)
+    assert errors.count("unknown_code") == 20  # JOIN_LIMIT_PER_ADDRESS
+    assert errors.count("rate_limited") == 80
+
+
+def test_a_guessing_phone_does_not_lock_out_its_address_members(server):
+    base, _, _, _ = server
+    session = new_session(server)
+    member = client_from(base, "127.0.0.30")
+    token = call(member, "join", {"code": session["code"], "locale": "sv"})["token"]
+    member.disconnect()
+    errors = _guesses(base, "127.0.0.30", connections=10, per_connection=6)
+    assert "rate_limited" in errors
+    # Every phone on the hall's Wi-Fi with a token gets back in while the guessing goes on,
+    back = client_from(base, "127.0.0.30")
+    ack = call(back, "join", {"code": session["code"], "token": token, "locale": "sv"})
+    assert ack["ok"] is True
+    back.disconnect()
+    # and phones elsewhere are not affected at all.
+    elsewhere = client_from(base, "127.0.0.31")
+    assert call(elsewhere, "join", {"code": session["code"], "locale": "sv"})["ok"] is True
+    elsewhere.disconnect()
