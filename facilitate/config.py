@@ -60,6 +60,8 @@ class Defaults:
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    #: Days a login lasts at most; logging out or changing the password ends it sooner.
+    LOGIN_MAX_AGE_DAYS = 30
     #: argon2-cffi parameter profile for password hashes (``argon2.profiles``).
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 

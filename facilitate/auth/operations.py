@@ -3,11 +3,12 @@
 import hashlib
 import logging
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from .models import ApiToken, Role, User, utcnow
+from .models import ApiToken, LoginSession, Role, User, utcnow
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def set_password(user: User, password: str, *, min_length: int) -> None:
             "weak_password", f"the password must have at least {min_length} characters"
         )
     user.password_hash = hash_password(password)
+    end_logins(user)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -83,3 +85,32 @@ def touch_token(token: str) -> ApiToken | None:
     if used is not None:
         used.last_used_at = utcnow()
     return used
+
+
+def start_login(user: User, max_age_days: int) -> str:
+    """A new login of ``user``: returns the random id its session cookie carries. Logins
+    older than ``max_age_days`` are deleted on the way."""
+    login_id = secrets.token_urlsafe(32)
+    db.session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            LoginSession.created_at < utcnow() - timedelta(days=max_age_days),
+        )
+    )
+    db.session.add(LoginSession(user_id=user.id, token_hash=hash_token(login_id)))
+    db.session.flush()
+    return login_id
+
+
+def end_login(login_id: str) -> None:
+    """Log out one login: its cookie, even a copy of it, no longer works."""
+    db.session.execute(
+        sa.delete(LoginSession).where(LoginSession.token_hash == hash_token(login_id))
+    )
+
+
+def end_logins(user: User) -> None:
+    """Log out every login of ``user`` (after a password change)."""
+    if user.id is not None:
+        db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+        log.info("ended every login of user %d", user.id)
