@@ -255,3 +255,76 @@ def test_a_guessing_phone_does_not_lock_out_its_address_members(server):
     elsewhere = client_from(base, "127.0.0.31")
     assert call(elsewhere, "join", {"code": session["code"], "locale": "sv"})["ok"] is True
     elsewhere.disconnect()
+
+
+# --- password hashing does not stall live sessions (point 3) --------------------------------
+
+LOGIN_BURST = 30
+
+
+def _wrong_login(base: str, source: str, n: int) -> int:
+    """A wrong password for an unknown account from ``source``: the form fetched, then posted."""
+    import http.client
+    from urllib.parse import urlencode
+
+    host, port = base.split("//")[1].split(":")
+    page = http.client.HTTPConnection(host, int(port), timeout=120, source_address=(source, 0))
+    page.request("GET", "/login")
+    response = page.getresponse()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    page.close()
+    form = urlencode({"csrf_token": token, "email": f"ingen{n}@example.org", "password": "x" * 12})
+    post = http.client.HTTPConnection(host, int(port), timeout=120, source_address=(source, 0))
+    post.request(
+        "POST",
+        "/login",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    status = post.getresponse().status
+    post.close()
+    return status
+
+
+def test_a_burst_of_logins_does_not_hold_up_a_participants_answers(server):
+    base, _, _, _ = server
+    session = new_session(server)
+    _, _, api, _ = server
+    api.post(f"{base}/api/v1/sessions/{session['id']}/control", json={"action": "start"})
+    phone = client_from(base, "127.0.0.40")
+    assert call(phone, "join", {"code": session["code"], "locale": "sv"})["ok"]
+    burst_over = threading.Event()
+    acks_during_burst = 0
+
+    def answering():
+        nonlocal acks_during_burst
+        n = 0
+        while not burst_over.is_set() and n < 500:
+            n += 1
+            ack = call(phone, "sync")
+            if ack.get("ok") and not burst_over.is_set():
+                acks_during_burst += 1
+
+    statuses = []
+
+    def burst():
+        # Each from its own address: the per-address login limit would stop them otherwise.
+        attempts = [
+            lambda n=n: _wrong_login(base, f"127.0.1.{n + 1}", n) for n in range(LOGIN_BURST)
+        ]
+        statuses.extend(_released_together(attempts))
+        burst_over.set()
+
+    participant = threading.Thread(target=answering)
+    logins = threading.Thread(target=burst)
+    logins.start()
+    participant.start()
+    logins.join(timeout=300)
+    burst_over.set()
+    participant.join(timeout=60)
+    phone.disconnect()
+    assert statuses.count(401) == LOGIN_BURST  # every password was really checked
+    # While 30 argon2 checks ran, the phone kept being answered (with hashing on the event
+    # loop it got about one answer per whole burst).
+    assert acks_during_burst >= 10
