@@ -28,13 +28,18 @@ from .realserver import cli, running_server, server_env
 EMAIL, PASSWORD = "leader@example.org", "Tallbacken-Ljus-Morgon-7"
 MODULE, PART = "strategiskt-forum", "principer"
 OVERSIZED_POSTS = 1000
+#: New participants one address may add to a session here (lowered from 200 for the test).
+JOINS_PER_SESSION_ADDRESS = 30
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One server for the attacks here: ``(base, process, api)``; each test makes its own
     session through ``api``, a requests session with the leader's API token."""
-    env = server_env(tmp_path_factory.mktemp("attacks") / "instance")
+    env = server_env(
+        tmp_path_factory.mktemp("attacks") / "instance",
+        FACILITATE_JOIN_LIMIT_PER_SESSION_ADDRESS=f"{JOINS_PER_SESSION_ADDRESS} per minute",
+    )
     cli(env, "db", "upgrade")
     cli(
         env, "users", "create", EMAIL, "--role", "leader", "--password-stdin", stdin=PASSWORD + "\n"
@@ -328,3 +333,61 @@ def test_a_burst_of_logins_does_not_hold_up_a_participants_answers(server):
     # While 30 argon2 checks ran, the phone kept being answered (with hashing on the event
     # loop it got about one answer per whole burst).
     assert acks_during_burst >= 10
+
+
+# --- filling a session from one address; the leader removes and locks (point 5) -------------
+
+
+def test_one_address_cannot_fill_a_session_and_the_leader_removes_and_locks(server):
+    base, _, api, _ = server
+    session = new_session(server)
+    code = session["code"]
+    fakes = [client_from(base, "127.0.0.50") for _ in range(4)]
+    acks = [
+        call(fake, "join", {"code": code, "name": f"Fake{n}", "locale": "sv"})
+        for n in range(10)
+        for fake in fakes
+    ]
+    joined = [a for a in acks if a.get("ok")]
+    assert len(joined) == JOINS_PER_SESSION_ADDRESS
+    assert {a["error"] for a in acks if not a.get("ok")} == {"rate_limited"}
+    removed_events = []
+    real = client_from(base, "127.0.0.51", removed=removed_events.append)
+    real_ack = call(real, "join", {"code": code, "name": "Aino", "locale": "sv"})
+    assert real_ack["ok"] is True  # another address is not affected
+
+    # The leader sees everyone, removes one fake and locks the session to new joins.
+    token = api.headers["Authorization"].split()[1]
+    leader = socketio.Client(reconnection=False)
+    leader.connect(base, namespaces=[NAMESPACE], transports=["websocket"], auth={"token": token})
+    state = call(leader, "host", {"session": session["id"]})["state"]
+    people = {p["id"]: p["name"] for p in state["participants"]}
+    assert len(people) == JOINS_PER_SESSION_ADDRESS + 1
+    victim = client_from(base, "127.0.0.52", removed=removed_events.append)
+    victim_ack = call(victim, "join", {"code": code, "name": "Störande", "locale": "sv"})
+    removed = call(
+        leader, "remove", {"session": session["id"], "participant": victim_ack["participant"]["id"]}
+    )
+    assert removed["ok"] is True
+    assert victim_ack["participant"]["id"] not in {
+        p["id"] for p in removed["state"]["participants"]
+    }
+    deadline = 0
+    while not removed_events and deadline < 300:
+        threading.Event().wait(0.1)
+        deadline += 1
+    assert removed_events == [{"session": session["id"]}]  # the phone was told, not the others
+    assert call(victim, "sync")["error"] == "not_joined"
+    locked = call(leader, "settings", {"session": session["id"], "joins_locked": True})
+    assert locked["ok"] and locked["state"]["session"]["joins_locked"] is True
+
+    newcomer = client_from(base, "127.0.0.53")
+    refused = call(newcomer, "join", {"code": code, "locale": "sv"})
+    assert refused["error"] == "session_locked" and refused["message"]
+    again = call(victim, "join", {"code": code, "token": victim_ack["token"], "locale": "sv"})
+    assert again["error"] == "session_locked"  # removed: no longer a member
+    back = client_from(base, "127.0.0.51")
+    resumed = call(back, "join", {"code": code, "token": real_ack["token"], "locale": "sv"})
+    assert resumed["ok"] and resumed["participant"]["id"] == real_ack["participant"]["id"]
+    for client in (*fakes, real, victim, newcomer, back, leader):
+        client.disconnect()

@@ -17,7 +17,15 @@ from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
 from . import answers, moderation, operations
-from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
+from .live import (
+    NAMESPACE,
+    broadcast,
+    host_room,
+    participant_room,
+    participants_room,
+    screen_room,
+    tallies,
+)
 from .messages import error
 from .models import LiveSession, Participant
 from .queries import session_for
@@ -30,6 +38,7 @@ from .schemas import (
     ModerateRequest,
     PayloadError,
     ProposeRequest,
+    RemoveRequest,
     ReviewRequest,
     SessionRequest,
     SettingsRequest,
@@ -113,6 +122,7 @@ class LiveNamespace(Namespace):
         db.session.commit()
         session = participant.session
         join_room(participants_room(session.id, locale))
+        join_room(participant_room(participant.id))
         _remember(participant_id=participant.id, session_id=session.id, locale=locale)
         tallies.changed(session)
         return {
@@ -252,6 +262,24 @@ class LiveNamespace(Namespace):
         session = self._led_session(request_.session)
         moderation.review(session, request_.proposal, request_.decision)
         db.session.commit()
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
+    def on_remove(self, data):
+        """The leader takes a participant out: their phone is told (``removed``) and can
+        neither answer nor resume; what they sent is deleted."""
+        request_ = RemoveRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.remove_participant(session, request_.participant)
+        db.session.commit()
+        room = participant_room(request_.participant)
+        socketio.emit("removed", {"session": session.id}, to=room, namespace=NAMESPACE)
+        socketio.close_room(room, namespace=NAMESPACE)
+        for known in list(_connections.values()):
+            if known.get("participant_id") == request_.participant:
+                known.pop("participant_id", None)  # this process's connections forget them
+        tallies.changed(session)
         broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 

@@ -235,6 +235,8 @@ def join(
             if name:
                 participant.name = name
             return participant, None
+    if session.joins_locked:
+        raise SessionError("session_locked")  # the leader let no one new in; members resume
     if session.team_mode and not name:
         raise SessionError("name_required")  # a table group answers under its group's name
     if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
