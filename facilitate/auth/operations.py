@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from zxcvbn import zxcvbn
 
 from ..extensions import db
 from .models import ApiToken, LoginSession, Role, User, utcnow
@@ -45,11 +46,34 @@ def create_user(email: str, role: Role, password: str | None, *, min_length: int
     return user
 
 
-def set_password(user: User, password: str, *, min_length: int) -> None:
+#: zxcvbn's score a password needs (0–4): 3 is "safely unguessable", about 10^8 guesses.
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn's time grows with length; what is past this is not looked at (it only adds strength).
+PASSWORD_CHECK_LENGTH = 100
+
+
+def check_password(password: str, email: str, *, min_length: int) -> None:
+    """The password policy (ASVS 5.0 V6.2): at least ``min_length`` characters, and not easy
+    to guess — not a common password, a keyboard pattern, a repetition, or built from the
+    account's own e-mail address (zxcvbn, which ships lists of common passwords). Raises
+    :class:`AccountError`; no rules about kinds of characters."""
     if len(password) < min_length:
         raise AccountError(
             "weak_password", f"the password must have at least {min_length} characters"
         )
+    local = email.partition("@")[0]
+    inputs = [email, local, *local.replace("_", ".").replace("-", ".").split(".")]
+    result = zxcvbn(password[:PASSWORD_CHECK_LENGTH], user_inputs=[i for i in inputs if i])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            "guessable_password",
+            "the password is too easy to guess (a common password, a pattern, or built from "
+            "the e-mail address); a few unrelated words make a good one",
+        )
+
+
+def set_password(user: User, password: str, *, min_length: int) -> None:
+    check_password(password, user.email, min_length=min_length)
     user.password_hash = hash_password(password)
     end_logins(user)
 
