@@ -30,6 +30,8 @@ MODULE, PART = "strategiskt-forum", "principer"
 OVERSIZED_POSTS = 1000
 #: New participants one address may add to a session here (lowered from 200 for the test).
 JOINS_PER_SESSION_ADDRESS = 30
+#: Events all connections of one address may send here (lowered from 3000 per 10 s).
+EVENTS_PER_ADDRESS = 600
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,7 @@ def server(tmp_path_factory):
     env = server_env(
         tmp_path_factory.mktemp("attacks") / "instance",
         FACILITATE_JOIN_LIMIT_PER_SESSION_ADDRESS=f"{JOINS_PER_SESSION_ADDRESS} per minute",
+        FACILITATE_EVENT_LIMIT_PER_ADDRESS=f"{EVENTS_PER_ADDRESS} per minute",
     )
     cli(env, "db", "upgrade")
     cli(
@@ -390,4 +393,33 @@ def test_one_address_cannot_fill_a_session_and_the_leader_removes_and_locks(serv
     resumed = call(back, "join", {"code": code, "token": real_ack["token"], "locale": "sv"})
     assert resumed["ok"] and resumed["participant"]["id"] == real_ack["participant"]["id"]
     for client in (*fakes, real, victim, newcomer, back, leader):
+        client.disconnect()
+
+
+# --- an event flood from one address (point 6) ----------------------------------------------
+
+
+def test_a_flooding_address_is_refused_and_others_are_answered(server):
+    base, _, api, _ = server
+    session = new_session(server)
+    api.post(f"{base}/api/v1/sessions/{session['id']}/control", json={"action": "start"})
+    flooders = [client_from(base, "127.0.0.60") for _ in range(40)]
+    errors: list[str] = []
+    done = threading.Semaphore(0)
+
+    def answered(ack):
+        errors.append(ack.get("error") or "ok")
+        done.release()
+
+    for flooder in flooders:  # 20 each: within every connection's own limit (20 per second)
+        for _ in range(20):
+            flooder.emit("sync", {}, namespace=NAMESPACE, callback=answered)
+    for _ in range(40 * 20):
+        assert done.acquire(timeout=120), "an event was not answered"
+    assert errors.count("rate_limited") == 40 * 20 - EVENTS_PER_ADDRESS
+    assert errors.count("not_joined") == EVENTS_PER_ADDRESS  # those let through were handled
+    phone = client_from(base, "127.0.0.61")  # a real phone elsewhere is answered as always
+    assert call(phone, "join", {"code": session["code"], "locale": "sv"})["ok"] is True
+    assert call(phone, "sync")["ok"] is True
+    for client in (*flooders, phone):
         client.disconnect()
