@@ -23,8 +23,13 @@ from engineio import payload as eio_payload
 
 log = logging.getLogger(__name__)
 
-#: How deep JSON in a packet may nest; no event's payload comes near (see core/text.py).
-MAX_JSON_DEPTH = 32
+#: How deep JSON in a packet may nest before the connection is closed. Deeper than
+#: core/text.py:MAX_DEPTH (32) is already refused with an error ack; this only stops decoding
+#: from recursing without end.
+MAX_JSON_DEPTH = 64
+#: The deepest JSON decoded at all, wherever it comes from (Python's decoder recurses, and
+#: fails near 1,000 levels with a ``RecursionError`` instead of a ``ValueError``).
+DECODE_DEPTH = 500
 
 #: Engine.IO packet types a client may POST; ``Socket.receive`` raises (and hangs) on others.
 CLIENT_PACKETS = frozenset(
@@ -67,7 +72,7 @@ class GuardedJSON:
 
     @staticmethod
     def loads(text, *args, **kwargs):
-        if isinstance(text, str) and too_deep(text):
+        if isinstance(text, str) and too_deep(text, DECODE_DEPTH):
             raise ValueError("JSON nested too deep")
         return json.loads(text, *args, **kwargs)
 
