@@ -79,6 +79,7 @@ def _configure_security(app: Flask) -> None:
 
 def _configure_socketio(app: Flask) -> None:
     from . import dialogue, quiz  # noqa: F401  (register their step kinds)
+    from .core import socketguard
     from .sessions import events  # noqa: F401  (registers the /live namespace)
     from .sessions.origins import OriginPolicy
 
@@ -95,7 +96,9 @@ def _configure_socketio(app: Flask) -> None:
         # The page's own origin, the public URL and any configured extra origins.
         cors_allowed_origins=OriginPolicy(origins),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        json=socketguard.GuardedJSON,
     )
+    socketguard.install(app, socketio)
 
 
 def _configure_proxy(app: Flask) -> None:

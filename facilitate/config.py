@@ -38,8 +38,15 @@ class Defaults:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     #: Failed joins (unknown join codes) allowed per client address; see docs/security.md.
     JOIN_LIMIT_PER_ADDRESS = "20 per minute"
+    #: ... and per connection, counted first: one phone mistyping cannot use up its address's.
+    JOIN_LIMIT_PER_CONNECTION = "5 per minute"
+    #: New participants one client address may add to one session (a rate no real room,
+    #: even behind one address, reaches); resumes are never counted.
+    JOIN_LIMIT_PER_SESSION_ADDRESS = "200 per minute"
     #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
     EVENT_LIMIT_PER_CONNECTION = "20 per second"
+    #: Events all connections from one client address may send together.
+    EVENT_LIMIT_PER_ADDRESS = "3000 per 10 seconds"
     #: Answers, edits and proposed statements one participant may send.
     ANSWER_LIMIT_PER_PARTICIPANT = "60 per minute"
     #: Participants one session takes; later joins get ``session_full``.
@@ -53,6 +60,8 @@ class Defaults:
     #: Where rate-limit counters live: ``memory://`` in one process, ``redis://...`` in several.
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    #: Days a login lasts at most; logging out or changing the password ends it sooner.
+    LOGIN_MAX_AGE_DAYS = 30
     #: argon2-cffi parameter profile for password hashes (``argon2.profiles``).
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 

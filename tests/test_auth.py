@@ -145,3 +145,76 @@ def test_admin_has_every_role(make_user):
     analyst = make_user(email="analyst@example.org", role=Role.analyst)
     assert admin.has_role(Role.leader) and admin.has_role(Role.analyst)
     assert analyst.has_role(Role.analyst) and not analyst.has_role(Role.leader)
+
+
+# --- revocable logins and redirects (issue #23) ----------------------------------------------
+
+OPEN_REDIRECTS = [
+    "//evil.example/phish",
+    "/%09/evil.example",
+    "/\t/evil.example",
+    "/%0a/evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "https://evil.example/",
+    "/\x7f/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OPEN_REDIRECTS)
+def test_no_next_leads_to_another_site(client, make_user, target):
+    from urllib.parse import unquote
+
+    # As the server reads it: ?next=/%09/evil.example arrives as "/<tab>/evil.example".
+    language = client.get("/language/en", query_string={"next": unquote(target)})
+    assert language.headers["Location"] == "/"
+    make_user()
+    outside = log_in(client, query_string={"next": unquote(target)})
+    assert outside.headers["Location"] == "/"
+    assert (
+        client.get("/language/en", query_string={"next": "/modules?x=1"}).headers["Location"]
+        == "/modules?x=1"
+    )
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(client, make_user):
+    make_user()
+    assert log_in(client).status_code == 302
+    copied = client.get_cookie("session").value
+    assert client.get("/modules").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/modules")})
+    client.set_cookie("session", copied)  # the cookie as it was before the logout
+    assert client.get("/modules").status_code == 302  # to the login page
+
+
+def test_a_password_change_ends_every_login_on_pages_and_sockets(
+    app, client, make_user, runner, socket_client, make_session
+):
+    leader = make_user()
+    session_id = make_session(leader=leader)
+    assert log_in(client).status_code == 302
+    other = app.test_client()
+    assert log_in(other).status_code == 302
+    before = socket_client(client)
+    hosted = before.emit("host", {"session": session_id}, namespace="/live", callback=True)
+    assert hosted["ok"], hosted
+    result = runner.invoke(
+        ["users", "password", "leader@example.org", "--password-stdin"],
+        input="Ny-Fin-Promenad-Vid-Sjön-42\n",
+    )
+    assert result.exit_code == 0, result.output
+    for browser in (client, other):
+        assert browser.get("/modules").status_code == 302
+    after = socket_client(client)
+    ack = after.emit("host", {"session": session_id}, namespace="/live", callback=True)
+    assert ack["error"] == "not_authenticated"
+
+
+def test_the_csrf_token_changes_at_login(client, make_user):
+    make_user()
+    before = csrf_token(client)
+    assert log_in(client).status_code == 302
+    after = csrf_token(client, "/modules")
+    assert after != before
+    # The token of before the login no longer logs anyone out.
+    assert client.post("/logout", data={"csrf_token": before}).status_code == 400

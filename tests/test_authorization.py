@@ -88,6 +88,7 @@ LEADER_EVENTS = {
     "moderate": ({"contribution": 1, "action": "hide"}, OWN),
     "proposal": ({"proposal": 1, "decision": "approve"}, OWN),
     "behalf": ({}, OWN),
+    "remove": ({"participant": 1}, OWN),
 }
 ROLES = {
     "leader_own": Role.leader,

@@ -1,11 +1,14 @@
 """The ``facilitate`` command as an administrator uses it."""
 
+import pytest
 import sqlalchemy as sa
 
 from facilitate.auth import ApiToken, Role, User
 from facilitate.auth.queries import user_by_token
 from facilitate.cli import DEMO_EMAIL
 from facilitate.extensions import db
+
+from .conftest import log_in
 
 
 def test_users_create_with_password_from_stdin(runner, app):
@@ -136,3 +139,27 @@ def test_modules_validate_checks_a_module_downloaded_from_the_editor(runner, tmp
     result = runner.invoke(args=["modules", "validate", str(broken)])
     assert result.exit_code == 1
     assert f"{broken}: kind: 'lecture' is not allowed here" in result.output
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["aaaaaaaaaaaa", "1234567890", "qwertyuiop", "Password1!", "iloveyou12", "anna@example.org1"],
+)
+def test_guessable_passwords_are_refused(runner, app, password):
+    result = runner.invoke(
+        ["users", "create", "anna@example.org", "--role", "leader", "--password-stdin"],
+        input=password + "\n",
+    )
+    assert result.exit_code != 0
+    assert "too easy to guess" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.email == "anna@example.org")) is None
+
+
+def test_a_guessable_new_password_is_refused_and_the_old_one_kept(runner, client, make_user):
+    make_user()
+    result = runner.invoke(
+        ["users", "password", "leader@example.org", "--password-stdin"], input="leader12345\n"
+    )
+    assert result.exit_code != 0 and "too easy to guess" in result.output
+    assert log_in(client).status_code == 302  # the old password still works

@@ -292,10 +292,27 @@ def test_error_messages_are_in_the_participants_language(live):
 
 
 def test_unknown_codes_are_rate_limited_per_address(live, socket_client):
-    sio = socket_client()
-    for n in range(20):
-        assert call(sio, "join", {"code": f"{n:08d}"})["error"] == "unknown_code"
-    assert call(sio, "join", {"code": live.code})["error"] == "rate_limited"
+    member = socket_client()
+    token = call(member, "join", {"code": live.code})["token"]
+    guesses = 0
+    for _ in range(4):  # five guesses per connection, 20 per address
+        sio = socket_client()
+        for _ in range(5):
+            assert call(sio, "join", {"code": f"{guesses:08d}"})["error"] == "unknown_code"
+            guesses += 1
+        assert call(sio, "join", {"code": f"{guesses:08d}"})["error"] == "rate_limited"
+    fresh = socket_client()
+    assert call(fresh, "join", {"code": live.code})["error"] == "rate_limited"
+    # A member coming back with their token is never a guess.
+    assert call(fresh, "join", {"code": live.code, "token": token})["ok"]
+
+
+def test_a_mistyping_phone_does_not_use_up_its_address(live, socket_client):
+    mistyping = socket_client()
+    for n in range(8):
+        call(mistyping, "join", {"code": f"{n:08d}"})
+    assert call(mistyping, "join", {"code": live.code})["error"] == "rate_limited"
+    assert call(socket_client(), "join", {"code": live.code})["ok"]  # same address, other phone
 
 
 def test_screen_snapshot_shows_code_and_join_address_but_no_notes(live, socket_client, client):

@@ -154,6 +154,10 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "Open contributions reach the room only once approved.",
             },
+            "joins_locked": {
+                "type": "boolean",
+                "description": "No new participants may join; members may still come back.",
+            },
             "locale": {
                 "type": "string",
                 "description": "The big screen's language (sv, en, fi).",

@@ -1,9 +1,9 @@
 """Accounts and roles (admin, leader, analyst), login, and API tokens."""
 
-from flask import Flask
+from flask import Flask, current_app, session
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from .models import ApiToken, Role, User
 
 __all__ = ["ApiToken", "Role", "User", "init_app"]
@@ -18,7 +18,17 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+#: Key in the Flask session of the login's id (see :class:`LoginSession`).
+LOGIN_KEY = "login"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    """The user of this request's login, checked on every request and at socket connect: a
+    login that was ended (logout, password change) is no login."""
+    from .queries import user_by_login
+
+    login_id = session.get(LOGIN_KEY)
+    if not user_id.isdigit() or not isinstance(login_id, str):
+        return None
+    return user_by_login(int(user_id), login_id, current_app.config["LOGIN_MAX_AGE_DAYS"])

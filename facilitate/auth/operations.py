@@ -3,11 +3,13 @@
 import hashlib
 import logging
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
+from zxcvbn import zxcvbn
 
 from ..extensions import db
-from .models import ApiToken, Role, User, utcnow
+from .models import ApiToken, LoginSession, Role, User, utcnow
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -44,12 +46,36 @@ def create_user(email: str, role: Role, password: str | None, *, min_length: int
     return user
 
 
-def set_password(user: User, password: str, *, min_length: int) -> None:
+#: zxcvbn's score a password needs (0–4): 3 is "safely unguessable", about 10^8 guesses.
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn's time grows with length; what is past this is not looked at (it only adds strength).
+PASSWORD_CHECK_LENGTH = 100
+
+
+def check_password(password: str, email: str, *, min_length: int) -> None:
+    """The password policy (ASVS 5.0 V6.2): at least ``min_length`` characters, and not easy
+    to guess — not a common password, a keyboard pattern, a repetition, or built from the
+    account's own e-mail address (zxcvbn, which ships lists of common passwords). Raises
+    :class:`AccountError`; no rules about kinds of characters."""
     if len(password) < min_length:
         raise AccountError(
             "weak_password", f"the password must have at least {min_length} characters"
         )
+    local = email.partition("@")[0]
+    inputs = [email, local, *local.replace("_", ".").replace("-", ".").split(".")]
+    result = zxcvbn(password[:PASSWORD_CHECK_LENGTH], user_inputs=[i for i in inputs if i])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            "guessable_password",
+            "the password is too easy to guess (a common password, a pattern, or built from "
+            "the e-mail address); a few unrelated words make a good one",
+        )
+
+
+def set_password(user: User, password: str, *, min_length: int) -> None:
+    check_password(password, user.email, min_length=min_length)
     user.password_hash = hash_password(password)
+    end_logins(user)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -83,3 +109,32 @@ def touch_token(token: str) -> ApiToken | None:
     if used is not None:
         used.last_used_at = utcnow()
     return used
+
+
+def start_login(user: User, max_age_days: int) -> str:
+    """A new login of ``user``: returns the random id its session cookie carries. Logins
+    older than ``max_age_days`` are deleted on the way."""
+    login_id = secrets.token_urlsafe(32)
+    db.session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            LoginSession.created_at < utcnow() - timedelta(days=max_age_days),
+        )
+    )
+    db.session.add(LoginSession(user_id=user.id, token_hash=hash_token(login_id)))
+    db.session.flush()
+    return login_id
+
+
+def end_login(login_id: str) -> None:
+    """Log out one login: its cookie, even a copy of it, no longer works."""
+    db.session.execute(
+        sa.delete(LoginSession).where(LoginSession.token_hash == hash_token(login_id))
+    )
+
+
+def end_logins(user: User) -> None:
+    """Log out every login of ``user`` (after a password change)."""
+    if user.id is not None:
+        db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+        log.info("ended every login of user %d", user.id)

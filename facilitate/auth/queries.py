@@ -1,9 +1,11 @@
 """Reads of accounts."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from ..extensions import db
-from .models import ApiToken, User
+from .models import ApiToken, LoginSession, User, utcnow
 from .operations import hash_token, normalise_email
 
 
@@ -15,5 +17,19 @@ def user_by_token(token: str) -> User | None:
     """The active user an API token belongs to, or None for an unknown token."""
     user = db.session.scalar(
         sa.select(User).join(ApiToken).where(ApiToken.token_hash == hash_token(token))
+    )
+    return user if user is not None and user.active else None
+
+
+def user_by_login(user_id: int, login_id: str, max_age_days: int) -> User | None:
+    """The active user of a login that has not ended (logout, password change) nor expired."""
+    user = db.session.scalar(
+        sa.select(User)
+        .join(LoginSession)
+        .where(
+            User.id == user_id,
+            LoginSession.token_hash == hash_token(login_id),
+            LoginSession.created_at >= utcnow() - timedelta(days=max_age_days),
+        )
     )
     return user if user is not None and user.active else None

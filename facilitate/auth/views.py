@@ -1,26 +1,26 @@
 """Log in and log out."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.network import safe_next
 from ..core.throttle import throttle
 from ..extensions import db
+from . import LOGIN_KEY
 from .forms import LoginForm
-from .operations import authenticate, normalise_email
+from .operations import authenticate, end_login, normalise_email, start_login
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login, never another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("core.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +34,9 @@ def login():
         email = normalise_email(form.email.data)
         address = request.remote_addr or "unknown"
         keys = {"login-account": email, "login-address": address}
-        if not throttle().allowed(**keys):
+        # Counted before the check and given back when it succeeds: attempts sent together
+        # are counted one by one, so no more than the limit are ever checked.
+        if not throttle().take(**keys):
             minutes = -(-throttle().retry_after(**keys) // 60)
             flash(
                 _(
@@ -46,10 +48,15 @@ def login():
             return render_template("auth/login.html", form=form), 429
         user = authenticate(email, form.password.data)
         if user is not None:
+            throttle().give_back(**keys)
+            login_id = start_login(user, current_app.config["LOGIN_MAX_AGE_DAYS"])
             db.session.commit()
+            target = safe_next(request.args.get("next"), url_for("core.index"))
+            # A new session: nothing of before the login (its CSRF token) carries over.
+            session.clear()
+            session[LOGIN_KEY] = login_id
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        throttle().failed(**keys)
+            return redirect(target)
         flash(_("Fel e-postadress eller lösenord."), "error")
         status = 401
     elif form.errors:
@@ -60,6 +67,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """End this login for good: a copy of its cookie no longer works either."""
+    login_id = session.get(LOGIN_KEY)
+    if isinstance(login_id, str):
+        end_login(login_id)
+        db.session.commit()
     logout_user()
+    session.clear()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))

@@ -1,72 +1,201 @@
-"""Throttling with the ``limits`` library. Failed logins (per account and per client address)
-and failed joins (per client address) count only failures, so a person who gets it right is
-never slowed down; events per connection and answers per participant count every one, to keep
-one misbehaving phone from flooding a session.
+"""Rate limits as fixed-window counters where checking and counting is one atomic step.
 
-Counters live in ``RATELIMIT_STORAGE_URI`` (memory in one process, Redis in several).
+Every limit is "N per W" (``limits`` notation, e.g. ``"20 per minute"``), counted per key (an
+e-mail address, a client address, a connection...). A key's window starts at its first hit
+and lasts W seconds. :meth:`Throttle.take` counts one use and says in the same step whether it
+was within the limit, so attempts released together cannot all pass a check before any of
+them is counted (issue #23: 40 of 40 simultaneous wrong passwords were checked when the check
+and the count were two steps). What should count only when it fails (a wrong password, an
+unknown join code) is taken first and handed back with :meth:`Throttle.give_back` when it
+turns out to be right.
+
+Counters live in this process (one dictionary step per hit: no timer, thread or lock wait)
+or, with several processes, in Redis (one Lua call: INCR and, for a new key, EXPIRE).
 """
 
 import importlib.util
 import logging
+import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Flask, current_app
-from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+from limits import parse
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "facilitate.throttle"
 
+#: The settings of the named limits.
+LIMIT_SETTINGS = {
+    "login-account": "LOGIN_LIMIT_PER_ACCOUNT",
+    "login-address": "LOGIN_LIMIT_PER_ADDRESS",
+    "join-address": "JOIN_LIMIT_PER_ADDRESS",
+    "join-connection": "JOIN_LIMIT_PER_CONNECTION",
+    "join-session-address": "JOIN_LIMIT_PER_SESSION_ADDRESS",
+    "socket-events": "EVENT_LIMIT_PER_CONNECTION",
+    "socket-address": "EVENT_LIMIT_PER_ADDRESS",
+    "participant-answers": "ANSWER_LIMIT_PER_PARTICIPANT",
+}
 
-class FailureThrottle:
-    """Named limits, each counted per key (an e-mail address, a client address...)."""
 
-    def __init__(
-        self,
-        limiter: MovingWindowRateLimiter,
-        limits: Mapping[str, RateLimitItem],
-        counter: FixedWindowRateLimiter | None = None,
-    ):
-        self.limiter = limiter
+@dataclass(frozen=True)
+class Limit:
+    amount: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Limit":
+        item = parse(text)
+        return cls(item.amount, item.get_expiry())
+
+
+class MemoryCounters:
+    """Fixed windows in a dictionary: ``{key: [window end, count]}``. Under gevent nothing in
+    :meth:`hit` yields, and the lock (uncontended) only matters with real threads."""
+
+    #: How often windows that ended are dropped (seconds).
+    SWEEP_EVERY = 60
+
+    def __init__(self):
+        self.windows: dict[str, list] = {}
+        self.lock = threading.Lock()
+        self.next_sweep = time.monotonic() + self.SWEEP_EVERY
+
+    def hit(self, key: str, seconds: int) -> tuple[int, float]:
+        """Count one; return the count in the current window and seconds until it ends."""
+        now = time.monotonic()
+        with self.lock:
+            if now >= self.next_sweep:
+                self._sweep(now)
+            window = self.windows.get(key)
+            if window is None or window[0] <= now:
+                window = self.windows[key] = [now + seconds, 0]
+            window[1] += 1
+            return window[1], window[0] - now
+
+    def give_back(self, key: str) -> None:
+        with self.lock:
+            window = self.windows.get(key)
+            if window is not None and window[1] > 0:
+                window[1] -= 1
+
+    def peek(self, key: str) -> tuple[int, float]:
+        now = time.monotonic()
+        window = self.windows.get(key)
+        if window is None or window[0] <= now:
+            return 0, 0.0
+        return window[1], window[0] - now
+
+    def _sweep(self, now: float) -> None:
+        self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
+        self.next_sweep = now + self.SWEEP_EVERY
+
+
+#: INCR, and EXPIRE for the hit that created the key: atomic in Redis, one round trip.
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = ARGV[1] * 1000 end
+return {count, ttl}
+"""
+#: DECR, never below zero and never for a window that already ended.
+_GIVE_BACK = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+#: Connections to Redis per process for the counters; handlers beyond that wait their turn.
+REDIS_CONNECTIONS = 50
+#: How long a handler waits for one of them before the check fails (seconds).
+REDIS_WAIT = 10
+#: Prefix of every counter's key in Redis.
+REDIS_PREFIX = "facilitate:limit:"
+
+
+class RedisCounters:
+    """Fixed windows in Redis, shared by every process."""
+
+    def __init__(self, uri: str):
+        import redis
+
+        # A blocking pool: under gevent hundreds of handlers count at once, and redis-py's
+        # default pool fails ("Too many connections") past 100.
+        pool = redis.BlockingConnectionPool.from_url(
+            uri, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT
+        )
+        self.redis = redis.Redis(connection_pool=pool)
+        self._hit = self.redis.register_script(_HIT)
+        self._give_back = self.redis.register_script(_GIVE_BACK)
+
+    def hit(self, key: str, seconds: int) -> tuple[int, float]:
+        count, ttl = self._hit(keys=[REDIS_PREFIX + key], args=[seconds])
+        return int(count), int(ttl) / 1000
+
+    def give_back(self, key: str) -> None:
+        self._give_back(keys=[REDIS_PREFIX + key])
+
+    def peek(self, key: str) -> tuple[int, float]:
+        pipe = self.redis.pipeline()
+        pipe.get(REDIS_PREFIX + key)
+        pipe.pttl(REDIS_PREFIX + key)
+        count, ttl = pipe.execute()
+        return int(count or 0), max(int(ttl), 0) / 1000
+
+
+class Throttle:
+    """Named limits, each counted per key."""
+
+    def __init__(self, counters, limits: Mapping[str, Limit]):
+        self.counters = counters
         self.limits = limits
-        #: For :meth:`take`, counted on every event: a fixed window. The moving window's
-        #: in-memory storage re-sorts every key's events under a lock a hundred times a second
-        #: while hits come in, which with a thousand connected phones took most of the CPU
-        #: (bench/NOTES.md).
-        self.counter = counter or limiter
 
-    def allowed(self, **keys: str) -> bool:
-        """True while every named limit still has room for its key (``{limit_name: key}``)."""
-        return all(self.limiter.test(self.limits[name], name, key) for name, key in keys.items())
+    @staticmethod
+    def _key(name: str, key: str) -> str:
+        return f"{name}:{key}"
 
     def take(self, **keys: str) -> bool:
-        """Count one use against every named limit; False (and nothing counted for that limit)
-        when one has no room left. If the counters cannot be reached (Redis down), the use is
-        allowed: a limit must not turn a storage fault into lost answers."""
+        """Count one use against every named limit (``{limit_name: key}``) and return whether
+        every one was within its limit, in one atomic step per limit. A refused use is handed
+        back to every limit, so the counts are of uses let through. If the counters cannot be
+        reached (Redis down), the use is allowed: a limit must not turn a storage fault into
+        lost answers."""
         try:
-            return all(
-                [self.counter.hit(self.limits[name], name, key) for name, key in keys.items()]
-            )
+            within = [
+                self.counters.hit(self._key(name, key), self.limits[name].seconds)[0]
+                <= self.limits[name].amount
+                for name, key in keys.items()
+            ]
         except Exception:
             log.warning("rate-limit storage unavailable; allowing %s", sorted(keys), exc_info=True)
             return True
+        if all(within):
+            return True
+        self.give_back(**keys)
+        return False
 
-    def failed(self, **keys: str) -> None:
-        for name, key in keys.items():
-            self.limiter.hit(self.limits[name], name, key)
+    def give_back(self, **keys: str) -> None:
+        """Undo one :meth:`take` of a use that is not to be counted (a right password)."""
+        try:
+            for name, key in keys.items():
+                self.counters.give_back(self._key(name, key))
+        except Exception:
+            log.warning("rate-limit storage unavailable", exc_info=True)
 
     def retry_after(self, **keys: str) -> int:
-        """Seconds until the next attempt is allowed (at least one)."""
-        now = time.time()
-        resets = [
-            self.limiter.get_window_stats(self.limits[name], name, key).reset_time
-            for name, key in keys.items()
-            if not self.limiter.test(self.limits[name], name, key)
-        ]
-        return max(1, int(max(resets, default=now) - now))
+        """Seconds until every named limit has room again (at least one)."""
+        waits = []
+        for name, key in keys.items():
+            try:
+                count, left = self.counters.peek(self._key(name, key))
+            except Exception:
+                continue
+            if count >= self.limits[name].amount:  # full: the next use would be refused
+                waits.append(left)
+        return max(1, int(-(-max(waits, default=1) // 1)))
 
 
 def storage_uri(config: Mapping) -> str:
@@ -81,39 +210,20 @@ def storage_uri(config: Mapping) -> str:
     return uri
 
 
-#: Connections to Redis per process for the counters; handlers beyond that wait their turn.
-REDIS_CONNECTIONS = 50
-#: How long a handler waits for one of them before the check fails (seconds).
-REDIS_WAIT = 10
-
-
-def _storage(uri: str):
-    """The counters' storage. With Redis, a blocking pool: under gevent hundreds of handlers
-    count at once, and redis-py's default pool fails ("Too many connections") past 100."""
+def counters_for(uri: str):
     if uri.startswith(("redis://", "rediss://")):
-        import redis
-
-        pool = redis.BlockingConnectionPool.from_url(
-            uri, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT
-        )
-        return storage_from_string(uri, connection_pool=pool)
-    return storage_from_string(uri)
+        return RedisCounters(uri)
+    if uri.startswith("memory://"):
+        return MemoryCounters()
+    raise ValueError(f"RATELIMIT_STORAGE_URI must be memory:// or redis://..., not {uri!r}")
 
 
 def init_app(app: Flask) -> None:
-    storage = _storage(storage_uri(app.config))
-    app.extensions[EXTENSION_KEY] = FailureThrottle(
-        MovingWindowRateLimiter(storage),
-        {
-            "login-account": parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
-            "login-address": parse(app.config["LOGIN_LIMIT_PER_ADDRESS"]),
-            "join-address": parse(app.config["JOIN_LIMIT_PER_ADDRESS"]),
-            "socket-events": parse(app.config["EVENT_LIMIT_PER_CONNECTION"]),
-            "participant-answers": parse(app.config["ANSWER_LIMIT_PER_PARTICIPANT"]),
-        },
-        FixedWindowRateLimiter(storage),
+    app.extensions[EXTENSION_KEY] = Throttle(
+        counters_for(storage_uri(app.config)),
+        {name: Limit.parse(app.config[setting]) for name, setting in LIMIT_SETTINGS.items()},
     )
 
 
-def throttle() -> FailureThrottle:
+def throttle() -> Throttle:
     return current_app.extensions[EXTENSION_KEY]

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..authoring.queries import visible_modules
 from ..extensions import db
 from .i18n import LOCALE_COOKIE
+from .network import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,7 @@ def privacy():
 @bp.get("/language/<code>")
 def choose_language(code: str):
     """Remember the chosen language and go back to the page the choice was made on."""
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    response = redirect(target)
+    response = redirect(safe_next(request.args.get("next"), url_for("core.index")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LOCALE_COOKIE,

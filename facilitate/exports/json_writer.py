@@ -81,7 +81,7 @@ def _question(question: QuestionSummary) -> dict:
         "sessions": question.sessions,
         "circles": question.circles,
         "respondents": question.respondents if isinstance(question.respondents, int) else None,
-        "answers": question.answers,
+        "answers": question.answers if isinstance(question.answers, int) else None,
         "results": question.results,
     }
     if step.options:
@@ -113,7 +113,7 @@ def _response(row: Row) -> dict:
         "value_text": row.value_text,
         "statement": row.statement,
         "correct": row.correct,
-        "votes": row.votes,
+        "votes": _none_if_small(row.votes),
         "theme": row.theme,
         "tags": list(row.tags),
         "time": row.created_at.isoformat(),
@@ -122,3 +122,11 @@ def _response(row: Row) -> dict:
         "entered_by_leader": row.entered_by_leader,
         "merged_into": row.merged_into,
     }
+
+
+def _none_if_small(count: int | None) -> int | None:
+    """A count of people (votes) as JSON: null when from fewer than the threshold."""
+    if count is None:
+        return None
+    shown = small(count, min_group_size())
+    return shown if isinstance(shown, int) else None

@@ -46,6 +46,12 @@ def small(count: int, threshold: int) -> int | Fewer:
     return Fewer(threshold) if 0 < count < threshold else count
 
 
+def withheld(count: int, threshold: int) -> Fewer | None:
+    """A count derived from fewer than ``threshold`` people: "fewer than N" when it is, else
+    nothing at all (a larger number would tell how much the few people answered)."""
+    return small(count, threshold) if count < threshold else None
+
+
 @dataclass
 class Table:
     """A question's distribution. ``columns`` are codes writers turn into headings
@@ -83,7 +89,9 @@ class QuestionSummary:
     circles: int
     #: How many different people answered (pseudonyms), suppressed when few.
     respondents: int | Fewer
-    answers: int
+    #: How many answers, suppressed like every count derived from fewer than the threshold of
+    #: people: "fewer than N" when there are fewer answers too, else withheld (None).
+    answers: int | Fewer | None
     table: Table | None
     #: Scale: the mean; quiz: the share right (0–1). None when not applicable or too few.
     mean: float | None = None
@@ -143,7 +151,7 @@ def summarise(
         sessions=len({row.session for row in rows}),
         circles=len({row.circle for row in rows if row.circle is not None}),
         respondents=small(people, threshold),
-        answers=len(rows),
+        answers=len(rows) if enough else withheld(len(rows), threshold),
         table=None,
         results=suppressed(results, threshold, enough),
     )
@@ -256,7 +264,7 @@ _TABLES = {
 }
 
 #: Keys of ``aggregate`` results that are counts of people or answers.
-_COUNT_KEYS = {"respondents", "correct", "agree", "disagree", "pass", "total", "count"}
+_COUNT_KEYS = {"respondents", "correct", "agree", "disagree", "pass", "total", "count", "votes"}
 #: Keys derived from all answers together: left out when too few answered.
 _DERIVED_KEYS = {"mean", "correct_share", "scores", "average_position", "order"}
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from .queries import Row, local_time
+from .summaries import min_group_size, small
 
 #: The columns of a response row, in order. Stable: scripts may rely on them; new columns are
 #: only ever added at the end (docs/export-format.md).
@@ -76,7 +77,8 @@ def cells(row: Row) -> dict[str, Any]:
         "statement": row.statement,
         "statement_text": row.statement_text,
         "correct": row.correct,
-        "votes": row.votes,
+        # How many upvoted: a count of people, "fewer than N" when few.
+        "votes": small(row.votes, min_group_size()) if row.votes is not None else None,
         "theme": row.theme,
         "tags": "; ".join(row.tags),
         "time": local_time(row.created_at).replace(tzinfo=None, microsecond=0),

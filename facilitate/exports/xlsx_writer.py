@@ -297,7 +297,7 @@ def _contributions(sheet: Worksheet, question: QuestionSummary) -> None:
                 row.municipality,
                 row.theme,
                 tag_names(row.tags),
-                row.votes,
+                small(row.votes or 0, min_group_size()),
             ],
         )
         sheet.cell(row=sheet.max_row, column=1).alignment = WRAP

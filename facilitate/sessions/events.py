@@ -17,7 +17,15 @@ from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
 from . import answers, moderation, operations
-from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
+from .live import (
+    NAMESPACE,
+    broadcast,
+    host_room,
+    participant_room,
+    participants_room,
+    screen_room,
+    tallies,
+)
 from .messages import error
 from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
@@ -30,6 +38,7 @@ from .schemas import (
     ModerateRequest,
     PayloadError,
     ProposeRequest,
+    RemoveRequest,
     ReviewRequest,
     SessionRequest,
     SettingsRequest,
@@ -88,6 +97,8 @@ def _leave_session() -> None:
     if session_id is not None:
         for locale in current_app.config["LANGUAGES"]:
             leave_room(participants_room(session_id, locale))
+    if identity.get("participant_id") is not None:
+        leave_room(participant_room(identity["participant_id"]))
     for key in ("participant_id", "session_id", "session_code", "participant_key"):
         identity.pop(key, None)
 
@@ -114,7 +125,8 @@ def acknowledged(handler):
     @wraps(handler)
     def wrapper(self, data=None):
         try:
-            if not throttle().take(**{"socket-events": request.sid}):
+            address = request.remote_addr or "unknown"
+            if not throttle().take(**{"socket-events": request.sid, "socket-address": address}):
                 raise PayloadError("rate_limited")
             if not storable(data):
                 raise PayloadError()
@@ -171,21 +183,18 @@ class LiveNamespace(Namespace):
             if _connection().get("participant_id") is None:
                 _remember(locale=asked)
         join = JoinRequest.parse(data)
-        address = request.remote_addr or "unknown"
-        if not throttle().allowed(**{"join-address": address}):
-            raise PayloadError("rate_limited")
         locale = join.locale or _locale()
-        try:
-            participant, new_token = operations.join(join.code, join.token, join.name, locale)
-        except operations.SessionError as failure:
-            if failure.code == "unknown_code":
-                throttle().failed(**{"join-address": address})
-            raise
+        resumed = join.token and operations.resume(join.code, join.token, join.name, locale)
+        if resumed:  # a valid token is never a guess: never limited
+            participant, new_token = resumed, None
+        else:
+            participant, new_token = self._join_new(join, locale)
         circle_token = recognise(participant, join.circle_token) if join.recognise else None
         db.session.commit()
         session = participant.session
         _remember_participant(participant, locale)
         join_room(participants_room(session.id, locale))
+        join_room(participant_room(participant.id))
         tallies.changed(session)
         return {
             "ok": True,
@@ -337,6 +346,24 @@ class LiveNamespace(Namespace):
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
+    def on_remove(self, data):
+        """The leader takes a participant out: their phone is told (``removed``) and can
+        neither answer nor resume; what they sent is deleted."""
+        request_ = RemoveRequest.parse(data)
+        session = self._led_session(request_.session)
+        moderation.remove_participant(session, request_.participant)
+        db.session.commit()
+        room = participant_room(request_.participant)
+        socketio.emit("removed", {"session": session.id}, to=room, namespace=NAMESPACE)
+        socketio.close_room(room, namespace=NAMESPACE)
+        for known in list(_connections.values()):
+            if known.get("participant_id") == request_.participant:
+                known.pop("participant_id", None)  # this process's connections forget them
+        tallies.changed(session)
+        broadcast(session)
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    @acknowledged
     def on_behalf(self, data):
         """The leader answers for someone without a phone: from now on this connection's
         ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's."""
@@ -353,6 +380,30 @@ class LiveNamespace(Namespace):
             "participant": {"id": person.id, "name": person.name},
             "state": participant_state(session, locale, person),
         }
+
+    def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
+        """A join with a code alone may be a guess. Counted first per connection, then per
+        client address (docs/security.md, "Join codes"), before the code is looked up, so
+        that attempts sent together cannot look up more codes than the limit; handed back
+        when the code turns out to be a session's."""
+        address = request.remote_addr or "unknown"
+        if not throttle().take(**{"join-connection": request.sid}):
+            raise PayloadError("rate_limited")
+        if not throttle().take(**{"join-address": address}):
+            throttle().give_back(**{"join-connection": request.sid})
+            raise PayloadError("rate_limited")
+        try:
+            participant, new_token = operations.join(join.code, join.token, join.name, locale)
+        except operations.SessionError as failure:
+            if failure.code != "unknown_code":
+                throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+            raise
+        throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+        if new_token and not throttle().take(
+            **{"join-session-address": f"{participant.session_id}:{address}"}
+        ):
+            raise PayloadError("rate_limited")  # rolled back: no participant is added
+        return participant, new_token
 
     def _participant(self, *, sends: bool = False, acts: bool = True) -> Participant:
         """This connection's participant, checked anew at every event: still there, still the

@@ -28,6 +28,11 @@ def participants_room(session_id: int, locale: str) -> str:
     return f"participants:{session_id}:{locale}"
 
 
+def participant_room(participant_id: int) -> str:
+    """One participant's connections (their phone, perhaps in several tabs)."""
+    return f"participant:{participant_id}"
+
+
 def host_room(session_id: int, locale: str) -> str:
     return f"host:{session_id}:{locale}"
 

@@ -20,6 +20,8 @@ _MESSAGES = {
     "rate_limited": lambda: _("För många försök. Vänta en stund och försök igen."),
     "unknown_language": lambda: _("Det språket finns inte här."),
     "session_full": lambda: _("Sessionen är full. Fråga ledaren."),
+    "session_locked": lambda: _("Sessionen tar inte emot nya deltagare. Fråga ledaren."),
+    "unknown_participant": lambda: _("Den deltagaren finns inte i sessionen."),
     "unknown_step": lambda: _("Den frågan finns inte i sessionen."),
     "not_current_step": lambda: _("Den frågan är inte aktuell längre."),
     "step_closed": lambda: _("Svaren på den här frågan är stängda."),

@@ -89,6 +89,8 @@ class LiveSession(db.Model):
     timer_seconds: Mapped[int | None] = mapped_column()
     #: Every time limit is multiplied by this (WCAG 2.2.1 Timing Adjustable): 1, 1.5, 2, 3.
     extra_time: Mapped[float] = mapped_column(default=1.0)
+    #: The leader closed the session to new participants; members may still come back.
+    joins_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Open contributions reach the big screen and other phones only once the leader approves.
     premoderation: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

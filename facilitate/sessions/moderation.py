@@ -297,3 +297,27 @@ def proxy(session: LiveSession, person: int | None, name: str | None, locale: st
     db.session.add(participant)
     db.session.flush()
     return participant
+
+
+def remove_participant(session: LiveSession, participant_id: int) -> None:
+    """The leader takes a participant out (a fake or disruptive one): the participant, their
+    token, answers, votes and proposals are deleted, so their phone cannot resume and nothing
+    of theirs counts. Flushes; the caller commits."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.session_id != session.id:
+        raise SessionError("unknown_participant")
+    theirs = sa.select(Response.id).where(Response.participant_id == participant_id)
+    db.session.execute(
+        sa.delete(Vote).where(
+            sa.or_(Vote.participant_id == participant_id, Vote.response_id.in_(theirs))
+        )
+    )
+    db.session.execute(
+        sa.update(Response).where(Response.merged_into_id.in_(theirs)).values(merged_into_id=None)
+    )
+    db.session.execute(sa.delete(Proposal).where(Proposal.participant_id == participant_id))
+    db.session.execute(sa.delete(Response).where(Response.participant_id == participant_id))
+    db.session.execute(sa.delete(Participant).where(Participant.id == participant_id))
+    db.session.flush()
+    db.session.expire_all()
+    log.info("session %d: the leader removed participant %d", session.id, participant_id)

@@ -191,6 +191,27 @@ def configure(session: LiveSession, **settings) -> None:
     log.info("session %d settings: %s", session.id, settings)
 
 
+def resume(code: str, token: str, name: str | None, locale: str) -> Participant | None:
+    """The participant ``token`` belongs to in the session with ``code``, back in that
+    session, or None when the pair matches no one (then it is a join, and may be a guess)."""
+    session = session_by_code(code)
+    if session is None:
+        return None
+    participant = db.session.scalar(
+        sa.select(Participant).where(
+            Participant.token_hash == hash_token(token), Participant.session_id == session.id
+        )
+    )
+    if participant is None:
+        return None
+    if session.status is SessionStatus.ended:
+        raise SessionError("session_ended")
+    participant.locale = locale
+    if name:
+        participant.name = name
+    return participant
+
+
 def join(
     code: str, token: str | None, name: str | None, locale: str
 ) -> tuple[Participant, str | None]:
@@ -214,6 +235,8 @@ def join(
             if name:
                 participant.name = name
             return participant, None
+    if session.joins_locked:
+        raise SessionError("session_locked")  # the leader let no one new in; members resume
     if session.team_mode and not name:
         raise SessionError("name_required")  # a table group answers under its group's name
     if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:

@@ -299,6 +299,7 @@ SETTINGS = {
     "premoderation": bool,
     "locale": str,
     "second_locale": (str, type(None)),
+    "joins_locked": bool,
 }
 MIN_TIMER, MAX_TIMER = 10, 3600
 
@@ -338,3 +339,16 @@ class SettingsRequest:
         if not set(data) - {"session"} <= set(SETTINGS):
             raise PayloadError()
         return cls(session=session, settings=parse_settings(data))
+
+
+@dataclass(frozen=True)
+class RemoveRequest:
+    """``remove``: the leader takes a participant out of the session."""
+
+    session: int
+    participant: int
+
+    @classmethod
+    def parse(cls, data: Any) -> "RemoveRequest":
+        session = SessionRequest.parse(data).session
+        return cls(session=session, participant=_id(_mapping(data), "participant"))

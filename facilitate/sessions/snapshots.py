@@ -52,6 +52,7 @@ def _header(session: LiveSession, locale: str) -> dict:
         "paused": session.paused_remaining is not None,
         "competitive": session.competitive,
         "speed_bonus": session.speed_bonus,
+        "joins_locked": session.joins_locked,
         "team_mode": session.team_mode,
         "extra_time": session.extra_time,
         "timer_seconds": session.timer_seconds,

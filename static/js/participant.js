@@ -157,6 +157,13 @@ socket.on("state", (snapshot) => {
   if (session.competitive && (session.revealed || session.status === "ended" || !score)) sync();
   else if (ownStateUnknown()) sync();
 });
+// The leader took this participant out: nothing more is sent, and the phone does not rejoin.
+socket.on("removed", () => {
+  wantJoin = false;
+  joined = false;
+  renderEnded();
+  showAlert(strings.removed);
+});
 // While the room's results are shown live (open contributions), phones get the tallies too.
 socket.on("tally", (tally) => {
   if (!joined || !state || !state.step || tally.step_id !== state.step.id || !tally.results) return;
