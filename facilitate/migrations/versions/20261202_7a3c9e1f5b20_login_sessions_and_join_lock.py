@@ -33,14 +33,19 @@ def upgrade():
     )
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_sessions_user_id'), ['user_id'], unique=False)
-    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
+    # A rebuilt SQLite table keeps AUTOINCREMENT (ids never reused, migration a7c3e9f01b52).
+    with op.batch_alter_table(
+        'live_sessions', schema=None, table_kwargs={'sqlite_autoincrement': True}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column('joins_locked', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
 
 def downgrade():
-    with op.batch_alter_table('live_sessions', schema=None) as batch_op:
+    with op.batch_alter_table(
+        'live_sessions', schema=None, table_kwargs={'sqlite_autoincrement': True}
+    ) as batch_op:
         batch_op.drop_column('joins_locked')
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
