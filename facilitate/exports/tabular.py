@@ -34,6 +34,7 @@ COLUMNS = (
     "entered_by_leader",
     "merged_into",
     "response",
+    "origin",
 )
 
 #: A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
@@ -85,6 +86,7 @@ def cells(row: Row) -> dict[str, Any]:
         "entered_by_leader": row.entered_by_leader,
         "merged_into": row.merged_into,
         "response": row.response,
+        "origin": row.origin,
     }
 
 
