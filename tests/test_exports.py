@@ -286,9 +286,8 @@ def test_json_follows_its_documented_schema(get, app, made):
     versions = {v["sha256"]: v for v in document["module_versions"]}
     for session in document["sessions"]:
         assert len(session["uid"]) == 36 and session["origin"] is None
-        assert content_hash(versions[session["module_version"]]["document"]) == (
-            session["module_version"]
-        )
+        version = versions[session["module_version"]]
+        assert content_hash(version["document"]) == session["module_version"]
     assert len({s["uid"] for s in document["sessions"]}) == len(document["sessions"])
     assert "transfer" not in document and all("record" not in s for s in document["sessions"])
     assert sorted(s["id"] for s in document["sessions"]) == sorted(made.sessions)
