@@ -450,3 +450,67 @@ def test_import_page_for_analysts(laptop, central, sessions, tokens):
     assert "Ingenting importerades." in refused.get_data(as_text=True)
     listed = client.get("/analysis/").get_data(as_text=True)
     assert "(från laptop-overtornea)" in listed
+
+
+def test_a_document_whose_keys_a_tool_sorted_is_still_accepted(laptop, central, sessions, tokens):
+    document = document_of(laptop, sessions[0])
+    body = json.dumps(document, sort_keys=True, indent=2).encode("utf-8")
+    answer = post(central, tokens["analys@example.org"], body)
+    assert answer.json["sessions"][0]["status"] == "imported", answer.json
+    again = post(central, tokens["analys@example.org"], document)
+    assert again.json["sessions"][0]["status"] == "unchanged"
+
+
+def test_answers_follow_the_openapi_document(laptop, central, sessions, tokens):
+    import jsonschema
+
+    spec = central.test_client().get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+
+    def conforms(name, instance):
+        jsonschema.validate(instance, {**schemas[name], "components": spec["components"]})
+
+    conforms(
+        "ImportResult",
+        post(central, tokens["a@example.org"], document_of(laptop, sessions[0])).json,
+    )
+    conforms("ImportError", post(central, tokens["a@example.org"], b"[").json)
+
+
+def test_retention_prunes_imported_sessions_on_the_same_schedule(laptop, central, sessions, tokens):
+    from datetime import timedelta
+
+    from facilitate.sessions.retention import prune, retention_cutoff
+
+    document = document_of(laptop, sessions[0])
+    post(central, tokens["analys@example.org"], document)
+    uid = document["sessions"][0]["uid"]
+    with central.app_context():
+        session = db.session.scalar(sa.select(LiveSession).where(LiveSession.uid == uid))
+        created = session.created_at
+        months = central.config["RETENTION_MONTHS"]
+        # not yet due the day before its time, due the day after: the laptop's creation time
+        assert prune(retention_cutoff(months, created + timedelta(days=30 * months - 1))) == []
+        assert prune(retention_cutoff(months, created + timedelta(days=30 * months + 1))) == [
+            session.id
+        ]
+        db.session.commit()
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Participant)
+                .where(Participant.session_id == session.id)
+            )
+            == 0
+        )
+        assert session.summary  # the aggregate results stay
+
+
+def test_push_needs_an_address_and_a_token(laptop):
+    from facilitate.cli import cli
+
+    runner = laptop.test_cli_runner()
+    without = runner.invoke(cli, ["sync", "push"])
+    assert without.exit_code == 2 and "--to" in without.output
+    no_token = runner.invoke(cli, ["sync", "push", "--to", "https://region.example"])
+    assert no_token.exit_code == 2 and "--token" in no_token.output

@@ -73,8 +73,9 @@ def central_database(request, tmp_path):
         yield url
 
 
-def run_evening(laptop: Server) -> int:
-    """A session on the laptop with phones answering every step they can; ended."""
+def run_evening(laptop: Server, steps_shown: int | None = None) -> int:
+    """A session on the laptop with phones answering every step they can (of the first
+    ``steps_shown`` steps, if given); ended."""
     leader = Leader(laptop.base, laptop.leader)
     made = leader.request(
         "POST", "/api/v1/sessions", expect=201, json={"module": MODULE, "part": PART}
@@ -86,7 +87,7 @@ def run_evening(laptop: Server) -> int:
         for phone in phones:
             phone.connect()
             phone.join()
-        for index, step in enumerate(steps):
+        for index, step in enumerate(steps[:steps_shown]):
             view = show(leader, phones, session_id, index, step)
             if step["answerable"] and step["kind"] in ANSWERED_KINDS:
                 for phone in phones:
@@ -233,7 +234,7 @@ def test_an_interrupted_push_leaves_nothing_half_imported(tmp_path, central_data
         settings = {"FACILITATE_DATABASE_URL": central_database} if central_database else {}
         central_folder = tmp_path / "central"
         central = server(stack, central_folder, "region", **settings)
-        session_id = run_evening(laptop)
+        session_id = run_evening(laptop, steps_shown=6)
 
         port = int(central.base.rpartition(":")[2])
 
@@ -266,7 +267,7 @@ def test_an_interrupted_push_leaves_nothing_half_imported(tmp_path, central_data
 def test_unreachable_central_server_is_said_clearly_and_nothing_is_marked(tmp_path):
     with ExitStack() as stack:
         laptop = server(stack, tmp_path / "laptop", "laptop-by")
-        run_evening(laptop)
+        run_evening(laptop, steps_shown=2)
         nowhere = f"http://127.0.0.1:{services.free_port()}"
         for _ in range(2):  # still pending the second time: nothing was marked as sent
             failed = push(laptop, nowhere, "token")

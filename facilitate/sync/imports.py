@@ -23,7 +23,7 @@ from ..auth.models import Role, User, utcnow
 from ..authoring.models import ModuleVersion
 from ..circles.models import Circle, CircleMember
 from ..circles.municipalities import municipality
-from ..content import ContentError, build_document, check_document, content_hash
+from ..content import ContentError, build_document, check_document, content_hash, to_document
 from ..content.document import canonical_json
 from ..exports.json_writer import FORMAT, VERSION, schema
 from ..extensions import db
@@ -146,11 +146,19 @@ def _module_versions(document: dict[str, Any]) -> dict[str, dict]:
     for index, version in enumerate(document["module_versions"]):
         where = f"module_versions/{index}"
         if content_hash(version["document"]) != version["sha256"]:
-            raise ImportRefused(
-                "module_hash_mismatch",
-                f"{where}: the document of {version['module']!r} does not have the SHA-256 "
-                f"{version['sha256']}",
-            )
+            # A client may have reordered the keys (many JSON tools sort them): the document
+            # in its canonical key order must then have the hash.
+            try:
+                canonical = to_document(_built(version, where))
+            except ImportRefused:
+                canonical = None
+            if canonical is None or content_hash(canonical) != version["sha256"]:
+                raise ImportRefused(
+                    "module_hash_mismatch",
+                    f"{where}: the document of {version['module']!r} does not have the "
+                    f"SHA-256 {version['sha256']}",
+                )
+            version = {**version, "document": canonical}
         if version["document"].get("id") != version["module"]:
             raise ImportRefused("invalid_module", f"{where}: the document is of another module")
         versions[version["sha256"]] = version
