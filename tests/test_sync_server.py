@@ -279,3 +279,54 @@ def test_unreachable_central_server_is_said_clearly_and_nothing_is_marked(tmp_pa
         assert json.loads(requests.get(laptop.base + "/healthz", timeout=HTTP_LIMIT).text) == {
             "status": "ok"
         }
+
+
+def test_the_console_button_sends_the_ended_session(tmp_path):
+    """With a central server configured, the leader presses "Skicka till regionen"."""
+    import re
+
+    with ExitStack() as stack:
+        central = server(stack, tmp_path / "central", "region")
+        laptop = server(
+            stack,
+            tmp_path / "laptop",
+            "laptop-by",
+            FACILITATE_CENTRAL_URL=central.base,
+            FACILITATE_CENTRAL_TOKEN=central.leader,
+        )
+        session_id = run_evening(laptop, steps_shown=3)
+        browser = requests.Session()
+
+        def csrf(path: str) -> str:
+            page = browser.get(laptop.base + path, timeout=HTTP_LIMIT).text
+            found = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+            assert found, f"no CSRF token on {path}"
+            return found.group(1)
+
+        logged_in = browser.post(
+            laptop.base + "/login",
+            data={
+                "email": "ledare@laptop-by.example",
+                "password": PASSWORD,
+                "csrf_token": csrf("/login"),
+            },
+            timeout=HTTP_LIMIT,
+        )
+        assert logged_in.status_code == 200, logged_in.status_code
+        console = f"/sessions/{session_id}"
+        assert "Skicka till regionen" in browser.get(laptop.base + console, timeout=HTTP_LIMIT).text
+        sent = browser.post(
+            f"{laptop.base}{console}/push", data={"csrf_token": csrf(console)}, timeout=HTTP_LIMIT
+        )
+        assert sent.status_code == 200 and "Sessionen är skickad till regionen." in sent.text
+        assert "Skickad till regionen" in sent.text  # the console now says when
+        assert_same_exports(laptop, session_id, central, central_session(central))
+        # The command run from cron afterwards finds nothing left to send.
+        cron = subprocess.run(
+            [FACILITATE, "sync", "push"],
+            env=laptop.env,
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_LIMIT + HTTP_LIMIT,
+        )
+        assert cron.returncode == 0 and cron.stdout.startswith("Nothing to send"), cron.stderr
