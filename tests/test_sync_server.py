@@ -73,13 +73,12 @@ def central_database(request, tmp_path):
         yield url
 
 
-def run_evening(laptop: Server, steps_shown: int | None = None) -> int:
-    """A session on the laptop with phones answering every step they can (of the first
-    ``steps_shown`` steps, if given); ended."""
+def run_evening(laptop: Server, steps_shown: int | None = None, circle: int | None = None) -> int:
+    """A session on the laptop (a meeting of ``circle``, if given) with phones answering every
+    step they can (of the first ``steps_shown`` steps, if given); ended."""
     leader = Leader(laptop.base, laptop.leader)
-    made = leader.request(
-        "POST", "/api/v1/sessions", expect=201, json={"module": MODULE, "part": PART}
-    )
+    new = {"module": MODULE, "part": PART, **({"circle": str(circle)} if circle else {})}
+    made = leader.request("POST", "/api/v1/sessions", expect=201, json=new)
     session_id = made["id"]
     steps = leader.request("GET", f"/api/v1/sessions/{session_id}")["steps"]
     phones = [Phone(laptop.base, made["code"], n) for n in range(PHONES)]
@@ -294,7 +293,6 @@ def test_the_console_button_sends_the_ended_session(tmp_path):
             FACILITATE_CENTRAL_URL=central.base,
             FACILITATE_CENTRAL_TOKEN=central.leader,
         )
-        session_id = run_evening(laptop, steps_shown=3)
         browser = requests.Session()
 
         def csrf(path: str) -> str:
@@ -313,6 +311,20 @@ def test_the_console_button_sends_the_ended_session(tmp_path):
             timeout=HTTP_LIMIT,
         )
         assert logged_in.status_code == 200, logged_in.status_code
+        # The evening is a meeting of a study circle in Övertorneå.
+        circle = browser.post(
+            laptop.base + "/circles/new",
+            data={
+                "name": "Byacirkeln",
+                "municipality": "overtornea",
+                "organiser": "ABF Norrbotten",
+                "module": MODULE,
+                "csrf_token": csrf("/circles/new"),
+            },
+            timeout=HTTP_LIMIT,
+        )
+        circle_id = int(circle.url.rstrip("/").rpartition("/")[2])
+        session_id = run_evening(laptop, steps_shown=3, circle=circle_id)
         console = f"/sessions/{session_id}"
         assert "Skicka till regionen" in browser.get(laptop.base + console, timeout=HTTP_LIMIT).text
         sent = browser.post(
@@ -320,7 +332,12 @@ def test_the_console_button_sends_the_ended_session(tmp_path):
         )
         assert sent.status_code == 200 and "Sessionen är skickad till regionen." in sent.text
         assert "Skickad till regionen" in sent.text  # the console now says when
-        assert_same_exports(laptop, session_id, central, central_session(central))
+        imported = central_session(central)
+        assert_same_exports(laptop, session_id, central, imported)
+        circles = exported(central, imported, "json").json()["circles"]
+        assert [(c["name"], c["municipality"], c["organiser"]) for c in circles] == [
+            ("Byacirkeln", "overtornea", "ABF Norrbotten")
+        ]
         # The command run from cron afterwards finds nothing left to send.
         cron = subprocess.run(
             [FACILITATE, "sync", "push"],
