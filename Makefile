@@ -29,7 +29,7 @@ test: install-test browser $(COMPILED)
 ## docs/deploy.md), and the PostgreSQL variants of tests/test_identity.py; installs the Debian
 ## packages it needs when they are missing
 test-cluster: install-bench cluster-deps $(COMPILED)
-	CLUSTER_TEST=1 $(BIN)/python -m pytest tests/test_cluster.py tests/test_identity.py $(PYTEST_ARGS)
+	CLUSTER_TEST=1 $(BIN)/python -m pytest tests/test_cluster.py tests/test_identity.py tests/test_sync_server.py $(PYTEST_ARGS)
 
 ## bench: the load scenarios of bench/ against the real server and the bare baseline
 ## (bench/results.md); BENCH_ARGS="--scale 0.2" for a quick run

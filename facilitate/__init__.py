@@ -126,12 +126,14 @@ def _register_blueprints(app: Flask) -> None:
     from .core.views import bp as core_bp
     from .exports.views import bp as analysis_bp
     from .sessions.views import bp as sessions_bp
+    from .sync.views import bp as sync_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(circles_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(sync_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     errors.register(app)

@@ -312,3 +312,77 @@ def export_command(format_: str, output: str, include_hidden: bool, language: st
     with open(output, "wb") as file:
         file.write(made.content)
     click.echo(f"Wrote {output}: {made.rows} responses ({format_}).", err=True)
+
+
+# --- sync to the county's central server ----------------------------------------------------
+
+
+@cli.group()
+def sync():
+    """Send sessions run on this laptop to the county's central server (docs/deploy.md)."""
+
+
+@sync.command("push")
+@click.option("--to", "target", help="The central server's address (default CENTRAL_URL).")
+@click.option("--token", help="An API token on the central server (default CENTRAL_TOKEN).")
+@click.option(
+    "--session",
+    "sessions",
+    multiple=True,
+    type=int,
+    help="Only this session id (repeatable); sent even if already accepted.",
+)
+def sync_push(target: str | None, token: str | None, sessions: tuple[int, ...]):
+    """Push every ended session the central server has not accepted (or that changed since it
+    did), one line per session; safe to run from cron whenever the laptop is online."""
+    from .sessions.models import LiveSession, SessionStatus
+    from .sync.push import Refused, Unreachable, normalised, pending, prepare, send
+
+    target = normalised(target or current_app.config["CENTRAL_URL"])
+    token = token or current_app.config["CENTRAL_TOKEN"]
+    if not target.startswith(("http://", "https://")):
+        raise click.UsageError(
+            "give the central server's address: --to https://... (or CENTRAL_URL)"
+        )
+    if not token:
+        raise click.UsageError(
+            "give an API token of the central server: --token (or CENTRAL_TOKEN)"
+        )
+    if sessions:
+        chosen = []
+        for session_id in sessions:
+            session = db.session.get(LiveSession, session_id)
+            if session is None or session.status is not SessionStatus.ended:
+                raise click.ClickException(f"session {session_id}: no ended session has that id")
+            chosen.append(prepare(session))
+    else:
+        chosen = pending(target)
+    if not chosen:
+        click.echo(f"Nothing to send: {target} has every ended session.")
+        return
+    refused = 0
+    for number, prepared in enumerate(chosen, 1):
+        session = prepared.session
+        what = (
+            f"[{number}/{len(chosen)}] session {session.id} ({session.module_id}/{session.part_id})"
+        )
+        try:
+            status = send(prepared, target, token)
+        except Unreachable as failure:
+            db.session.rollback()
+            raise click.ClickException(
+                f"cannot reach {target} ({failure}). Nothing more was marked as sent "
+                f"({number - 1} of {len(chosen)} accepted); run again when online."
+            ) from None
+        except Refused as failure:
+            db.session.rollback()
+            refused += 1
+            detail = f" ({failure.detail})" if failure.detail else ""
+            click.echo(f"{what}: refused, {failure.code}: {failure.message}{detail}")
+            if failure.code == "not_authenticated":
+                raise click.ClickException("the token is not valid on the central server") from None
+            continue
+        db.session.commit()
+        click.echo(f"{what}: {status}")
+    if refused:
+        raise click.ClickException(f"{refused} of {len(chosen)} session(s) refused")

@@ -30,6 +30,17 @@ class Defaults:
     ACCESSIBILITY_CONTACT = ""
     #: Flask-SocketIO message queue (``redis://...``) for several processes; empty for one.
     MESSAGE_QUEUE = ""
+    #: The name this server gives itself in exports; a central server shows it as the origin of
+    #: the sessions it imported from here. Empty means the machine's host name.
+    INSTANCE_NAME = ""
+    #: The county's central server that ``facilitate sync push`` and the console's "Skicka till
+    #: regionen" send ended sessions to, and the API token (a leader's) they send with.
+    CENTRAL_URL = ""
+    CENTRAL_TOKEN = ""
+    #: Largest document ``POST /api/v1/imports`` and the import page take, in bytes.
+    IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    #: Seconds ``sync push`` waits for the central server before giving up on a session.
+    SYNC_TIMEOUT = 120
     #: Folder of study-circle and dialogue modules.
     MODULES_PATH = str(ROOT / "modules")
 

@@ -317,7 +317,17 @@ def test_json_follows_its_documented_schema(get, app, made):
     from facilitate.exports.json_writer import schema
 
     jsonschema.Draft202012Validator(schema()).validate(document)
-    assert document["format"] == "facilitate-export" and document["version"] == 1
+    assert document["format"] == "facilitate-export" and document["version"] == 2
+    # Version 2: global ids, and the module content each session ran, hash checked.
+    from facilitate.content import content_hash
+
+    versions = {v["sha256"]: v for v in document["module_versions"]}
+    for session in document["sessions"]:
+        assert len(session["uid"]) == 36 and session["origin"] is None
+        version = versions[session["module_version"]]
+        assert content_hash(version["document"]) == session["module_version"]
+    assert len({s["uid"] for s in document["sessions"]}) == len(document["sessions"])
+    assert "transfer" not in document and all("record" not in s for s in document["sessions"])
     assert sorted(s["id"] for s in document["sessions"]) == sorted(made.sessions)
     days = [s["started_at"] for s in document["sessions"]]
     assert days == sorted(days)  # oldest first

@@ -82,10 +82,52 @@ def test_upgrade_makes_every_sqlite_table_never_reuse_ids_and_keeps_the_data(tmp
             connection.execute(sa.text("DELETE FROM live_sessions WHERE id = 2"))
             connection.execute(
                 sa.text(
-                    "INSERT INTO live_sessions (code, module_id, part_id, leader_id, status, "
+                    "INSERT INTO live_sessions (uid, code, module_id, part_id, leader_id, status, "
                     "step_open, revealed, locale, competitive, speed_bonus, team_mode, "
-                    "extra_time, premoderation, created_at) VALUES ('33333333', 'm', 'p', 1, "
-                    "'lobby', 0, 0, 'sv', 0, 0, 0, 1, 0, '2026-01-01')"
+                    "extra_time, premoderation, created_at) VALUES ('u3', '33333333', 'm', 'p', "
+                    "1, 'lobby', 0, 0, 'sv', 0, 0, 0, 1, 0, '2026-01-01')"
                 )
             )
             assert connection.execute(sa.text("SELECT max(id) FROM live_sessions")).scalar() == 3
+
+
+def test_existing_sessions_and_circles_get_distinct_uids(tmp_path):
+    """Rows made before uids existed get one each when the database is upgraded."""
+    import uuid
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="2d4b5f4c36d8")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, role, active, created_at) "
+                    "VALUES (1, 'l@example.org', 'leader', 1, '2026-01-01 10:00:00')"
+                )
+            )
+            for n in (1, 2):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO circles (id, name, municipality, organiser, leader_id, "
+                        "module_id, created_at) VALUES (:n, 'C', 'lulea', 'ABF', 1, "
+                        "'norrbotten-for-alla', '2026-01-01 10:00:00')"
+                    ),
+                    {"n": n},
+                )
+            for n in (1, 2, 3):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO live_sessions (id, code, module_id, part_id, leader_id, "
+                        "status, step_open, revealed, locale, competitive, speed_bonus, "
+                        "team_mode, extra_time, premoderation, created_at) VALUES (:n, '123', "
+                        "'norrbotten-for-alla', 'demografi', 1, 'ended', 0, 0, 'sv', 0, 0, 0, "
+                        "1.0, 0, '2026-01-01 10:00:00')"
+                    ),
+                    {"n": n},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            for table, count in (("live_sessions", 3), ("circles", 2)):
+                uids = [row[0] for row in connection.execute(sa.text(f"SELECT uid FROM {table}"))]
+                assert len(set(uids)) == count
+                assert all(str(uuid.UUID(u)) == u for u in uids)

@@ -32,6 +32,34 @@ _SCHEMAS = {
             "message": {"type": "string"},
         },
     },
+    "ImportResult": {
+        "type": "object",
+        "required": ["sessions"],
+        "properties": {
+            "sessions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["uid", "status"],
+                    "properties": {
+                        "uid": {"type": "string", "format": "uuid"},
+                        "status": {"enum": ["imported", "unchanged", "updated"]},
+                    },
+                },
+            }
+        },
+    },
+    "ImportError": {
+        "type": "object",
+        "description": "An import refused: `detail` says where in the document and what, in "
+        "English.",
+        "required": ["error", "message", "detail"],
+        "properties": {
+            "error": {"type": "string", "examples": ["schema_violation"]},
+            "message": {"type": "string"},
+            "detail": {"type": "string", "examples": ["sessions/0/uid: 'x' does not match"]},
+        },
+    },
     "Module": {
         "type": "object",
         "required": ["id", "title", "parts"],
@@ -516,6 +544,50 @@ def document() -> dict:
                             "`unknown_session`: `session` names no session; "
                             "`no_matching_sessions`: no session that has started matches.",
                         ),
+                        "503": _error("Unavailable"),
+                    },
+                }
+            },
+            "/imports": {
+                "post": {
+                    "summary": "Import sessions from another server",
+                    "operationId": "importSessions",
+                    "description": "A transfer document (docs/export-format.md: a JSON export "
+                    "of version 2 with `transfer: true` and each session's `record`), as made "
+                    "by `facilitate sync push` or the console's download for transfer. One "
+                    "transaction: every session is stored, or on any error none. A session is "
+                    "known by its `uid`: the same snapshot again is `unchanged`; a newer one "
+                    "(`generated_at`) replaces it whole (`updated`); an older one never does "
+                    "(`unchanged`). A leader imports into their own account and cannot replace "
+                    "another account's session or circle; analysts and admins may import any. "
+                    "At most `IMPORT_MAX_BYTES` (20 MiB).",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("ImportResult"), "What became of each session."),
+                        "400": _json(
+                            _ref("ImportError"),
+                            "A document that cannot be imported; nothing was stored: "
+                            "`not_json`, `wrong_format`, `unsupported_version`, "
+                            "`schema_violation`, `not_transfer`, `no_sessions`, "
+                            "`module_hash_mismatch`, `invalid_module`, "
+                            "`unknown_module_version`, `unknown_part`, `unknown_municipality`, "
+                            "`session_not_ended`, `inconsistent_document`. `detail` names the "
+                            "place in the document (a JSON path) and what is wrong.",
+                        ),
+                        "401": _error("Unauthorized"),
+                        "403": _json(
+                            _ref("ImportError"),
+                            "`forbidden`: a leader's document holds a session or circle "
+                            "imported into another account.",
+                        ),
+                        "409": _json(
+                            _ref("ImportError"),
+                            "`local_session`: a session run on this server has that uid.",
+                        ),
+                        "413": _json(_ref("ImportError"), "`too_large`: over the size limit."),
                         "503": _error("Unavailable"),
                     },
                 }

@@ -1,7 +1,7 @@
 """REST API v1: modules, sessions, leader control and results. Each view parses its input,
 calls an operation or query, commits, and answers JSON; see docs/protocol.md for the live side."""
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..auth.models import Role
 from ..authoring.queries import visible_modules
@@ -15,8 +15,10 @@ from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
+from ..sessions.messages import message
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
+from ..sync.imports import ImportRefused, import_document, parse, refusal_status
 from . import schemas
 from .auth import ApiError, api_view, current_api_user
 from .openapi import document
@@ -166,3 +168,22 @@ def export_file():
         mimetype=made.mimetype,
         headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
     )
+
+
+@bp.post("/imports")
+@api_view(Role.leader, Role.analyst)
+def imports():
+    """Sessions from a transfer document (docs/export-format.md), all or none: a leader's
+    into their own account. The same document again changes nothing; a newer snapshot of a
+    session replaces the older one."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    try:
+        if (request.content_length or 0) > limit:
+            raise ImportRefused("too_large", f"the document is larger than {limit} bytes")
+        outcomes = import_document(parse(request.stream.read(limit + 1)), current_api_user())
+    except ImportRefused as refused:
+        db.session.rollback()
+        body = jsonify(error=refused.code, message=message(refused.code), detail=refused.detail)
+        return body, refusal_status(refused.code)
+    db.session.commit()
+    return {"sessions": [outcome.as_dict() for outcome in outcomes]}

@@ -1,5 +1,6 @@
 """Study circles and dialogue groups: the meetings of one group belong together."""
 
+import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,6 +18,9 @@ class Circle(db.Model):
     __tablename__ = "circles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The circle's global identity (a random UUID): its meetings run on several laptops meet
+    #: again as one circle on the central server.
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=lambda: str(uuid.uuid4()))
     name: Mapped[str] = mapped_column(sa.String(120))
     #: One of Norrbotten's fourteen municipalities, by id (``circles.municipalities``).
     municipality: Mapped[str] = mapped_column(sa.String(32), index=True)

@@ -213,7 +213,8 @@ class _Report:
                     circle.municipality_name if circle else "–",
                     circle.name if circle else _("(ingen cirkel)"),
                     circle.organiser if circle else "–",
-                    f"{s.module_title}: {s.part_title}",
+                    f"{s.module_title}: {s.part_title}"
+                    + (" " + _("(från %(origin)s)", origin=s.origin) if s.origin else ""),
                     self.count(s.participants),
                 ]
             )

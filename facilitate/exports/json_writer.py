@@ -1,17 +1,22 @@
 """JSON: the whole export as one document, described by ``export.schema.json`` (shipped with
 the package and printed in docs/export-format.md). ``version`` changes only when a field is
-changed or removed; fields may be added within a version."""
+changed or removed; fields may be added within a version. Version 2 added what a central
+server needs to import a session (``facilitate.sync``): global ids, the module versions run,
+the sending server's name, and — in a transfer document only — each session's ``record``."""
 
 import json
+import socket
 from importlib import resources
 from typing import Any
+
+from flask import current_app
 
 from ..content.model import Text
 from .queries import Dataset, Row, SessionRecord
 from .summaries import QuestionSummary, min_group_size, questions, small
 
 FORMAT = "facilitate-export"
-VERSION = 1
+VERSION = 2
 
 
 def schema() -> dict:
@@ -25,12 +30,14 @@ def document(dataset: Dataset) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "generated_at": dataset.generated_at.isoformat(),
+        "source": {"instance": instance_name()},
         "filter": dataset.filter.as_dict(),
         "min_group_size": threshold,
         "sessions": [_session(s, threshold) for s in dataset.sessions],
         "circles": [
             {
                 "id": c.id,
+                "uid": c.uid,
                 "name": c.name,
                 "municipality": c.municipality,
                 "municipality_name": c.municipality_name,
@@ -41,7 +48,17 @@ def document(dataset: Dataset) -> dict:
         ],
         "questions": [_question(q) for q in questions(dataset)],
         "responses": [_response(r) for r in dataset.rows],
+        "module_versions": [
+            {"sha256": sha, "module": module, "document": json.loads(text)}
+            for sha, (module, text) in dataset.module_versions.items()
+        ],
     }
+
+
+def instance_name() -> str:
+    """The name this server gives itself in exports (``INSTANCE_NAME``, else the host name):
+    a central server shows it as the origin of the sessions it imported from here."""
+    return current_app.config["INSTANCE_NAME"] or socket.gethostname()
 
 
 def write(dataset: Dataset) -> bytes:
@@ -56,6 +73,8 @@ def _session(session: SessionRecord, threshold: int) -> dict:
     participants = small(session.participants, threshold)
     return {
         "id": session.id,
+        "uid": session.uid,
+        "origin": session.origin,
         "module": session.module,
         "module_title": session.module_title,
         "part": session.part,
@@ -63,6 +82,7 @@ def _session(session: SessionRecord, threshold: int) -> dict:
         "status": session.status,
         "started_at": session.started_at.isoformat(),
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "module_version": session.module_version,
         "circle": session.circle.id if session.circle else None,
         "participants": participants if isinstance(participants, int) else None,
     }

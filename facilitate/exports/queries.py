@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import undefer
 
+from ..authoring.models import ModuleVersion
 from ..authoring.queries import session_module
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
@@ -47,6 +49,8 @@ def reaction_texts() -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class CircleRecord:
     id: int
+    #: The circle's global identity (kept when its sessions travel to a central server).
+    uid: str
     name: str
     municipality: str
     municipality_name: str
@@ -57,6 +61,13 @@ class CircleRecord:
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     id: int
+    #: The session's global identity (kept when it travels to a central server).
+    uid: str
+    #: Where it was run, for a session imported from another server; None for one run here.
+    origin: str | None
+    #: SHA-256 of the module version it ran (``Dataset.module_versions``); None for sessions
+    #: from before versions were kept.
+    module_version: str | None
     module: str
     module_title: str
     part: str
@@ -103,6 +114,8 @@ class Row:
     merged_into: int | None
     #: The language the participant's phone was in (what a text they wrote is written in).
     language: str = SOURCE_LANGUAGE
+    #: Where the session was run, for one imported from another server; None for one run here.
+    origin: str | None = None
 
 
 @dataclass
@@ -116,6 +129,8 @@ class Dataset:
     #: The steps the rows answer, by (module, part, step id); a statements step carries the
     #: participants' approved proposals of every matching session.
     steps: dict[tuple[str, str, str], Step] = field(default_factory=dict)
+    #: The module versions the sessions ran, by SHA-256: ``(module id, canonical document)``.
+    module_versions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def circles(self) -> list[CircleRecord]:
@@ -220,7 +235,21 @@ def load(selection: ExportFilter) -> Dataset:
         sessions=records,
         rows=rows,
         steps=steps,
+        module_versions=_module_versions(sessions),
     )
+
+
+def _module_versions(sessions: list[LiveSession]) -> dict[str, tuple[str, str]]:
+    ids = {s.module_version_id for s in sessions if s.module_version_id is not None}
+    found: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for version in db.session.scalars(
+            sa.select(ModuleVersion)
+            .where(ModuleVersion.id.in_(chunk))
+            .options(undefer(ModuleVersion.document))
+        ):
+            found[version.sha256] = (version.module_id, version.document)
+    return dict(sorted(found.items()))
 
 
 def participant_counts(session_ids: list[int]) -> dict[int, int]:
@@ -243,6 +272,9 @@ def _session_record(session: LiveSession, participants: int) -> SessionRecord:
     circle = session.circle
     return SessionRecord(
         id=session.id,
+        uid=session.uid,
+        origin=session.origin,
+        module_version=session.module_version.sha256 if session.module_version else None,
         module=session.module_id,
         module_title=localized(module.title) if module else session.module_id,
         part=session.part_id,
@@ -259,6 +291,7 @@ def _circle_record(circle: Circle) -> CircleRecord:
     place = municipality(circle.municipality)
     return CircleRecord(
         id=circle.id,
+        uid=circle.uid,
         name=circle.name,
         municipality=circle.municipality,
         municipality_name=place.name if place else circle.municipality,
@@ -403,6 +436,7 @@ def _row(
         awaiting_approval=not response.approved,
         entered_by_leader=proxy,
         merged_into=response.merged_into_id,
+        origin=session.origin,
     )
 
 

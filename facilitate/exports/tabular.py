@@ -35,6 +35,7 @@ COLUMNS = (
     "entered_by_leader",
     "merged_into",
     "response",
+    "origin",
 )
 
 #: A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
@@ -87,6 +88,7 @@ def cells(row: Row) -> dict[str, Any]:
         "entered_by_leader": row.entered_by_leader,
         "merged_into": row.merged_into,
         "response": row.response,
+        "origin": row.origin,
     }
 
 

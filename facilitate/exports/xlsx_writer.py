@@ -149,6 +149,8 @@ def _summary_sheet(
             _("Modul"),
             _("Del"),
             _("Deltagare"),
+            # i18n: a column heading: the server a session was imported from (empty if here)
+            _("Ursprung"),
         ],
         BOLD,
     )
@@ -165,6 +167,7 @@ def _summary_sheet(
                 s.module_title,
                 s.part_title,
                 small(s.participants, threshold),
+                s.origin,
             ],
         )
     for column, width in zip("ABCDEFGHIJ", (12, 16, 20, 20, 60, 14, 10, 12, 8, 30), strict=True):

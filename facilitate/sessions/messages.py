@@ -78,6 +78,26 @@ _MESSAGES = {
     "no_matching_sessions": lambda: _(
         "Inga sessioner matchar urvalet, så det finns inget att exportera."
     ),
+    # imports of sessions from another server (docs/export-format.md)
+    "too_large": lambda: _("Filen är för stor för att importeras."),
+    "not_json": lambda: _("Filen är inte ett JSON-dokument."),
+    "wrong_format": lambda: _("Filen är inte en export från facilitate."),
+    "unsupported_version": lambda: _(
+        "Exporten har en version som inte kan importeras. Gör en ny export för överföring."
+    ),
+    "schema_violation": lambda: _("Exporten följer inte exportformatet."),
+    "not_transfer": lambda: _(
+        "Exporten saknar det som behövs för en import. Använd ”Ladda ner för överföring”."
+    ),
+    "no_sessions": lambda: _("Exporten innehåller ingen session."),
+    "module_hash_mismatch": lambda: _(
+        "Modulinnehållet i exporten stämmer inte med sin kontrollsumma."
+    ),
+    "invalid_module": lambda: _("Modulinnehållet i exporten går inte att läsa."),
+    "unknown_module_version": lambda: _("En session i exporten saknar sitt modulinnehåll."),
+    "session_not_ended": lambda: _("Bara avslutade sessioner kan importeras."),
+    "inconsistent_document": lambda: _("Exporten hänger inte ihop och kan inte importeras."),
+    "local_session": lambda: _("Sessionen hölls på den här servern och importeras inte."),
 }
 
 

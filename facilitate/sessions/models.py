@@ -1,6 +1,7 @@
 """Live sessions, their participants and responses, and the session's state machine."""
 
 import enum
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +45,9 @@ class LiveSession(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The session's global identity (a random UUID, given at creation and kept when the session
+    #: travels to a central server, docs/export-format.md): ids are per database, this is not.
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=lambda: str(uuid.uuid4()))
     #: The numeric join code participants type or scan (see docs/security.md for its length).
     code: Mapped[str] = mapped_column(sa.String(16), index=True)
     module_id: Mapped[str] = mapped_column(sa.String(64))
@@ -101,8 +105,19 @@ class LiveSession(db.Model):
     pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[list | None] = mapped_column(sa.JSON)
 
+    # --- a session imported from another server (``POST /api/v1/imports``) ------------------
+    #: Where it was run: the name the sending server gives itself (``INSTANCE_NAME``); None for
+    #: a session run here.
+    origin: Mapped[str | None] = mapped_column(sa.String(120))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the sender made the snapshot now stored: an older one never replaces it.
+    snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 of the imported session's record: the same snapshot again changes nothing.
+    import_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
     leader: Mapped[User] = relationship()
     circle: Mapped[Circle | None] = relationship()
+    module_version: Mapped[ModuleVersion | None] = relationship()
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.id"
     )

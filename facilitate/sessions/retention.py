@@ -15,7 +15,7 @@ from .queries import session_results
 log = logging.getLogger(__name__)
 
 
-def _delete_raw(session_id: int) -> None:
+def delete_raw(session_id: int) -> None:
     """Votes, proposals, responses and participants of a session (in the order the foreign
     keys need, whatever the database enforces)."""
     responses = sa.select(Response.id).where(Response.session_id == session_id)
@@ -32,7 +32,7 @@ def delete_session(session: LiveSession) -> None:
     """The session and everything in it, for good."""
     session_id = session.id
     db.session.expire(session, ["participants"])
-    _delete_raw(session_id)
+    delete_raw(session_id)
     db.session.execute(sa.delete(LiveSession).where(LiveSession.id == session_id))
     db.session.expunge(session)
     log.info("deleted session %d and all its data", session_id)
@@ -72,7 +72,7 @@ def prune(cutoff: datetime) -> list[int]:
         session.summary = session_results(session)
         session.pruned_at = utcnow()
         db.session.flush()
-        _delete_raw(session.id)
+        delete_raw(session.id)
         db.session.expire(session, ["participants"])
         log.info("pruned session %d (created %s)", session.id, session.created_at.isoformat())
     return [s.id for s in due]

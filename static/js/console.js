@@ -145,6 +145,7 @@ function render(snapshot) {
     document.title = `${session.title} – facilitate`;
   }
   countdown.update(session);
+  document.dispatchEvent(new CustomEvent("session-status", { detail: session.status }));
   renderFacts();
   renderControls();
   renderSettings();

@@ -42,6 +42,7 @@ STATIC_PAGES = [
     ("analyst-sessions", "/analysis/", "analyst"),
     ("analyst-results", "/analysis/results", "analyst"),
     ("export-log", "/analysis/exports", "analyst"),
+    ("import-sessions", "/analysis/imports", "analyst"),
 ]
 
 #: A module part that has each step kind.
@@ -296,6 +297,11 @@ def test_live_pages_in_the_lobby_and_at_the_end(served, api, new_context, leader
     expect(room.phone.locator("#ended")).to_be_visible()
     expect(room.screen.locator("#screen-ended")).to_be_visible()
     expect(room.console.locator("#session-facts")).to_contain_text("Avslutad")
+    # Once ended, the console offers the session for the central server (no server set up
+    # here: as a file to download).
+    transfer = room.console.locator("#transfer-panel")
+    expect(transfer).to_be_visible()
+    expect(transfer.get_by_role("link", name="Ladda ner för överföring")).to_be_visible()
     room.check_pages("ended")
 
 
