@@ -69,9 +69,12 @@ def xlsx_view(content: bytes) -> dict:
     workbook = load_workbook(io.BytesIO(content))
     renumber = Renumber()
     sheets = {}
+    key = workbook.worksheets[-1]  # the key sheet: letter, heading, id of each response column
+    ids = {heading: id for _letter, heading, id in key.iter_rows(min_row=2, values_only=True)}
     for sheet in workbook.worksheets:
         values = [list(row) for row in sheet.iter_rows(values_only=True)]
-        if values and "origin" in values[0]:
+        if values and sheet is not key and all(v in ids for v in values[0]):
+            values[0] = [ids[v] for v in values[0]]
             header, rows, origins = _rows(values[0], values[1:], renumber)
             sheets[sheet.title] = {"header": header, "rows": rows, "origins": sorted(set(origins))}
         else:

@@ -370,11 +370,25 @@ def test_authorization(laptop, central, sessions, tokens):
 # --- the pages ------------------------------------------------------------------------------
 
 
+def _with_password(app, *emails: str) -> None:
+    """The generated accounts have no password: give them the tests' one to log in with."""
+    from facilitate.auth.operations import set_password
+    from facilitate.auth.queries import user_by_email
+
+    from .conftest import PASSWORD
+
+    with app.app_context():
+        for email in emails:
+            set_password(user_by_email(email), PASSWORD, min_length=1)
+        db.session.commit()
+
+
 def test_console_offers_a_download_without_a_central_server(laptop, sessions):
     from .conftest import log_in
 
+    _with_password(laptop, "ledare0-1@example.org")
     client = laptop.test_client()
-    log_in(client, "ledare0-1@example.org", "x" * 12)
+    log_in(client, "ledare0-1@example.org")
     page = client.get(f"/sessions/{sessions[0]}").get_data(as_text=True)
     assert "Ladda ner för överföring" in page and "Skicka till regionen" not in page
     download = client.get(f"/sessions/{sessions[0]}/transfer.json")
@@ -393,8 +407,9 @@ def test_push_from_the_console_when_the_central_server_is_unreachable(laptop, se
     from .realserver import free_port
 
     laptop.config.update(CENTRAL_URL=f"http://127.0.0.1:{free_port()}", CENTRAL_TOKEN="t")
+    _with_password(laptop, "ledare0-1@example.org")
     client = laptop.test_client()
-    log_in(client, "ledare0-1@example.org", "x" * 12)
+    log_in(client, "ledare0-1@example.org")
     page = client.get(f"/sessions/{sessions[0]}").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     answer = client.post(
@@ -410,18 +425,12 @@ def test_push_from_the_console_when_the_central_server_is_unreachable(laptop, se
 def test_import_page_for_analysts(laptop, central, sessions, tokens):
     from .conftest import csrf_token, log_in
 
-    with central.app_context():
-        from facilitate.auth.operations import set_password
-        from facilitate.auth.queries import user_by_email
-
-        for email in ("analys@example.org", "a@example.org"):
-            set_password(user_by_email(email), "x" * 12, min_length=1)
-        db.session.commit()
+    _with_password(central, "analys@example.org", "a@example.org")
     leader = central.test_client()
-    log_in(leader, "a@example.org", "x" * 12)
+    log_in(leader, "a@example.org")
     assert leader.get("/analysis/imports").status_code == 403
     client = central.test_client()
-    log_in(client, "analys@example.org", "x" * 12)
+    log_in(client, "analys@example.org")
     page = client.get("/analysis/imports").get_data(as_text=True)
     assert "Inga sessioner har importerats än." in page
     body = encoded(document_of(laptop, sessions[0]))

@@ -62,6 +62,8 @@ def response_headings() -> dict[str, str]:
         "entered_by_leader": _("Inmatat av ledaren"),
         "merged_into": _("Sammanslaget med"),
         "response": _("Svarets nummer"),
+        # i18n: a column heading: the server an imported session was run on
+        "origin": _("Ursprung"),
     }
 
 
