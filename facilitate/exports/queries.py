@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..authoring.queries import session_module
+from ..authoring.queries import every_module, session_module
 from ..circles.models import Circle
-from ..circles.municipalities import municipality
+from ..circles.municipalities import by_name, municipality
 from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..core.i18n import localized
@@ -424,6 +424,30 @@ def value_text(step: Step, value: Any) -> str:
     if step.kind == "statements":
         return reaction_texts().get(value, str(value))
     return str(value)
+
+
+def filter_options() -> dict:
+    """The choices of the filter form as (value, text) pairs, in the page's language; parts
+    and tags as (group, pairs) for their optgroups."""
+    vocabulary = library().vocabulary
+    modules = every_module()
+    organisers = db.session.scalars(
+        sa.select(Circle.organiser).distinct().order_by(Circle.organiser)
+    )
+    circles = db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))
+    return {
+        "modules": [(m.id, localized(m.title)) for m in modules],
+        "parts": [
+            (localized(m.title), [(p.id, localized(p.title)) for p in m.parts]) for m in modules
+        ],
+        "municipalities": [(m.id, m.name) for m in by_name()],
+        "organisers": [(name, name) for name in organisers],
+        "circles": [(c.id, f"{c.name} ({c.organiser})") for c in circles],
+        "tags": [
+            (localized(label), [(t.id, localized(t.label)) for t in vocabulary.in_group(group)])
+            for group, label in vocabulary.groups.items()
+        ],
+    }
 
 
 #: Exports shown per page of the export log.

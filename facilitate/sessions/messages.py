@@ -74,6 +74,13 @@ _MESSAGES = {
     "no_matching_sessions": lambda: _(
         "Inga sessioner matchar urvalet, så det finns inget att exportera."
     ),
+    # analysis
+    "theme_changed": lambda: _(
+        "Temat har ändrats sedan sidan visades, till exempel av nya bidrag. Läs in sidan igen."
+    ),
+    "unknown_statements_step": lambda: _(
+        "Det finns inget steg med påståenden med det id:t i urvalet."
+    ),
 }
 
 

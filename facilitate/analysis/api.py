@@ -1,0 +1,45 @@
+"""REST API v1 of the analysis: ``GET /api/v1/analysis/themes`` and ``/opinions``, the same
+as the analysis pages show, for an analyst's or admin's bearer token (OpenAPI:
+:mod:`facilitate.analysis.openapi`)."""
+
+from flask import Blueprint, request
+
+from ..api.auth import ApiError, api_view
+from ..auth.models import Role
+from ..exports.schemas import FilterError
+from . import explain, queries
+from .views import parse_filter
+
+bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
+
+
+def _selection(ignore: tuple[str, ...] = ()):
+    try:
+        return parse_filter(request.args, ignore=ignore)
+    except FilterError as failure:
+        raise ApiError(failure.code) from None
+
+
+@bp.get("/themes")
+@api_view(Role.analyst)
+def themes():
+    """Themes of the selection's open and word-cloud contributions."""
+    selection = _selection()
+    body = explain.themes_body(queries.themes(queries.analysis_dataset(selection)))
+    return {"filter": selection.as_dict(), **body}
+
+
+@bp.get("/opinions")
+@api_view(Role.analyst)
+def opinions():
+    """Opinion groups of each statements step of the selection, or of ``step`` only."""
+    selection = _selection(ignore=("step",))
+    step = request.args.get("step") or None
+    dataset = queries.analysis_dataset(selection)
+    if step is not None and not queries.statements_steps(dataset, step):
+        raise ApiError("unknown_statements_step")
+    return {
+        "filter": selection.as_dict(),
+        "method": explain.method_opinions(),
+        "steps": [explain.opinions_body(o) for o in queries.opinions(dataset, step)],
+    }
