@@ -7,22 +7,15 @@ pure computation runs in gevent's pool of native threads while the analyst's req
 waits for it cooperatively; the event loop keeps serving the live sessions. Outside a
 monkey-patched server (the CLI, tests, a plain WSGI server) it runs in the calling thread.
 
-Numerical libraries run single-threaded here (``threadpool_limits(1)``): on a machine with few
-cores, OpenMP's busy-waiting worker threads made k-means fifty times slower, and they would
-compete with the live server for the cores.
+The computations themselves run their numerical libraries single-threaded
+(``threadpool_limits(1)``): on a machine with few cores, OpenMP's busy-waiting worker threads
+made k-means fifty times slower, and they would compete with the live server for the cores.
 """
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from threadpoolctl import threadpool_limits
-
 T = TypeVar("T")
-
-
-def _single_threaded(func: Callable[..., T], args: tuple) -> T:
-    with threadpool_limits(limits=1):
-        return func(*args)
 
 
 def compute(func: Callable[..., T], *args) -> T:
@@ -30,5 +23,5 @@ def compute(func: Callable[..., T], *args) -> T:
     from gevent import get_hub, monkey
 
     if monkey.is_module_patched("threading"):
-        return get_hub().threadpool.apply(_single_threaded, (func, args))
-    return _single_threaded(func, args)
+        return get_hub().threadpool.apply(func, args)
+    return func(*args)

@@ -2,7 +2,8 @@
 
 The votes form a participant × statement matrix (agree +1, disagree −1, pass or no reaction 0).
 PCA reduces it to two dimensions (the opinion map); k-means (a fixed seed) groups the points,
-with k from 2 to 5 chosen by the highest silhouette score (a tie goes to the smaller k). Groups
+with k from 2 to 5 chosen by the highest silhouette score (a larger k only when it beats
+the smaller ones by more than :data:`SILHOUETTE_MARGIN`). Groups
 of fewer than the small-group threshold are never shown: their people are left out of the map
 and of every group, and count only among "the rest" a group is compared with.
 
@@ -23,9 +24,13 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 SEED = 19
 MIN_GROUPS, MAX_GROUPS = 2, 5
+#: A larger k is chosen only if its silhouette beats every smaller k's by more than this:
+#: fewer groups are easier to read, and a sliver of noise should not split a camp.
+SILHOUETTE_MARGIN = 0.03
 #: How much more (as a share, 0–1) a group must agree or disagree than the rest for a statement
 #: to set it apart; at most :data:`DISTINGUISHING` statements per group are named.
 MIN_DIFFERENCE = 0.2
@@ -79,6 +84,9 @@ class OpinionMap:
     #: (x, y, group index) for every person in a shown group.
     points: list[tuple[float, float, int]]
     consensus: list[Finding]
+    #: The group (index) of each person of a shown group, by the pseudonym the votes carry;
+    #: for tests and callers that join it with other data, never shown.
+    membership: dict[str, int] = field(default_factory=dict)
     #: People in groups too small to be shown.
     left_out: int = 0
     #: The share of the votes' variance the two map axes show (0–1), and the silhouette score
@@ -89,6 +97,11 @@ class OpinionMap:
 
 def opinion_groups(votes: Iterable[Vote], statements: list[str], min_size: int) -> OpinionMap:
     """The opinion map and groups of ``votes`` on ``statements`` (in the step's order)."""
+    with threadpool_limits(limits=1):  # see facilitate.analysis.offload
+        return _opinion_groups(votes, statements, min_size)
+
+
+def _opinion_groups(votes: Iterable[Vote], statements: list[str], min_size: int) -> OpinionMap:
     min_size = max(min_size, 1)
     people, matrix, reacted, agreed, disagreed = _matrix(votes, statements)
     result = OpinionMap(
@@ -119,6 +132,7 @@ def opinion_groups(votes: Iterable[Vote], statements: list[str], min_size: int) 
             (round(float(coordinates[i, 0]), 4), round(float(coordinates[i, 1]), 4), index)
             for i in members
         )
+        result.membership.update((people[i], index) for i in members)
     result.points.sort()
     result.consensus = _consensus(statements, counts, [m for m, _ in shown], min_size)
     return result
@@ -132,16 +146,21 @@ def _matrix(votes: Iterable[Vote], statements: list[str]):
         if vote.statement in column and vote.reaction in VALUES:
             by_person.setdefault(vote.participant, {})[column[vote.statement]] = vote.reaction
     width = len(statements)
-    rows = sorted(
-        tuple(reactions.get(i, "") for i in range(width)) for reactions in by_person.values()
+    ordered = sorted(
+        (
+            (tuple(reactions.get(i, "") for i in range(width)), person)
+            for person, reactions in by_person.items()
+        ),
+        key=lambda item: item[0],
     )
+    rows = [row for row, _person in ordered]
     matrix = np.array([[VALUES.get(r, 0.0) for r in row] for row in rows]).reshape(-1, width)
     reacted = np.array([[r != "" for r in row] for row in rows], dtype=bool).reshape(-1, width)
     agreed = np.array([[r == "agree" for r in row] for row in rows], dtype=bool).reshape(-1, width)
     disagreed = np.array([[r == "disagree" for r in row] for row in rows], dtype=bool).reshape(
         -1, width
     )
-    return rows, matrix, reacted, agreed, disagreed
+    return [person for _row, person in ordered], matrix, reacted, agreed, disagreed
 
 
 def _map(matrix: np.ndarray) -> tuple[np.ndarray, float]:
@@ -170,7 +189,7 @@ def _grouping(points: np.ndarray, most: int) -> tuple[np.ndarray, float | None]:
             continue
         # Every distinct point its own group is as clear as a grouping gets.
         score = 1.0 if distinct == k else float(silhouette_score(points, labels))
-        if best_score is None or score > best_score + 1e-9:
+        if best_score is None or score > best_score + SILHOUETTE_MARGIN:
             best, best_score = labels, score
     return best, best_score
 

@@ -25,6 +25,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from .words import stems
 
@@ -97,6 +98,13 @@ def find_themes(
     """Leader themes, then the themes found, largest first, then the other contributions.
     ``min_size`` is the smallest theme shown as one (the small-group threshold); ``tag_order``
     breaks ties between equally common tags (the vocabulary's order)."""
+    with threadpool_limits(limits=1):  # see facilitate.analysis.offload
+        return _find_themes(contributions, min_size, tag_order)
+
+
+def _find_themes(
+    contributions: list[Contribution], min_size: int, tag_order: tuple[str, ...]
+) -> list[Theme]:
     min_size = max(min_size, 2)
     by_leader: dict[str, list[Contribution]] = defaultdict(list)
     rest: list[Contribution] = []

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of REST API v1, served at ``/api/v1/openapi.json``."""
 
+from ..analysis import openapi as analysis
 from ..sessions.operations import ACTIONS
 
 API_VERSION = "1"
@@ -266,6 +267,9 @@ def document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
+            **analysis.paths(
+                [p for p in _EXPORT_PARAMETERS if p["name"] not in ("format", "language")]
+            ),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -452,7 +456,7 @@ def document() -> dict:
                     "description": "`Authorization: Bearer fct_...`",
                 }
             },
-            "schemas": _SCHEMAS,
+            "schemas": {**_SCHEMAS, **analysis.SCHEMAS},
             "responses": _RESPONSES,
         },
     }
