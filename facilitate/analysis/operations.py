@@ -32,7 +32,7 @@ def accept_theme_tag(selection: ExportFilter, key: str, tag: str) -> int:
     if theme is None:
         raise AnalysisError("theme_changed")
     if not tag or tag != theme.suggested_tag:
-        raise AnalysisError("unknown_tag")
+        raise AnalysisError("not_suggested_tag")
     ids = [c.id for c in theme.members]
     for chunk in queries.chunks(ids):
         # The contributions and the near-duplicates merged into them (part of them).

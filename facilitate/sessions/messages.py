@@ -78,6 +78,7 @@ _MESSAGES = {
     "theme_changed": lambda: _(
         "Temat har ändrats sedan sidan visades, till exempel av nya bidrag. Läs in sidan igen."
     ),
+    "not_suggested_tag": lambda: _("Den taggen är inte den som föreslås för temat."),
     "unknown_statements_step": lambda: _(
         "Det finns inget steg med påståenden med det id:t i urvalet."
     ),
