@@ -74,8 +74,8 @@ def method_opinions() -> str:
     return _(
         "Varje deltagares reaktioner blir en rad (håller med +1, håller inte med −1, pass eller "
         "ingen reaktion 0). Raderna förs ner till två dimensioner med PCA och delas i grupper "
-        "med k-means; antalet grupper (2–5) är det som ger högst silhuettvärde. Grupper med "
-        "färre än %(n)d personer visas aldrig.",
+        "med k-means; antalet grupper (2–5) väljs efter silhuettvärdet, fler grupper bara när "
+        "de ger ett klart högre värde. Grupper med färre än %(n)d personer visas aldrig.",
         n=min_group_size(),
     )
 
