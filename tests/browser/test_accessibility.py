@@ -42,6 +42,9 @@ STATIC_PAGES = [
     ("analyst-sessions", "/analysis/", "analyst"),
     ("analyst-results", "/analysis/results", "analyst"),
     ("export-log", "/analysis/exports", "analyst"),
+    ("analysis-themes-empty", "/analysis/themes", "analyst"),
+    ("analysis-opinions-empty", "/analysis/opinions", "analyst"),
+    ("analysis-participation-empty", "/analysis/participation", "analyst"),
 ]
 
 #: A module part that has each step kind (statements come with issue #5).
