@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from ..api.auth import ApiError, api_view
 from ..auth.models import Role
 from ..exports.schemas import FilterError
-from . import explain, queries
+from . import explain
 from .views import parse_filter
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
@@ -25,8 +25,7 @@ def _selection(ignore: tuple[str, ...] = ()):
 def themes():
     """Themes of the selection's open and word-cloud contributions."""
     selection = _selection()
-    body = explain.themes_body(queries.themes(queries.analysis_dataset(selection)))
-    return {"filter": selection.as_dict(), **body}
+    return {"filter": selection.as_dict(), **explain.themes_for(selection)}
 
 
 @bp.get("/opinions")
@@ -35,11 +34,7 @@ def opinions():
     """Opinion groups of each statements step of the selection, or of ``step`` only."""
     selection = _selection(ignore=("step",))
     step = request.args.get("step") or None
-    dataset = queries.analysis_dataset(selection)
-    if step is not None and not queries.statements_steps(dataset, step):
+    found = explain.opinions_for(selection, step)
+    if found is None:
         raise ApiError("unknown_statements_step")
-    return {
-        "filter": selection.as_dict(),
-        "method": explain.method_opinions(),
-        "steps": [explain.opinions_body(o) for o in queries.opinions(dataset, step)],
-    }
+    return {"filter": selection.as_dict(), "method": explain.method_opinions(), "steps": found}

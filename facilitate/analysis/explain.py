@@ -9,7 +9,9 @@ from flask_babel import ngettext
 from ..content import Step, library
 from ..core.i18n import localized, percent
 from ..exports.queries import step_statement
+from ..exports.schemas import ExportFilter
 from ..exports.summaries import min_group_size
+from . import queries
 from .opinions import Finding
 from .queries import StepOpinions
 from .themes import Theme
@@ -199,3 +201,38 @@ def group_name(letter: str, size: int) -> str:
     return ngettext(
         "Grupp %(group)s (%(num)d person)", "Grupp %(group)s (%(num)d personer)", size, group=letter
     )
+
+
+# --- whole answers (their computations run off the event loop) --------------------------------
+
+
+def _themes_for(selection: ExportFilter) -> dict:
+    return themes_body(queries.themes(queries.analysis_dataset(selection)))
+
+
+def themes_for(selection: ExportFilter) -> dict:
+    """The themes of ``selection`` as the page and the API show them."""
+    return _themes_for(selection)
+
+
+def _opinions_for(selection: ExportFilter, step: str | None) -> list[dict] | None:
+    dataset = queries.analysis_dataset(selection)
+    if step is not None and not queries.statements_steps(dataset, step):
+        return None
+    return [opinions_body(o) for o in queries.opinions(dataset, step)]
+
+
+def opinions_for(selection: ExportFilter, step: str | None) -> list[dict] | None:
+    """The opinion groups of ``selection``'s statements steps (of ``step`` only, when given);
+    None when ``step`` is not a statements step of the selection."""
+    return _opinions_for(selection, step)
+
+
+def _participation_for(selection: ExportFilter):
+    dataset = queries.analysis_dataset(selection)
+    return queries.per_municipality(dataset), *queries.over_time(dataset)
+
+
+def participation_for(selection: ExportFilter):
+    """``(per municipality, "day" | "week", over time)`` of ``selection``."""
+    return _participation_for(selection)

@@ -20,7 +20,7 @@ from ..exports.schemas import ExportFilter
 from ..exports.summaries import REPORT_GROUPS, Fewer, min_group_size, small
 from ..extensions import db
 from ..sessions.models import Participant, Response
-from .offload import compute
+from .offload import run as compute
 from .opinions import OpinionMap, Vote, opinion_groups
 from .themes import Contribution, Theme, find_themes
 

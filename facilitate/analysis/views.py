@@ -14,7 +14,7 @@ from ..exports.schemas import ExportFilter, FilterError
 from ..exports.summaries import Fewer, min_group_size
 from ..extensions import db
 from ..sessions.messages import message
-from . import charts, explain, queries
+from . import charts, explain
 from .operations import AnalysisError, accept_theme_tag
 
 bp = Blueprint("analysis_pages", __name__, url_prefix="/analysis")
@@ -53,9 +53,7 @@ def _page(template: str, selection: ExportFilter, error: str | None, **context):
 def themes():
     """Themes across the selection's open and word-cloud contributions."""
     selection, error = _filter()
-    body = None
-    if not error:
-        body = explain.themes_body(queries.themes(queries.analysis_dataset(selection)))
+    body = None if error else explain.themes_for(selection)
     return _page("analysis/themes.html", selection, error, found=body)
 
 
@@ -84,11 +82,9 @@ def opinions():
     found = []
     step = request.args.get("step") or None
     if not error:
-        dataset = queries.analysis_dataset(selection)
-        if step is not None and not queries.statements_steps(dataset, step):
-            error = "unknown_statements_step"
-        else:
-            found = [explain.opinions_body(o) for o in queries.opinions(dataset, step)]
+        found = explain.opinions_for(selection, step)
+        if found is None:
+            error, found = "unknown_statements_step", []
     maps = [
         charts.opinion_map(
             body,
@@ -115,9 +111,7 @@ def participation():
     selection, error = _filter()
     places, unit, times = [], "day", []
     if not error:
-        dataset = queries.analysis_dataset(selection)
-        places = queries.per_municipality(dataset)
-        unit, times = queries.over_time(dataset)
+        places, unit, times = explain.participation_for(selection)
     return _page(
         "analysis/participation.html",
         selection,

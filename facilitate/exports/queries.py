@@ -292,6 +292,19 @@ def _steps(sessions: list[LiveSession]) -> dict[tuple[str, str, str], Step]:
     return steps
 
 
+class _Words:
+    """The texts of one load, each looked up once: finding the language and translating per
+    row was most of the time of a large selection's load."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple, Any] = {}
+
+    def of(self, key: tuple, make):
+        if key not in self._found:
+            self._found[key] = make()
+        return self._found[key]
+
+
 def _rows(
     sessions: list[LiveSession],
     steps: dict[tuple[str, str, str], Step],
@@ -300,6 +313,7 @@ def _rows(
 ) -> list[Row]:
     by_id = {s.id: s for s in sessions}
     rows: list[Row] = []
+    words = _Words()
     for chunk in _chunks(list(by_id)):
         votes = dict(
             db.session.execute(
@@ -320,17 +334,35 @@ def _rows(
             for response, proxy, member in _counted(session, steps, responses, selection):
                 step = steps[(session.module_id, session.part_id, response.step_id)]
                 who = pseudonyms.of(response.participant_id, member)
-                row = _row(session, step, response, who, proxy, votes.get(response.id, 0))
+                row = _row(session, step, response, who, proxy, votes.get(response.id, 0), words)
                 if selection.tag is None or selection.tag in row.tags:
                     rows.append(row)
+                if len(rows) % COOPERATE_EVERY == 0:
+                    cooperate()
     return rows
 
 
 def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None]]]:
     grouped: dict[int, list] = defaultdict(list)
-    for response, proxy, member in result:
+    for count, (response, proxy, member) in enumerate(result, 1):
         grouped[response.session_id].append((response, proxy, member))
+        if count % COOPERATE_EVERY == 0:
+            cooperate()
     return grouped
+
+
+#: Rows read or built between two pauses for the live server (:func:`cooperate`).
+COOPERATE_EVERY = 500
+
+
+def cooperate() -> None:
+    """Let the server's other greenlets run (live sessions) during a long read: under gevent
+    a greenlet keeps the event loop until it waits, and reading and building tens of thousands
+    of rows is seconds of work without a wait. Does nothing outside a gevent server."""
+    from gevent import monkey, sleep
+
+    if monkey.is_module_patched("threading"):
+        sleep(0)
 
 
 def _counted(session, steps, responses, selection: ExportFilter):
@@ -355,7 +387,13 @@ def _counted(session, steps, responses, selection: ExportFilter):
 
 
 def _row(
-    session: LiveSession, step: Step, response: Response, who: str, proxy: bool, votes: int
+    session: LiveSession,
+    step: Step,
+    response: Response,
+    who: str,
+    proxy: bool,
+    votes: int,
+    words: _Words,
 ) -> Row:
     kind = kind_of(step)
     if kind.many:
@@ -371,8 +409,12 @@ def _row(
     exported = (kind.export_rows(step, [counted]) or [{"value": response.value}])[0]
     circle = session.circle
     statement = step_statement(step, response.statement)
-    vocabulary = library().vocabulary.tags
+    vocabulary = words.of(("vocabulary",), lambda: library().vocabulary.tags)
     tags = set(step.tags) | set(response.tags or ())
+    if step.kind == "statements":
+        said = words.of(("reaction", response.value), lambda: value_text(step, response.value))
+    else:
+        said = value_text(step, response.value)
     return Row(
         response=response.id,
         session=session.id,
@@ -384,12 +426,15 @@ def _row(
         part=session.part_id,
         step=step.id,
         kind=step.kind,
-        prompt=localized(step.heading),
+        prompt=words.of(("prompt", id(step)), lambda: localized(step.heading)),
         participant=who,
         value=exported.get("value", response.value),
-        value_text=value_text(step, response.value),
+        value_text=said,
         statement=exported.get("statement"),
-        statement_text=localized(statement.text) if statement else None,
+        statement_text=words.of(
+            ("statement", id(step), response.statement),
+            lambda: localized(statement.text) if statement else None,
+        ),
         correct=exported.get("correct"),
         votes=exported.get("votes"),
         theme=response.theme,
