@@ -194,6 +194,7 @@ def in_process(app) -> dict:
         dataset, out["load_s"], _ = _timed(queries.analysis_dataset, ExportFilter())
         out["rows"] = len(dataset.rows)
         contributions, out["contributions_s"], _ = _timed(queries.contributions, dataset)
+        contributions = queries.with_languages(contributions)
         out["contributions"] = len(contributions)
         themes, out["themes_s"], out["themes_cpu_s"] = _timed(
             find_themes, contributions, min_group_size(), ()

@@ -23,6 +23,7 @@ from ..sessions.models import Participant, Response
 from .offload import run as compute
 from .opinions import OpinionMap, Vote, opinion_groups
 from .themes import Contribution, Theme, find_themes
+from .words import language_of, tokens
 
 #: Step kinds whose contributions are grouped into themes.
 THEME_KINDS = ("open", "wordcloud")
@@ -42,7 +43,8 @@ def analysis_dataset(selection: ExportFilter) -> Dataset:
 
 def contributions(dataset: Dataset) -> list[Contribution]:
     """The open and word-cloud contributions that stand on their own, each with the ones
-    merged into it counted, in the language it is written in."""
+    merged into it counted; ``language`` is the author's app language until
+    :func:`with_languages` has looked at the words."""
     rows = [r for r in dataset.rows if r.kind in THEME_KINDS and isinstance(r.value, str)]
     present = {r.response for r in rows}
     merged: dict[int, int] = defaultdict(int)
@@ -50,25 +52,29 @@ def contributions(dataset: Dataset) -> list[Contribution]:
         if r.merged_into in present:
             merged[r.merged_into] += 1
     locales = _locales([r.response for r in rows])
-    from .words import language_of, tokens
-
-    found = []
-    for r in rows:
-        if r.merged_into in present or not r.value.strip():
-            continue
-        found.append(
-            Contribution(
-                id=r.response,
-                text=r.value,
-                language=language_of(tokens(r.value), locales.get(r.response, "sv")),
-                theme=r.theme,
-                tags=r.tags,
-                votes=r.votes or 0,
-                author=r.participant,
-                merged=merged[r.response],
-            )
+    return [
+        Contribution(
+            id=r.response,
+            text=r.value,
+            language=locales.get(r.response, "sv"),
+            theme=r.theme,
+            tags=r.tags,
+            votes=r.votes or 0,
+            author=r.participant,
+            merged=merged[r.response],
         )
-    return found
+        for r in rows
+        if r.merged_into not in present and r.value.strip()
+    ]
+
+
+def with_languages(found: list[Contribution]) -> list[Contribution]:
+    """Each contribution in the language its words are in (pure: runs in the worker)."""
+    return [replace(c, language=language_of(tokens(c.text), c.language)) for c in found]
+
+
+def _themes_of(found: list[Contribution], min_size: int, areas: tuple[str, ...]) -> list[Theme]:
+    return find_themes(with_languages(found), min_size, areas)
 
 
 def _locales(response_ids: list[int]) -> dict[int, str]:
@@ -93,7 +99,7 @@ def themes(dataset: Dataset) -> list[Theme]:
     found = [
         replace(c, tags=tuple(t for t in c.tags if t in areas)) for c in contributions(dataset)
     ]
-    return compute(find_themes, found, min_group_size(), areas)
+    return compute(_themes_of, found, min_group_size(), areas)
 
 
 # --- opinion groups -----------------------------------------------------------------------------
