@@ -351,8 +351,10 @@ def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None]]]:
     return grouped
 
 
-#: Rows read or built between two pauses for the live server (:func:`cooperate`).
+#: Rows read or built between two pauses for the live server (:func:`cooperate`), and the
+#: pause (seconds): long enough for one turn of the event loop with its I/O.
 COOPERATE_EVERY = 500
+COOPERATE_PAUSE = 0.001
 
 
 def cooperate() -> None:
@@ -362,7 +364,8 @@ def cooperate() -> None:
     from gevent import monkey, sleep
 
     if monkey.is_module_patched("threading"):
-        sleep(0)
+        # Not sleep(0): that runs ready greenlets but may not poll for I/O or timers.
+        sleep(COOPERATE_PAUSE)
 
 
 def _counted(session, steps, responses, selection: ExportFilter):
