@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from ..api.auth import ApiError, api_view
 from ..auth.models import Role
 from ..exports.schemas import FilterError
+from ..extensions import db
 from . import explain
 from .views import parse_filter
 
@@ -14,10 +15,15 @@ bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
 
 
 def _selection(ignore: tuple[str, ...] = ()):
+    """The request's filter. The token's use is committed first: the analysis reads for
+    seconds, and an open write (the token's ``last_used_at``) would hold SQLite's write lock
+    all that time, so live answers would wait for it."""
     try:
-        return parse_filter(request.args, ignore=ignore)
+        selection = parse_filter(request.args, ignore=ignore)
     except FilterError as failure:
         raise ApiError(failure.code) from None
+    db.session.commit()
+    return selection
 
 
 @bp.get("/themes")
