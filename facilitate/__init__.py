@@ -119,6 +119,8 @@ def _load_content(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .analysis.api import bp as analysis_api_bp
+    from .analysis.views import bp as analysis_pages_bp
     from .api import bp as api_bp
     from .authoring.views import bp as authoring_bp
     from .circles.views import bp as circles_bp
@@ -134,6 +136,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(analysis_pages_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(analysis_api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
+    csrf.exempt(analysis_api_bp)
     errors.register(app)

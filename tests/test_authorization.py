@@ -62,6 +62,12 @@ HTTP = {
     "analysis.results": ("GET", "/analysis/results", ANALYSTS),
     "analysis.download": ("GET", "/analysis/export?format=csv&session={id}", ANALYSTS),
     "analysis.export_log": ("GET", "/analysis/exports", ANALYSTS),
+    "analysis_pages.themes": ("GET", "/analysis/themes?session={id}", ANALYSTS),
+    "analysis_pages.accept": ("POST", "/analysis/themes/accept", ANALYSTS),
+    "analysis_pages.opinions": ("GET", "/analysis/opinions?session={id}", ANALYSTS),
+    "analysis_pages.participation": ("GET", "/analysis/participation?session={id}", ANALYSTS),
+    "analysis_api.themes": ("GET", "/api/v1/analysis/themes?session={id}", ANALYSTS),
+    "analysis_api.opinions": ("GET", "/api/v1/analysis/opinions?session={id}", ANALYSTS),
     # authoring: {module} is a private module of leader_own; shipped ones anyone leading may copy
     "authoring.index": ("GET", "/authoring", LEADERS),
     "authoring.new": ("POST", "/authoring/new", LEADERS),

@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from ..analysis import openapi as analysis
 from ..sessions.operations import ACTIONS
 
 API_VERSION = "1"
@@ -362,6 +363,9 @@ def document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
+            **analysis.paths(
+                [p for p in _EXPORT_PARAMETERS if p["name"] not in ("format", "language")]
+            ),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -601,7 +605,7 @@ def document() -> dict:
                     "description": "`Authorization: Bearer fct_...`",
                 }
             },
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **analysis.SCHEMAS},
             "responses": _RESPONSES,
         },
     }

@@ -22,3 +22,17 @@ def role_required(*roles: Role):
         return guarded
 
     return decorate
+
+
+def analyst_required(view):
+    """Analysts and admins; a clear 401 for anonymous users and 403 for other roles."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            abort(401)
+        if not current_user.has_role(Role.analyst):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded

@@ -20,6 +20,7 @@ from docx.shared import Cm
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
+from ..analysis.report import write as analysis_sections
 from ..content import library
 from ..core.i18n import current_locale, language_name, local_date, localized
 from .charts import ChartBar, bar_chart, description
@@ -153,6 +154,7 @@ class _Report:
             for question in others:
                 self.question(question)
         self.knowledge(knowledge(self.dataset))
+        analysis_sections(self)
         self.method()
         buffer = io.BytesIO()
         self.doc.save(buffer)

@@ -21,9 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import undefer
 
 from ..authoring.models import ModuleVersion
-from ..authoring.queries import session_module
+from ..authoring.queries import every_module, session_module
 from ..circles.models import Circle
-from ..circles.municipalities import municipality
+from ..circles.municipalities import by_name, municipality
 from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..core.i18n import localized
@@ -327,6 +327,19 @@ def _steps(sessions: list[LiveSession]) -> dict[tuple[str, str, str], Step]:
     return steps
 
 
+class _Words:
+    """The texts of one load, each looked up once: finding the language and translating per
+    row was most of the time of a large selection's load."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple, Any] = {}
+
+    def of(self, key: tuple, make):
+        if key not in self._found:
+            self._found[key] = make()
+        return self._found[key]
+
+
 def _rows(
     sessions: list[LiveSession],
     steps: dict[tuple[str, str, str], Step],
@@ -335,6 +348,7 @@ def _rows(
 ) -> list[Row]:
     by_id = {s.id: s for s in sessions}
     rows: list[Row] = []
+    words = _Words()
     for chunk in _chunks(list(by_id)):
         votes = dict(
             db.session.execute(
@@ -355,19 +369,40 @@ def _rows(
             for response, proxy, member, language in _counted(session, steps, responses, selection):
                 step = steps[(session.module_id, session.part_id, response.step_id)]
                 who = pseudonyms.of(response.participant_id, member)
-                row = _row(session, step, response, who, proxy, votes.get(response.id, 0))
+                row = _row(session, step, response, who, proxy, votes.get(response.id, 0), words)
                 if language != row.language:
                     row = replace(row, language=language)
                 if selection.tag is None or selection.tag in row.tags:
                     rows.append(row)
+                if len(rows) % COOPERATE_EVERY == 0:
+                    cooperate()
     return rows
 
 
 def _by_session(result) -> dict[int, list[tuple[Response, bool, int | None, str]]]:
     grouped: dict[int, list] = defaultdict(list)
-    for entry in result:
+    for count, entry in enumerate(result, 1):
         grouped[entry[0].session_id].append(tuple(entry))
+        if count % COOPERATE_EVERY == 0:
+            cooperate()
     return grouped
+
+
+#: Rows read or built between two pauses for the live server (:func:`cooperate`), and the
+#: pause (seconds): long enough for one turn of the event loop with its I/O.
+COOPERATE_EVERY = 500
+COOPERATE_PAUSE = 0.001
+
+
+def cooperate() -> None:
+    """Let the server's other greenlets run (live sessions) during a long read: under gevent
+    a greenlet keeps the event loop until it waits, and reading and building tens of thousands
+    of rows is seconds of work without a wait. Does nothing outside a gevent server."""
+    from gevent import monkey, sleep
+
+    if monkey.is_module_patched("threading"):
+        # Not sleep(0): that runs ready greenlets but may not poll for I/O or timers.
+        sleep(COOPERATE_PAUSE)
 
 
 def _counted(session, steps, responses, selection: ExportFilter):
@@ -392,7 +427,13 @@ def _counted(session, steps, responses, selection: ExportFilter):
 
 
 def _row(
-    session: LiveSession, step: Step, response: Response, who: str, proxy: bool, votes: int
+    session: LiveSession,
+    step: Step,
+    response: Response,
+    who: str,
+    proxy: bool,
+    votes: int,
+    words: _Words,
 ) -> Row:
     kind = kind_of(step)
     if kind.many:
@@ -408,8 +449,12 @@ def _row(
     exported = (kind.export_rows(step, [counted]) or [{"value": response.value}])[0]
     circle = session.circle
     statement = step_statement(step, response.statement)
-    vocabulary = library().vocabulary.tags
+    vocabulary = words.of(("vocabulary",), lambda: library().vocabulary.tags)
     tags = set(step.tags) | set(response.tags or ())
+    if step.kind == "statements":
+        said = words.of(("reaction", response.value), lambda: value_text(step, response.value))
+    else:
+        said = value_text(step, response.value)
     return Row(
         response=response.id,
         session=session.id,
@@ -421,12 +466,15 @@ def _row(
         part=session.part_id,
         step=step.id,
         kind=step.kind,
-        prompt=localized(step.heading),
+        prompt=words.of(("prompt", id(step)), lambda: localized(step.heading)),
         participant=who,
         value=exported.get("value", response.value),
-        value_text=value_text(step, response.value),
+        value_text=said,
         statement=exported.get("statement"),
-        statement_text=localized(statement.text) if statement else None,
+        statement_text=words.of(
+            ("statement", id(step), response.statement),
+            lambda: localized(statement.text) if statement else None,
+        ),
         correct=exported.get("correct"),
         votes=exported.get("votes"),
         theme=response.theme,
@@ -462,6 +510,30 @@ def value_text(step: Step, value: Any) -> str:
     if step.kind == "statements":
         return reaction_texts().get(value, str(value))
     return str(value)
+
+
+def filter_options() -> dict:
+    """The choices of the filter form as (value, text) pairs, in the page's language; parts
+    and tags as (group, pairs) for their optgroups."""
+    vocabulary = library().vocabulary
+    modules = every_module()
+    organisers = db.session.scalars(
+        sa.select(Circle.organiser).distinct().order_by(Circle.organiser)
+    )
+    circles = db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))
+    return {
+        "modules": [(m.id, localized(m.title)) for m in modules],
+        "parts": [
+            (localized(m.title), [(p.id, localized(p.title)) for p in m.parts]) for m in modules
+        ],
+        "municipalities": [(m.id, m.name) for m in by_name()],
+        "organisers": [(name, name) for name in organisers],
+        "circles": [(c.id, f"{c.name} ({c.organiser})") for c in circles],
+        "tags": [
+            (localized(label), [(t.id, localized(t.label)) for t in vocabulary.in_group(group)])
+            for group, label in vocabulary.groups.items()
+        ],
+    }
 
 
 #: Exports shown per page of the export log.

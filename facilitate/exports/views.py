@@ -3,16 +3,13 @@ exports of the same filter. Analysts and admins only: anonymous users get 401, o
 
 import io
 from collections import defaultdict
-from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user
 
-from ..auth.models import Role
-from ..authoring.queries import any_module, every_module, session_module
-from ..circles.models import Circle
-from ..circles.municipalities import by_name
+from ..auth.decorators import analyst_required
+from ..authoring.queries import any_module, session_module
 from ..content import library
 from ..core.i18n import current_locale, localized
 from ..extensions import db
@@ -20,25 +17,18 @@ from ..sessions.messages import message
 from . import summaries
 from .labels import column_headings, filter_names, kind_names
 from .operations import export
-from .queries import Dataset, export_log_page, load, matching_sessions, participant_counts
+from .queries import (
+    Dataset,
+    export_log_page,
+    filter_options,
+    load,
+    matching_sessions,
+    participant_counts,
+)
 from .schemas import FORMATS, ExportFilter, FilterError, parse_format, parse_language
 from .summaries import Fewer
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
-
-
-def analyst_required(view):
-    """Analysts and admins; a clear 401 for anonymous users and 403 for other roles."""
-
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        if not current_user.is_authenticated:
-            abort(401)
-        if not current_user.has_role(Role.analyst):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 def _filter() -> tuple[ExportFilter, str | None]:
@@ -55,7 +45,7 @@ def _page(template: str, selection: ExportFilter, error: str | None, **context):
         selection=selection,
         args=request.args,
         error=message(error) if error else None,
-        options=_options(),
+        options=filter_options(),
         formats=FORMATS,
         fewer=lambda value: isinstance(value, Fewer),
         **context,
@@ -147,30 +137,6 @@ def export_log():
 
 
 # --- what the pages show ------------------------------------------------------------------------
-
-
-def _options() -> dict:
-    """The choices of the filter form as (value, text) pairs, in the page's language; parts
-    and tags as (group, pairs) for their optgroups."""
-    vocabulary = library().vocabulary
-    modules = every_module()
-    organisers = db.session.scalars(
-        sa.select(Circle.organiser).distinct().order_by(Circle.organiser)
-    )
-    circles = db.session.scalars(sa.select(Circle).order_by(Circle.name, Circle.id))
-    return {
-        "modules": [(m.id, localized(m.title)) for m in modules],
-        "parts": [
-            (localized(m.title), [(p.id, localized(p.title)) for p in m.parts]) for m in modules
-        ],
-        "municipalities": [(m.id, m.name) for m in by_name()],
-        "organisers": [(name, name) for name in organisers],
-        "circles": [(c.id, f"{c.name} ({c.organiser})") for c in circles],
-        "tags": [
-            (localized(label), [(t.id, localized(t.label)) for t in vocabulary.in_group(group)])
-            for group, label in vocabulary.groups.items()
-        ],
-    }
 
 
 def _titles(sessions) -> dict[int, str]:

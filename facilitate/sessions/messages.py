@@ -98,6 +98,14 @@ _MESSAGES = {
     "session_not_ended": lambda: _("Bara avslutade sessioner kan importeras."),
     "inconsistent_document": lambda: _("Exporten hänger inte ihop och kan inte importeras."),
     "local_session": lambda: _("Sessionen hölls på den här servern och importeras inte."),
+    # analysis
+    "theme_changed": lambda: _(
+        "Temat har ändrats sedan sidan visades, till exempel av nya bidrag. Läs in sidan igen."
+    ),
+    "not_suggested_tag": lambda: _("Den taggen är inte den som föreslås för temat."),
+    "unknown_statements_step": lambda: _(
+        "Det finns inget steg med påståenden med det id:t i urvalet."
+    ),
 }
 
 

@@ -82,6 +82,8 @@ class Served:
     token: str
     email: str = LEADER
     password: str = PASSWORD
+    #: Its SQLite file, for tests that put data in place directly.
+    database: Path | None = None
 
 
 def prepare_database(path: Path) -> str:
@@ -114,12 +116,13 @@ def served(tmp_path_factory) -> Iterator[Served]:
         FACILITATE_PUBLIC_URL=base,
         FACILITATE_ACCESSIBILITY_CONTACT=ACCESSIBILITY_CONTACT,
     )
-    token = prepare_database(folder / "instance" / "facilitate.sqlite3")
+    database = folder / "instance" / "facilitate.sqlite3"
+    token = prepare_database(database)
     log_path = folder / "server.log"
     try:
         with open(log_path, "w") as log, running_server(env, output=log, port=port) as (url, _):
             assert url == base
-            yield Served(base, token)
+            yield Served(base, token, database=database)
     finally:
         print(log_path.read_text()[-20000:])
 

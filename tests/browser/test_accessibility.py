@@ -43,6 +43,9 @@ STATIC_PAGES = [
     ("analyst-results", "/analysis/results", "analyst"),
     ("export-log", "/analysis/exports", "analyst"),
     ("import-sessions", "/analysis/imports", "analyst"),
+    ("analysis-themes-empty", "/analysis/themes", "analyst"),
+    ("analysis-opinions-empty", "/analysis/opinions", "analyst"),
+    ("analysis-participation-empty", "/analysis/participation", "analyst"),
 ]
 
 #: A module part that has each step kind.

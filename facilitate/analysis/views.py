@@ -1,0 +1,146 @@
+"""The analysis pages under the analyst filter: themes of open input, opinion groups of
+statements steps, and participation in pictures. Analysts and admins only.
+
+The computation runs in the analyst's own request, in a worker thread (see
+:mod:`facilitate.analysis.offload`): nothing is computed ahead or in the background, and the
+live sessions' event loop is never held up by it."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..auth.decorators import analyst_required
+from ..exports.queries import filter_options
+from ..exports.schemas import ExportFilter, FilterError
+from ..exports.summaries import Fewer, min_group_size
+from ..extensions import db
+from ..sessions.messages import message
+from . import charts, explain
+from .operations import AnalysisError, accept_theme_tag
+
+bp = Blueprint("analysis_pages", __name__, url_prefix="/analysis")
+
+#: Query arguments of the pages that are not part of the filter.
+PAGE_ARGUMENTS = ("step",)
+
+
+def parse_filter(values, ignore: tuple[str, ...] = PAGE_ARGUMENTS) -> ExportFilter:
+    """The analyst filter of ``values`` (raises :class:`FilterError`)."""
+    return ExportFilter.parse(values, ignore=ignore)
+
+
+def _filter() -> tuple[ExportFilter, str | None]:
+    try:
+        return parse_filter(request.args), None
+    except FilterError as failure:
+        return ExportFilter(), failure.code
+
+
+def _page(template: str, selection: ExportFilter, error: str | None, **context):
+    return render_template(
+        template,
+        selection=selection,
+        args=request.args,
+        error=message(error) if error else None,
+        options=filter_options(),
+        threshold=min_group_size(),
+        fewer=lambda value: isinstance(value, Fewer),
+        **context,
+    ), (400 if error else 200)
+
+
+@bp.get("/themes")
+@analyst_required
+def themes():
+    """Themes across the selection's open and word-cloud contributions."""
+    selection, error = _filter()
+    body = None if error else explain.themes_for(selection)
+    return _page("analysis/themes.html", selection, error, found=body)
+
+
+@bp.post("/themes/accept")
+@analyst_required
+def accept():
+    """Accept a theme's suggested action-plan tag: every contribution of the theme gets it."""
+    try:
+        selection = parse_filter(request.form, ignore=("theme", "tag"))
+        count = accept_theme_tag(
+            selection, request.form.get("theme", ""), request.form.get("tag", "")
+        )
+    except (FilterError, AnalysisError) as failure:
+        status = 409 if failure.code == "theme_changed" else 400
+        return render_template("error.html", status=status, message=message(failure.code)), status
+    db.session.commit()
+    flash(_("Taggen gäller nu alla %(count)d bidrag i temat.", count=count), "info")
+    return redirect(url_for(".themes", **selection.query_args()), 303)
+
+
+@bp.get("/opinions")
+@analyst_required
+def opinions():
+    """Opinion groups of each statements step of the selection (or of ``step``)."""
+    selection, error = _filter()
+    found = []
+    step = request.args.get("step") or None
+    if not error:
+        found = explain.opinions_for(selection, step)
+        if found is None:
+            error, found = "unknown_statements_step", []
+    maps = [
+        charts.opinion_map(
+            body,
+            [explain.group_name(g["group"], g["size"]) for g in body["groups"]],
+            _("Opinionskarta: %(prompt)s", prompt=body["prompt"]),
+            _map_description(body),
+            f"map-{index}",
+        )
+        for index, body in enumerate(found)
+    ]
+    return _page(
+        "analysis/opinions.html",
+        selection,
+        error,
+        found=list(zip(found, maps, strict=True)),
+        method=explain.method_opinions(),
+    )
+
+
+@bp.get("/participation")
+@analyst_required
+def participation():
+    """Participation per municipality and responses over time, as charts and tables."""
+    selection, error = _filter()
+    places, unit, times = [], "day", []
+    if not error:
+        places, unit, times = explain.participation_for(selection)
+    return _page(
+        "analysis/participation.html",
+        selection,
+        error,
+        places=places,
+        places_chart=charts.bars(
+            places,
+            _("Deltagare per kommun"),
+            _describe(places),
+            "places",
+        ),
+        times=times,
+        unit=unit,
+        times_chart=charts.columns(
+            times,
+            _("Svar per dag") if unit == "day" else _("Svar per vecka"),
+            _describe(times),
+            "times",
+        ),
+    )
+
+
+def _describe(counts) -> str:
+    """A chart's numbers in words, for its description."""
+    return "; ".join(f"{c.label}: {c.shown}" for c in counts) or _("Inga svar i urvalet.")
+
+
+def _map_description(body: dict) -> str:
+    parts = [body["summary"]]
+    for g in body["groups"]:
+        parts.append(explain.group_name(g["group"], g["size"]) + ": " + g["explanation"])
+    return " ".join(parts)
