@@ -65,7 +65,7 @@ def plant(app, people: int = 12, seed: int = 1, leader_theme: bool = False) -> P
     rng = random.Random(seed)
     planted = Planted()
     with app.app_context():
-        leader = create_user(f"forum-{seed}@example.org", Role.leader, "x" * 12, min_length=1)
+        leader = create_user(f"forum-{seed}@example.org", Role.leader, None, min_length=1)
         db.session.flush()
         circle = create_circle(leader, "Forumgruppen", "lulea", "Länsstyrelsen", MODULE)
         session = operations.create_session(leader, MODULE, PART, "sv", circle)

@@ -111,7 +111,7 @@ def _opinion_groups(votes: Iterable[Vote], statements: list[str], min_size: int)
         result.left_out = len(people)
         return result
     coordinates, result.explained = _map(matrix)
-    labels, result.silhouette = _grouping(coordinates, len(people) // min_size)
+    labels, result.silhouette = _grouping(coordinates, min_size)
     shown = []
     for label in sorted(set(labels.tolist())):
         members = np.flatnonzero(labels == label)
@@ -178,14 +178,20 @@ def _map(matrix: np.ndarray) -> tuple[np.ndarray, float]:
     return coordinates, float(pca.explained_variance_ratio_.sum())
 
 
-def _grouping(points: np.ndarray, most: int) -> tuple[np.ndarray, float | None]:
-    """k-means labels for the k of best silhouette; one group when the points do not split."""
+def _grouping(points: np.ndarray, min_size: int) -> tuple[np.ndarray, float | None]:
+    """k-means labels for the k of best silhouette; one group when the points do not split.
+    A larger k that would leave a group of fewer than ``min_size`` people (never shown) is
+    passed over once a smaller one has shown every group: splitting off a few voters would
+    hide them rather than show another opinion."""
     distinct = len(np.unique(points.round(9), axis=0))
-    largest = min(MAX_GROUPS, most, distinct)
+    largest = min(MAX_GROUPS, len(points) // min_size, distinct)
     best, best_score = np.zeros(len(points), dtype=int), None
     for k in range(MIN_GROUPS, largest + 1):
         labels = KMeans(n_clusters=k, n_init=4, random_state=SEED).fit_predict(points)
+        sizes = np.bincount(labels)
         if len(set(labels.tolist())) < 2:
+            continue
+        if best_score is not None and sizes[sizes > 0].min() < min_size:
             continue
         # Every distinct point its own group is as clear as a grouping gets.
         score = 1.0 if distinct == k else float(silhouette_score(points, labels))
