@@ -7,12 +7,13 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
 from ..core.i18n import select_locale
+from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio

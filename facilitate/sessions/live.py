@@ -12,6 +12,7 @@ from .snapshots import (
     host_state,
     one_moment,
     participant_state,
+    room_tally,
     screen_state,
     shows_results,
     tally,
@@ -75,6 +76,7 @@ def emit_tally(session: LiveSession) -> None:
     has no texts: one serves every language, and none is built for rooms nobody is in."""
     hosts = [host_room(session.id, locale) for locale in current_app.config["LANGUAGES"]]
     hosts = [room for room in hosts if listened(room)]
+    host = None
     if hosts:
         host = tally(session, include_results=True, include_people=True)
         for room in hosts:
@@ -88,9 +90,13 @@ def emit_tally(session: LiveSession) -> None:
         ]
     rooms = [room for room in rooms if listened(room)]
     if rooms:
-        room_tally = tally(session, include_results=shown)
-        for room in rooms:
-            socketio.emit("tally", room_tally, to=room, namespace=NAMESPACE)
+        room = (
+            room_tally(host, include_results=shown)
+            if host is not None
+            else tally(session, include_results=shown)
+        )
+        for name in rooms:
+            socketio.emit("tally", room, to=name, namespace=NAMESPACE)
 
 
 class TallyScheduler:

@@ -1,5 +1,6 @@
 """Reads of live sessions, and the snapshots each kind of client gets."""
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -176,6 +177,43 @@ def answer_rows(session: LiveSession, step_id: str) -> list[sa.Row]:
             .order_by(Response.id)
         )
     )
+
+
+def answers_per_participant(session: LiveSession, step_id: str) -> dict[int, int]:
+    """How many responses (withdrawn ones aside) each participant gave to the step: one
+    grouped query of two integers per participant, for the tally's counts."""
+    return dict(
+        db.session.execute(
+            sa.select(Response.participant_id, sa.func.count())
+            .where(
+                Response.session_id == session.id,
+                Response.step_id == step_id,
+                Response.withdrawn.is_(False),
+            )
+            .group_by(Response.participant_id)
+        ).all()
+    )
+
+
+def latest_value_counts(session: LiveSession, step_id: str) -> list[tuple[Any, int]]:
+    """Each distinct value among the participants' latest answers to the step, with how many
+    gave it, counted by the database: what :func:`counted_values` gives for kinds where only
+    each participant's latest answer counts (not open kinds, not statements), without reading
+    or decoding a row per participant. Values are compared as stored (their JSON text)."""
+    latest = (
+        sa.select(sa.func.max(Response.id))
+        .where(
+            Response.session_id == session.id,
+            Response.step_id == step_id,
+            Response.withdrawn.is_(False),
+        )
+        .group_by(Response.participant_id, Response.statement)
+    )
+    text = sa.cast(Response.value, sa.Text)
+    rows = db.session.execute(
+        sa.select(text, sa.func.count()).where(Response.id.in_(latest)).group_by(text)
+    )
+    return [(None if value is None else json.loads(value), n) for value, n in rows]
 
 
 def roster(session: LiveSession) -> list[sa.Row]:
