@@ -114,19 +114,20 @@ class LiveNamespace(Namespace):
                 throttle().failed(**{"join-address": address})
             raise
         circle_token = recognise(participant, join.circle_token) if join.recognise else None
+        # Read before the commit expires them: no query to load them again.
+        session, who = participant.session, {"id": participant.id, "name": participant.name}
         db.session.commit()
-        session = participant.session
         join_room(participants_room(session.id, locale))
-        _remember(participant_id=participant.id, session_id=session.id, locale=locale)
+        _remember(participant_id=who["id"], session_id=session.id, locale=locale)
         tallies.changed(session)
         return {
             "ok": True,
             "token": new_token or join.token,
-            "participant": {"id": participant.id, "name": participant.name},
+            "participant": who,
             "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
             if session.circle
             else None,
-            "state": participant_state(session, locale, participant),
+            "state": participant_state(session, locale, participant, new=new_token is not None),
         }
 
     @acknowledged

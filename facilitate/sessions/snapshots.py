@@ -64,9 +64,10 @@ def _header(session: LiveSession, locale: str) -> dict:
 
 
 def participant_state(
-    session: LiveSession, locale: str, participant: Participant | None = None
+    session: LiveSession, locale: str, participant: Participant | None = None, *, new: bool = False
 ) -> dict:
-    """The phone's snapshot; with ``participant`` it includes their own answer to the step."""
+    """The phone's snapshot; with ``participant`` it includes their own answer to the step
+    (``new``: they joined just now, so they have none and it is not looked up)."""
     step = current_step(session)
     state: dict[str, Any] = {
         "session": _header(session, locale),
@@ -76,9 +77,9 @@ def participant_state(
     if step is not None and shows_results(session, step):
         state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
-        state["answer"] = own_answer(participant, step) if step is not None else None
+        state["answer"] = own_answer(participant, step) if step is not None and not new else None
         if step is not None and kind_of(step).many:
-            state["voted"] = own_votes(participant, step)
+            state["voted"] = [] if new else own_votes(participant, step)
     state.update(sections(session, "participant", participant))
     return state
 
