@@ -112,11 +112,25 @@ class TallyScheduler:
         if interval <= 0:
             emit_tally(session)
             return
-        if session.id in self._pending:
+        self._schedule(session.id, interval)
+
+    def changed_id(self, session_id: int) -> None:
+        """:meth:`changed` by id: after a commit, the session need not be loaded again only to
+        schedule its tally."""
+        interval = current_app.config["TALLY_INTERVAL"]
+        if interval <= 0:
+            session = db.session.get(LiveSession, session_id)
+            if session is not None:
+                emit_tally(session)
             return
-        self._pending.add(session.id)
+        self._schedule(session_id, interval)
+
+    def _schedule(self, session_id: int, interval: float) -> None:
+        if session_id in self._pending:
+            return
+        self._pending.add(session_id)
         socketio.start_background_task(
-            self._later, current_app._get_current_object(), session.id, interval
+            self._later, current_app._get_current_object(), session_id, interval
         )
 
     def _later(self, app: Flask, session_id: int, interval: float) -> None:
