@@ -50,14 +50,18 @@ def session_for(user: User, session_id: int, *, control: bool = True) -> LiveSes
     raise SessionError("forbidden")
 
 
+#: Built once: every join runs it, and building a statement costs about as much as running it.
+_BY_CODE = (
+    sa.select(LiveSession)
+    .where(LiveSession.code == sa.bindparam("code"))
+    .order_by(LiveSession.status == SessionStatus.ended, LiveSession.id.desc())
+    .limit(1)
+)
+
+
 def session_by_code(code: str) -> LiveSession | None:
     """The session with this join code that is not over, else the latest ended one."""
-    return db.session.scalar(
-        sa.select(LiveSession)
-        .where(LiveSession.code == code)
-        .order_by(LiveSession.status == SessionStatus.ended, LiveSession.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def session_step(session: LiveSession, step_id: str | None) -> Step | None:
@@ -259,12 +263,16 @@ def session_results(session: LiveSession) -> list[dict]:
     ]
 
 
+#: Built once, like ``_BY_CODE``: every join and every tally counts.
+_HEAD_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(Participant)
+    .where(Participant.session_id == sa.bindparam("session"))
+)
+
+
 def participant_count(session: LiveSession) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(Participant.session_id == session.id)
-    )
+    return db.session.scalar(_HEAD_COUNT, {"session": session.id})
 
 
 def answered_participants(session: LiveSession, step_id: str) -> set[int]:
