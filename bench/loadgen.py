@@ -29,6 +29,9 @@ PUSH_LIMIT = 60.0
 CONNECT_CONCURRENCY = 50
 #: How often a phone whose answer got no ack within ACK_LIMIT resends it (same submission id).
 RESENDS = 2
+#: A join storm's client connect timeout: socket.io-client's default (20 s), not
+#: python-socketio's 1 s namespace wait.
+STORM_CONNECT_TIMEOUT = 20.0
 
 
 @dataclass
@@ -47,6 +50,10 @@ class Measures:
     acked_ids: set[str] = field(default_factory=set)
     #: The generator's own CPU use (cores) over each push and each answer burst.
     generator_busy: list[float] = field(default_factory=list)
+    #: Join storm: from each phone's arrival (its place in the schedule) to its join ack.
+    join: list[float] = field(default_factory=list)
+    #: Join storm: phones that did not get joined, by what went wrong.
+    join_failed: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: "Measures") -> None:
         self.push += other.push
@@ -58,8 +65,11 @@ class Measures:
         self.resent += other.resent
         self.acked_ids |= other.acked_ids
         self.generator_busy += other.generator_busy
+        self.join += other.join
         for code, n in other.refused.items():
             self.refused[code] = self.refused.get(code, 0) + n
+        for code, n in other.join_failed.items():
+            self.join_failed[code] = self.join_failed.get(code, 0) + n
 
 
 def value_for(step: dict, number: int) -> Any:
@@ -96,19 +106,19 @@ class Phone:
             self.seen[index] = now
             self.views[index] = state.get("step")
 
-    async def connect(self) -> None:
+    async def connect(self, limit: float = ACK_LIMIT) -> None:
         await self.client.connect(
             self.url,
             namespaces=[NAMESPACE],
             transports=["websocket"],
-            wait_timeout=ACK_LIMIT,
+            wait_timeout=limit,
         )
 
-    async def join(self) -> dict:
+    async def join(self, limit: float = ACK_LIMIT) -> dict:
         payload = {"code": self.code, "name": f"P{self.number}", "locale": "sv"}
         if self.token:
             payload["token"] = self.token
-        ack = await self.client.call("join", payload, namespace=NAMESPACE, timeout=ACK_LIMIT)
+        ack = await self.client.call("join", payload, namespace=NAMESPACE, timeout=limit)
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"join refused: {ack}")
         self.token = ack["token"]
@@ -156,7 +166,9 @@ class FacilitateLeader:
         self.session_id: int | None = None
         self.steps: list[dict] = []
         self.console: socketio.AsyncClient | None = None
+        self.screen: socketio.AsyncClient | None = None
         self.tallies: list[dict] = []
+        self.screen_tallies: list[dict] = []
 
     async def _request(self, method: str, path: str, **kwargs) -> Any:
         async with self.http.request(
@@ -168,28 +180,36 @@ class FacilitateLeader:
             return body
 
     async def create(self, module: str, part: str) -> str:
-        """Create the session and follow it on a leader console, as a leader would."""
+        """Create the session and follow it on a leader console and on the big screen, as a
+        leader does in the room (both stay connected for the whole run)."""
         created = await self._request(
             "POST", "/api/v1/sessions", json={"module": module, "part": part}
         )
         self.session_id = created["id"]
         info = await self._request("GET", f"/api/v1/sessions/{self.session_id}")
         self.steps = info["steps"]
-        self.console = socketio.AsyncClient(reconnection=False)
-        self.console.on("tally", self.tallies.append, namespace=NAMESPACE)
-        await self.console.connect(
+        self.console = await self._follow("host", self.tallies)
+        self.screen = await self._follow("screen", self.screen_tallies)
+        return created["code"]
+
+    async def _follow(self, event: str, tallies: list[dict]) -> socketio.AsyncClient:
+        """A leader's client (``host``: the console, ``screen``: the big screen) that keeps
+        every ``tally`` it gets."""
+        client = socketio.AsyncClient(reconnection=False)
+        client.on("tally", tallies.append, namespace=NAMESPACE)
+        await client.connect(
             self.base,
             namespaces=[NAMESPACE],
             transports=["websocket"],
             auth={"token": self.headers["Authorization"].split()[1]},
             wait_timeout=ACK_LIMIT,
         )
-        ack = await self.console.call(
-            "host", {"session": self.session_id}, namespace=NAMESPACE, timeout=ACK_LIMIT
+        ack = await client.call(
+            event, {"session": self.session_id}, namespace=NAMESPACE, timeout=ACK_LIMIT
         )
         if not (isinstance(ack, dict) and ack.get("ok")):
-            raise RuntimeError(f"host refused: {ack}")
-        return created["code"]
+            raise RuntimeError(f"{event} refused: {ack}")
+        return client
 
     def answerable(self) -> list[int]:
         """Indexes of steps whose answers the generator can make (quiz, poll, scale)."""
@@ -214,8 +234,9 @@ class FacilitateLeader:
         await self._request(
             "POST", f"/api/v1/sessions/{self.session_id}/control", json={"action": "end"}
         )
-        if self.console is not None and self.console.connected:
-            await self.console.disconnect()
+        for client in (self.console, self.screen):
+            if client is not None and client.connected:
+                await client.disconnect()
 
 
 class BaselineLeader:
@@ -230,8 +251,20 @@ class BaselineLeader:
         self.base = base
         self.room = f"room-{next(self._rooms)}"
         self.steps = [{"id": f"q{i}", "kind": "quiz"} for i in range(self.STEPS)]
+        self.followers: list[socketio.AsyncClient] = []
+        self.tallies: list[dict] = []
+        self.screen_tallies: list[dict] = []
 
     async def create(self, module: str, part: str) -> str:
+        """Two clients in the room for the whole run, where facilitate has the console and
+        the big screen (the bare stack has no tallies: they get the broadcasts)."""
+        for _ in range(2):
+            client = socketio.AsyncClient(reconnection=False)
+            await client.connect(
+                self.base, namespaces=[NAMESPACE], transports=["websocket"], wait_timeout=ACK_LIMIT
+            )
+            await client.call("join", {"code": self.room}, namespace=NAMESPACE, timeout=ACK_LIMIT)
+            self.followers.append(client)
         return self.room
 
     def answerable(self) -> list[int]:
@@ -283,7 +316,9 @@ class BaselineLeader:
         return t0
 
     async def end(self) -> None:
-        return None
+        for client in self.followers:
+            if client.connected:
+                await client.disconnect()
 
 
 async def connect_all(phones: list[Phone]) -> None:
@@ -294,6 +329,31 @@ async def connect_all(phones: list[Phone]) -> None:
         async with gate:
             await phone.connect()
             await phone.join()
+
+    await asyncio.gather(*(arrive(p) for p in phones))
+
+
+async def storm(phones: list[Phone], start: float, rate: float, measures: Measures) -> None:
+    """A join storm: phone n arrives at ``start + number / rate`` (whatever the server's pace:
+    arrivals do not wait for earlier joins) and connects and joins with
+    STORM_CONNECT_TIMEOUT; its time to joined counts from its arrival."""
+
+    async def arrive(phone: Phone) -> None:
+        arrival = start + phone.number / rate
+        await asyncio.sleep(max(0.0, arrival - time.monotonic()))
+        try:
+            await asyncio.wait_for(phone.connect(STORM_CONNECT_TIMEOUT), STORM_CONNECT_TIMEOUT)
+        except Exception as failure:  # counted, not raised: the run goes on
+            reason = f"connect: {type(failure).__name__}"
+            measures.join_failed[reason] = measures.join_failed.get(reason, 0) + 1
+            return
+        try:
+            await phone.join(STORM_CONNECT_TIMEOUT)
+        except Exception as failure:
+            reason = f"join: {type(failure).__name__}"
+            measures.join_failed[reason] = measures.join_failed.get(reason, 0) + 1
+            return
+        measures.join.append(time.monotonic() - arrival)
 
     await asyncio.gather(*(arrive(p) for p in phones))
 

@@ -120,6 +120,17 @@ async def _connect(groups, group: str, phones: list[tuple[str, str, int, str]]) 
     await loadgen.connect_all(made)
 
 
+async def _storm(
+    groups, group: str, phones: list[tuple[str, str, int, str]], start: float, rate: float
+) -> loadgen.Measures:
+    """A join storm of phones given as (url, code, number, tag): see :func:`loadgen.storm`."""
+    made = [loadgen.Phone(*spec) for spec in phones]
+    groups[group] = made
+    measures = loadgen.Measures()
+    await loadgen.storm(made, start, rate, measures)
+    return measures
+
+
 async def _wait_push(groups, group: str, index: int, limit: float) -> dict[int, float | None]:
     """When each phone of ``group`` first saw step ``index`` (None: not within ``limit``)."""
     phones = groups[group]
@@ -146,6 +157,7 @@ async def _close(groups, group: str) -> None:
 COMMANDS = {
     "cpu": _cpu,
     "connect": _connect,
+    "storm": _storm,
     "wait_push": _wait_push,
     "burst": _burst,
     "close": _close,
@@ -167,6 +179,21 @@ class RemoteGroup:
         await asyncio.gather(
             *(w.call("connect", self.key, self._share(n)) for n, w in enumerate(self.workers))
         )
+
+    async def storm(self, rate: float) -> tuple[loadgen.Measures, list[float]]:
+        """Every phone arrives on one schedule (``rate`` per second from one second from now)
+        and connects and joins; the merged measures and each worker's CPU time after it."""
+        start = time.monotonic() + 1.0
+        replies = await asyncio.gather(
+            *(
+                w.call("storm", self.key, self._share(n), start, rate)
+                for n, w in enumerate(self.workers)
+            )
+        )
+        measures = loadgen.Measures()
+        for part, _ in replies:
+            measures.merge(part)
+        return measures, [cpu for _, cpu in replies]
 
     async def everyone(self, command: str, *args) -> list[tuple[Any, float]]:
         """``command`` on every worker; their replies and CPU times so far."""

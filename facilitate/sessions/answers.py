@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from gevent.event import Event
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db, socketio
 from . import operations
@@ -120,10 +120,8 @@ def _result(answer: _Answer) -> bool:
 def _store(batch: list[_Answer]) -> None:
     """Check and store ``batch`` in one transaction; every answer gets its outcome."""
     try:
-        stored = _store_together(batch)
-        sessions = {s.id: s for s in stored}
-        for session in sessions.values():
-            tallies.changed(session)
+        for session_id in set(_store_together(batch)):
+            tallies.changed_id(session_id)
     except Exception:  # never leave the batch waiting; what is not stored is "unavailable"
         db.session.rollback()
         log.exception("storing %d answers failed", len(batch))
@@ -134,17 +132,21 @@ def _store(batch: list[_Answer]) -> None:
             answer.done.set()
 
 
-def _store_together(batch: list[_Answer]) -> list[LiveSession]:
-    """The common case: one transaction for the batch. Returns the sessions that got answers."""
+def _store_together(batch: list[_Answer]) -> list[int]:
+    """The common case: one transaction for the batch. Returns the ids of the sessions that got
+    answers (ids, so that nothing is loaded again after the commit)."""
     ids = {a.participant_id for a in batch}
     participants = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Participant)
-            .where(Participant.id.in_(ids))
-            .options(joinedload(Participant.session))
-        )
+        p.id: p for p in db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids)))
     }
+    # Their sessions (mostly one) by id, set as each participant's: a joined eager load was
+    # compiled anew for every batch (bench/NOTES.md).
+    sessions = {
+        id_: db.session.get(LiveSession, id_)
+        for id_ in {p.session_id for p in participants.values()}
+    }
+    for participant in participants.values():
+        set_committed_value(participant, "session", sessions[participant.session_id])
     seen = {
         tuple(row)
         for row in db.session.execute(
@@ -180,7 +182,7 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
     if not fresh:
         db.session.rollback()
         return []
-    sessions = list({p.session for _, p in fresh})
+    stored = list({p.session_id for _, p in fresh})
     try:
         # One multi-row INSERT, without the ORM's per-object bookkeeping.
         db.session.execute(sa.insert(Response), rows)
@@ -192,7 +194,7 @@ def _store_together(batch: list[_Answer]) -> list[LiveSession]:
         return _store_one_by_one([a for a, _ in fresh], participants)
     for answer, _ in fresh:
         answer.outcome = False
-    return sessions
+    return stored
 
 
 def _row(response: Response) -> dict:
@@ -208,9 +210,7 @@ def _row(response: Response) -> dict:
     return row
 
 
-def _store_one_by_one(
-    batch: list[_Answer], participants: dict[int, Participant]
-) -> list[LiveSession]:
+def _store_one_by_one(batch: list[_Answer], participants: dict[int, Participant]) -> list[int]:
     sessions = []
     for answer in batch:
         participant = participants[answer.participant_id]
@@ -226,5 +226,5 @@ def _store_one_by_one(
             db.session.rollback()
             answer.outcome = error.code
         if answer.outcome is False:
-            sessions.append(participant.session)
+            sessions.append(participant.session_id)
     return sessions

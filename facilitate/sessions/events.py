@@ -7,12 +7,13 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room, leave_room
+from flask_socketio import join_room, leave_room
 
 from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
 from ..core.i18n import select_locale
+from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
@@ -74,20 +75,24 @@ def _locale() -> str:
     return g.get("join_locale") or _connection().get("locale") or select_locale()
 
 
-def _remember_participant(participant: Participant, locale: str | None = None) -> None:
-    """This connection is now ``participant``: by id, and by what ids cannot fake (the
-    session's code and the participant's token hash), re-checked at every event. Whoever it was
-    before, it leaves their rooms (another session's, or another language's); the caller joins
-    the room of the new one."""
-    session = participant.session
+def _identity(participant: Participant, session: LiveSession | None = None) -> dict:
+    """Who ``participant`` is: by id, and by what ids cannot fake (the session's code and the
+    participant's token hash). Read while the rows are loaded (before a commit expires them)."""
+    session = session or participant.session
+    return {
+        "participant_id": participant.id,
+        "session_id": session.id,
+        "session_code": session.code,
+        "participant_key": participant.token_hash,
+    }
+
+
+def _remember_participant(identity: dict, locale: str | None = None) -> None:
+    """This connection is now the participant of ``identity`` (:func:`_identity`), re-checked
+    at every event. Whoever it was before, it leaves their rooms (another session's, or another
+    language's); the caller joins the room of the new one."""
     _leave_session()
-    _remember(
-        participant_id=participant.id,
-        session_id=session.id,
-        session_code=session.code,
-        participant_key=participant.token_hash,
-        **({"locale": locale} if locale else {}),
-    )
+    _remember(**identity, **({"locale": locale} if locale else {}))
 
 
 def _leave_session() -> None:
@@ -190,20 +195,22 @@ class LiveNamespace(Namespace):
         else:
             participant, new_token = self._join_new(join, locale)
         circle_token = recognise(participant, join.circle_token) if join.recognise else None
+        # Read before the commit expires them: no query to load them again.
+        session, who = participant.session, {"id": participant.id, "name": participant.name}
+        identity = _identity(participant, session)
         db.session.commit()
-        session = participant.session
-        _remember_participant(participant, locale)
+        _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
-        join_room(participant_room(participant.id))
+        join_room(participant_room(who["id"]))
         tallies.changed(session)
         return {
             "ok": True,
             "token": new_token or join.token,
-            "participant": {"id": participant.id, "name": participant.name},
+            "participant": who,
             "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
             if session.circle
             else None,
-            "state": participant_state(session, locale, participant),
+            "state": participant_state(session, locale, participant, new=new_token is not None),
         }
 
     @acknowledged
@@ -372,7 +379,7 @@ class LiveNamespace(Namespace):
         locale = _locale()
         person = moderation.proxy(session, request_.person, request_.name, locale)
         db.session.commit()
-        _remember_participant(person)
+        _remember_participant(_identity(person))
         join_room(participants_room(session.id, locale))
         tallies.changed(session)
         return {

@@ -14,6 +14,7 @@ from .snapshots import (
     host_state,
     one_moment,
     participant_state,
+    room_tally,
     screen_state,
     shows_results,
     tally,
@@ -101,6 +102,7 @@ def emit_tally(session: LiveSession) -> None:
     has no texts: one serves every language, and none is built for rooms nobody is in."""
     hosts = [host_room(session.id, locale) for locale in current_app.config["LANGUAGES"]]
     hosts = [room for room in hosts if listened(room)]
+    host = None
     if hosts:
         host = tally(session, include_results=True, include_people=True)
         for room in hosts:
@@ -114,9 +116,13 @@ def emit_tally(session: LiveSession) -> None:
         ]
     rooms = [room for room in rooms if listened(room)]
     if rooms:
-        room_tally = tally(session, include_results=shown)
-        for room in rooms:
-            socketio.emit("tally", room_tally, to=room, namespace=NAMESPACE)
+        room = (
+            room_tally(host, include_results=shown)
+            if host is not None
+            else tally(session, include_results=shown)
+        )
+        for name in rooms:
+            socketio.emit("tally", room, to=name, namespace=NAMESPACE)
 
 
 class TallyScheduler:
@@ -132,11 +138,25 @@ class TallyScheduler:
         if interval <= 0:
             emit_tally(session)
             return
-        if session.id in self._pending:
+        self._schedule(session.id, interval)
+
+    def changed_id(self, session_id: int) -> None:
+        """:meth:`changed` by id: after a commit, the session need not be loaded again only to
+        schedule its tally."""
+        interval = current_app.config["TALLY_INTERVAL"]
+        if interval <= 0:
+            session = db.session.get(LiveSession, session_id)
+            if session is not None:
+                emit_tally(session)
             return
-        self._pending.add(session.id)
+        self._schedule(session_id, interval)
+
+    def _schedule(self, session_id: int, interval: float) -> None:
+        if session_id in self._pending:
+            return
+        self._pending.add(session_id)
         socketio.start_background_task(
-            self._later, current_app._get_current_object(), session.id, interval
+            self._later, current_app._get_current_object(), session_id, interval
         )
 
     def _later(self, app: Flask, session_id: int, interval: float) -> None:

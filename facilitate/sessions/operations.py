@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User, utcnow
 from ..authoring.operations import ensure_version
@@ -243,10 +244,12 @@ def join(
         raise SessionError("session_full")
     new_token = secrets.token_urlsafe(24)
     # By id: setting ``session=`` would load every participant of the session first (the
-    # relationship's other side), which makes each join slower the fuller the room is.
+    # relationship's other side), which makes each join slower the fuller the room is. The
+    # session is set as already loaded, without that event, so the caller gets it for free.
     participant = Participant(
         session_id=session.id, token_hash=hash_token(new_token), name=name, locale=locale
     )
+    set_committed_value(participant, "session", session)
     db.session.add(participant)
     db.session.flush()
     return participant, new_token

@@ -1,5 +1,6 @@
 """Reads of live sessions, and the snapshots each kind of client gets."""
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -49,14 +50,18 @@ def session_for(user: User, session_id: int, *, control: bool = True) -> LiveSes
     raise SessionError("forbidden")
 
 
+#: Built once: every join runs it, and building a statement costs about as much as running it.
+_BY_CODE = (
+    sa.select(LiveSession)
+    .where(LiveSession.code == sa.bindparam("code"))
+    .order_by(LiveSession.status == SessionStatus.ended, LiveSession.id.desc())
+    .limit(1)
+)
+
+
 def session_by_code(code: str) -> LiveSession | None:
     """The session with this join code that is not over, else the latest ended one."""
-    return db.session.scalar(
-        sa.select(LiveSession)
-        .where(LiveSession.code == code)
-        .order_by(LiveSession.status == SessionStatus.ended, LiveSession.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def session_step(session: LiveSession, step_id: str | None) -> Step | None:
@@ -178,6 +183,43 @@ def answer_rows(session: LiveSession, step_id: str) -> list[sa.Row]:
     )
 
 
+def answers_per_participant(session: LiveSession, step_id: str) -> dict[int, int]:
+    """How many responses (withdrawn ones aside) each participant gave to the step: one
+    grouped query of two integers per participant, for the tally's counts."""
+    return dict(
+        db.session.execute(
+            sa.select(Response.participant_id, sa.func.count())
+            .where(
+                Response.session_id == session.id,
+                Response.step_id == step_id,
+                Response.withdrawn.is_(False),
+            )
+            .group_by(Response.participant_id)
+        ).all()
+    )
+
+
+def latest_value_counts(session: LiveSession, step_id: str) -> list[tuple[Any, int]]:
+    """Each distinct value among the participants' latest answers to the step, with how many
+    gave it, counted by the database: what :func:`counted_values` gives for kinds where only
+    each participant's latest answer counts (not open kinds, not statements), without reading
+    or decoding a row per participant. Values are compared as stored (their JSON text)."""
+    latest = (
+        sa.select(sa.func.max(Response.id))
+        .where(
+            Response.session_id == session.id,
+            Response.step_id == step_id,
+            Response.withdrawn.is_(False),
+        )
+        .group_by(Response.participant_id, Response.statement)
+    )
+    text = sa.cast(Response.value, sa.Text)
+    rows = db.session.execute(
+        sa.select(text, sa.func.count()).where(Response.id.in_(latest)).group_by(text)
+    )
+    return [(None if value is None else json.loads(value), n) for value, n in rows]
+
+
 def roster(session: LiveSession) -> list[sa.Row]:
     """``(id, name, proxy)`` of every participant, in joining order, as rows."""
     return list(
@@ -221,12 +263,16 @@ def session_results(session: LiveSession) -> list[dict]:
     ]
 
 
+#: Built once, like ``_BY_CODE``: every join and every tally counts.
+_HEAD_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(Participant)
+    .where(Participant.session_id == sa.bindparam("session"))
+)
+
+
 def participant_count(session: LiveSession) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Participant)
-        .where(Participant.session_id == session.id)
-    )
+    return db.session.scalar(_HEAD_COUNT, {"session": session.id})
 
 
 def answered_participants(session: LiveSession, step_id: str) -> set[int]:

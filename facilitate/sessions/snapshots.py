@@ -18,8 +18,10 @@ from .kinds import kind_of, sections
 from .models import LiveSession, Participant, ProposalStatus, Response
 from .queries import (
     answer_rows,
+    answers_per_participant,
     counted_values,
     current_step,
+    latest_value_counts,
     own_answer,
     own_votes,
     part_of,
@@ -63,9 +65,10 @@ def _header(session: LiveSession, locale: str) -> dict:
 
 
 def participant_state(
-    session: LiveSession, locale: str, participant: Participant | None = None
+    session: LiveSession, locale: str, participant: Participant | None = None, *, new: bool = False
 ) -> dict:
-    """The phone's snapshot; with ``participant`` it includes their own answer to the step."""
+    """The phone's snapshot; with ``participant`` it includes their own answer to the step
+    (``new``: they joined just now, so they have none and it is not looked up)."""
     step = current_step(session)
     state: dict[str, Any] = {
         "session": _header(session, locale),
@@ -75,9 +78,9 @@ def participant_state(
     if step is not None and shows_results(session, step):
         state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
-        state["answer"] = own_answer(participant, step) if step is not None else None
+        state["answer"] = own_answer(participant, step) if step is not None and not new else None
         if step is not None and kind_of(step).many:
-            state["voted"] = own_votes(participant, step)
+            state["voted"] = [] if new else own_votes(participant, step)
     state.update(sections(session, "participant", participant))
     return state
 
@@ -169,43 +172,70 @@ def tally(session: LiveSession, *, include_results: bool, include_people: bool =
 
 def _tally(session: LiveSession, *, include_results: bool, include_people: bool) -> dict:
     step = current_step(session)
-    many = step is not None and kind_of(step).many
-    # Moderated kinds need whole responses; every other kind only counts rows.
+    kind = kind_of(step) if step is not None else None
+    many = kind is not None and kind.many
+    if kind is None or not kind.answerable:
+        include_results = False
+    participants = roster(session) if include_people else None
+    team = bool(include_people and session.team_mode and kind is not None and kind.answerable)
+    kept: list = []
+    votes: dict[int, int] = {}
+    values: list[Any] = []
     if step is None:
-        responses = []
-    else:
+        answered: set[int] | dict[int, int] = set()
+        counted = 0
+    elif many or step.kind == "statements" or team:
+        # Moderated kinds need whole responses, statements and table groups who said what.
         responses = step_responses(session, step.id) if many else answer_rows(session, step.id)
-    kept = [r for r in responses if not r.withdrawn]
-    answered = {r.participant_id for r in kept}
+        kept = [r for r in responses if not r.withdrawn]
+        answered, counted = {r.participant_id for r in kept}, len(kept)
+        votes = votes_by_contribution(session, step.id) if many else {}
+        if include_results:
+            values = counted_values(step, responses, votes)
+    else:
+        # Only each participant's latest answer counts: the database counts them.
+        answered = answers_per_participant(session, step.id)
+        counted = sum(answered.values())
+        if include_results:
+            values = [v for v, n in latest_value_counts(session, step.id) for v in [v] * n]
     data: dict[str, Any] = {
         "step_id": step.id if step else None,
-        "participant_count": participant_count(session),
+        "participant_count": len(participants)
+        if participants is not None
+        else participant_count(session),
         "answered_count": len(answered),
         "results": None,
     }
-    if step is None or not kind_of(step).answerable:
-        include_results = False
-    votes = votes_by_contribution(session, step.id) if many else {}
     if include_results:
         data["results"] = {
             "step": step.id,
             "kind": step.kind,
-            "responses": len(kept),
-            "results": kind_of(step).aggregate(step, counted_values(step, responses, votes)),
+            "responses": counted,
+            "results": kind.aggregate(step, values),
         }
-    if include_people:
-        participants = roster(session)
+    if participants is not None:
         data["participants"] = [
-            {"id": p.id, "name": p.name, "proxy": p.proxy, "answered": p.id in answered}
-            for p in participants
+            {"id": id_, "name": name, "proxy": proxy, "answered": id_ in answered}
+            for id_, name, proxy in participants
         ]
         if many:
             data["moderation"] = moderation(session, kept, votes)
         if step is not None and step.kind == "statements":
             data["proposals"] = pending_proposals(session, step)
-        if session.team_mode and step is not None and kind_of(step).answerable:
+        if team:
             data["groups"] = answers_by_group(step, participants, kept)
     return data
+
+
+def room_tally(host: dict, *, include_results: bool) -> dict:
+    """The room's tally (big screen, phones) cut from the leader's of the same moment, so that
+    a tally going to both is counted once."""
+    return {
+        "step_id": host["step_id"],
+        "participant_count": host["participant_count"],
+        "answered_count": host["answered_count"],
+        "results": host["results"] if include_results else None,
+    }
 
 
 #: Contributions compared for near-duplicates (the newest this many), to keep tallies cheap.

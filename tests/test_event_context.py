@@ -1,0 +1,35 @@
+"""/live events run in a light request context (facilitate/core/namespace.py): the connection's
+request and identity, without matching the URL against the app's routes on every event."""
+
+from flask.ctx import RequestContext
+
+from facilitate.extensions import socketio
+from tests.conftest import NS, call
+
+
+def test_an_event_is_answered_in_the_language_of_the_phones_browser(app):
+    phone = socketio.test_client(app, namespace=NS, headers={"Accept-Language": "fi"})
+    ack = call(phone, "answer", {"step": "x", "value": 1, "submission_id": "s-1"})
+    assert ack["error"] == "not_joined"
+    assert ack["message"] == "Liity ensin istuntoon."
+    phone.disconnect(NS)
+
+
+def test_a_leader_logged_in_by_cookie_is_recognised_in_every_event(live, socket_client):
+    assert live.control("start")["ok"]
+    assert live.control("next")["ok"]
+    stranger = socket_client()
+    assert call(stranger, "host", {"session": live.id})["error"] == "not_authenticated"
+
+
+def test_events_do_not_match_the_url_against_the_routes(live, monkeypatch):
+    live.control("start")
+    phone = live.phone(name="Aino")
+    matched = []
+    original = RequestContext.match_request
+    monkeypatch.setattr(
+        RequestContext, "match_request", lambda self: matched.append(1) or original(self)
+    )
+    for _ in range(3):
+        assert call(phone, "sync")["ok"]
+    assert matched == []
