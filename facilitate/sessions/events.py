@@ -19,7 +19,7 @@ from ..extensions import db, socketio
 from . import answers, moderation, operations
 from .live import NAMESPACE, broadcast, host_room, participants_room, screen_room, tallies
 from .messages import error
-from .models import LiveSession, Participant
+from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
 from .schemas import (
     AnswerRequest,
@@ -134,7 +134,7 @@ class LiveNamespace(Namespace):
         the same moment: see answers.py); a resend is recognised by its id."""
         participant_id = _connection().get("participant_id")
         if participant_id is None:
-            raise operations.SessionError("not_joined")
+            return self._first_answer(AnswerRequest.parse(data))
         if not throttle().take(**{"participant-answers": str(participant_id)}):
             raise PayloadError("rate_limited")
         request_ = AnswerRequest.parse(data)
@@ -146,6 +146,28 @@ class LiveNamespace(Namespace):
             request_.statement,
         )
         return {"ok": True, "duplicate": duplicate}
+
+    def _first_answer(self, request_: AnswerRequest) -> dict:
+        """The first answer of a new person the leader answers for (``behalf`` without a
+        ``person``): the person is made together with the answer, in one commit, so a refused
+        answer leaves nobody behind."""
+        person = self._new_person()
+        duplicate = operations.answer(
+            person, request_.step, request_.value, request_.submission_id, request_.statement
+        )
+        db.session.commit()
+        _remember(participant_id=person.id)
+        tallies.changed(person.session)
+        return {"ok": True, "duplicate": duplicate, "participant": _person(person)}
+
+    def _new_person(self) -> Participant:
+        """A new person without a phone, for the leader's connection that chose "Ny person";
+        any other connection without a participant is ``not_joined``."""
+        pending = _connection().get("behalf")
+        if pending is None:
+            raise operations.SessionError("not_joined")
+        session = self._led_session(pending["session"])
+        return moderation.new_proxy(session, pending["name"], pending["locale"])
 
     @acknowledged
     def on_edit(self, data):
@@ -170,29 +192,39 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_upvote(self, data):
         """Upvote someone else's contribution, once."""
-        participant = self._participant()
         request_ = UpvoteRequest.parse(data)
+        new = _connection().get("participant_id") is None
+        participant = self._participant(creates=True)
         moderation.upvote(participant, request_.step, request_.contribution)
         db.session.commit()
+        _remember(participant_id=participant.id)
         tallies.changed(participant.session)
-        return {"ok": True}
+        return {"ok": True, **({"participant": _person(participant)} if new else {})}
 
     @acknowledged
     def on_propose(self, data):
         """Propose a statement for the leader to approve; a resend is recognised by its id."""
-        participant = self._participant(sends=True)
         request_ = ProposeRequest.parse(data)
+        new = _connection().get("participant_id") is None
+        participant = self._participant(sends=True, creates=True)
         duplicate = moderation.propose(
             participant, request_.step, request_.text, request_.submission_id
         )
         db.session.commit()
+        _remember(participant_id=participant.id)
         if not duplicate:
             tallies.changed(participant.session)
-        return {"ok": True, "duplicate": duplicate}
+        ack = {"ok": True, "duplicate": duplicate}
+        return {**ack, "participant": _person(participant)} if new else ack
 
     @acknowledged
     def on_sync(self, data=None):
-        """A fresh snapshot for a participant, with their own answer."""
+        """A fresh snapshot for a participant, with their own answer (for a new person the
+        leader is about to answer for, who has none yet: the snapshot only)."""
+        pending = _connection().get("behalf")
+        if _connection().get("participant_id") is None and pending is not None:
+            session = self._led_session(pending["session"])
+            return {"ok": True, "state": participant_state(session, _locale())}
         participant = self._participant()
         return {"ok": True, "state": participant_state(participant.session, _locale(), participant)}
 
@@ -261,26 +293,40 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_behalf(self, data):
         """The leader answers for someone without a phone: from now on this connection's
-        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's."""
+        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's. With
+        ``person``, one of the session's people without a phone; without, a new person (named
+        ``name``), who is made with their first answer: choosing adds nobody to the room."""
         request_ = BehalfRequest.parse(data)
         session = self._led_session(request_.session)
         locale = _locale()
-        person = moderation.proxy(session, request_.person, request_.name, locale)
+        if request_.person is not None:
+            person = moderation.proxy(session, request_.person, locale)
+        elif session.status is SessionStatus.ended:
+            raise operations.SessionError("session_ended")
+        else:
+            person = None
         db.session.commit()
         join_room(participants_room(session.id, locale))
-        _remember(participant_id=person.id, session_id=session.id)
-        tallies.changed(session)
+        _remember(
+            participant_id=person.id if person else None,
+            session_id=session.id,
+            behalf={"session": session.id, "name": request_.name, "locale": locale},
+        )
         return {
             "ok": True,
-            "participant": {"id": person.id, "name": person.name},
+            "participant": _person(person) if person else None,
+            "people": moderation.proxies(session),
             "state": participant_state(session, locale, person),
         }
 
-    def _participant(self, *, sends: bool = False) -> Participant:
+    def _participant(self, *, sends: bool = False, creates: bool = False) -> Participant:
         """This connection's participant; ``sends`` for events that add or change answers,
-        which count against the participant's answer limit."""
+        which count against the participant's answer limit; ``creates`` for events that may be
+        the first of a new person the leader answers for (made now, committed by the caller)."""
         participant_id = _connection().get("participant_id")
         participant = db.session.get(Participant, participant_id) if participant_id else None
+        if participant is None and creates and participant_id is None:
+            participant = self._new_person()
         if participant is None:
             raise operations.SessionError("not_joined")
         if sends and not throttle().take(**{"participant-answers": str(participant.id)}):
@@ -294,6 +340,10 @@ class LiveNamespace(Namespace):
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
         return session_for(user, session_id)
+
+
+def _person(participant: Participant) -> dict:
+    return {"id": participant.id, "name": participant.name}
 
 
 # Registered once on the shared extension; every socketio.init_app() takes it over.

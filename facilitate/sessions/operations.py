@@ -14,7 +14,7 @@ from ..authoring.queries import module_for
 from ..circles.models import Circle
 from ..content import Part, Step
 from ..extensions import db
-from .kinds import InvalidAnswer, kind_of
+from .kinds import InvalidAnswer, kind_of, presented_order
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
 from .queries import part_of, participant_count, session_by_code, session_step
 
@@ -297,4 +297,5 @@ def new_response(
         # With pre-moderation the room sees a contribution once the leader approves it;
         # what the leader enters on someone's behalf is approved already.
         approved=not (kind.many and session.premoderation and not participant.proxy),
+        presented=presented_order(step, participant.token_hash),
     )

@@ -14,7 +14,7 @@ from ..auth.models import utcnow
 from ..content import Step
 from ..dialogue.words import normalise
 from .joining import join_url, spaced
-from .kinds import kind_of, sections
+from .kinds import kind_of, presented_order, sections
 from .models import LiveSession, Participant, ProposalStatus, Response
 from .queries import (
     answer_rows,
@@ -56,6 +56,7 @@ def _header(session: LiveSession, locale: str) -> dict:
         "extra_time": session.extra_time,
         "timer_seconds": session.timer_seconds,
         "premoderation": session.premoderation,
+        "hide_live_results": session.hide_live_results,
         "locale": session.locale,
         "second_locale": session.second_locale,
     }
@@ -75,6 +76,10 @@ def participant_state(
         state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None else None
+        # A ranking's options in this participant's own (shuffled, recorded) order.
+        order = presented_order(step, participant.token_hash) if step is not None else None
+        if order is not None:
+            state["presented"] = order
         if step is not None and kind_of(step).many:
             state["voted"] = own_votes(participant, step)
     state.update(sections(session, "participant", participant))
@@ -131,9 +136,11 @@ def host_state(session: LiveSession, locale: str) -> dict:
 
 def shows_results(session: LiveSession, step: Step) -> bool:
     """Whether the room (big screen, phones) sees the step's results now: once revealed, or
-    all along for kinds whose results are the room's own contributions."""
+    all along for the kinds shown live (every kind but the quiz) unless the session hides
+    live results."""
     kind = kind_of(step)
-    return kind.answerable and (session.revealed or getattr(kind, "live_results", False))
+    live = getattr(kind, "live_results", False) and not session.hide_live_results
+    return kind.answerable and (session.revealed or live)
 
 
 #: Tallies already built in this :func:`one_moment` block, by session and options.
@@ -195,8 +202,14 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
     if include_people:
         participants = roster(session)
         data["participants"] = [
-            {"id": p.id, "name": p.name, "proxy": p.proxy, "answered": p.id in answered}
-            for p in participants
+            {
+                "id": p.id,
+                "number": number,
+                "name": p.name,
+                "proxy": p.proxy,
+                "answered": p.id in answered,
+            }
+            for number, p in enumerate(participants, start=1)
         ]
         if many:
             data["moderation"] = moderation(session, kept, votes)
