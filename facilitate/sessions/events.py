@@ -158,7 +158,12 @@ class LiveNamespace(Namespace):
         db.session.commit()
         _remember(participant_id=person.id)
         tallies.changed(person.session)
-        return {"ok": True, "duplicate": duplicate, "participant": _person(person)}
+        return {
+            "ok": True,
+            "duplicate": duplicate,
+            "participant": _person(person),
+            "people": moderation.proxies(person.session),
+        }
 
     def _new_person(self) -> Participant:
         """A new person without a phone, for the leader's connection that chose "Ny person";
@@ -167,7 +172,9 @@ class LiveNamespace(Namespace):
         if pending is None:
             raise operations.SessionError("not_joined")
         session = self._led_session(pending["session"])
-        return moderation.new_proxy(session, pending["name"], pending["locale"])
+        return moderation.new_proxy(
+            session, pending["name"], pending["locale"], pending["token_hash"]
+        )
 
     @acknowledged
     def on_edit(self, data):
@@ -224,7 +231,8 @@ class LiveNamespace(Namespace):
         pending = _connection().get("behalf")
         if _connection().get("participant_id") is None and pending is not None:
             session = self._led_session(pending["session"])
-            return {"ok": True, "state": participant_state(session, _locale())}
+            state = participant_state(session, _locale(), seed=pending["token_hash"])
+            return {"ok": True, "state": state}
         participant = self._participant()
         return {"ok": True, "state": participant_state(participant.session, _locale(), participant)}
 
@@ -307,16 +315,20 @@ class LiveNamespace(Namespace):
             person = None
         db.session.commit()
         join_room(participants_room(session.id, locale))
+        pending = {
+            "session": session.id,
+            "name": request_.name,
+            "locale": locale,
+            "token_hash": moderation.new_token_hash(),
+        }
         _remember(
-            participant_id=person.id if person else None,
-            session_id=session.id,
-            behalf={"session": session.id, "name": request_.name, "locale": locale},
+            participant_id=person.id if person else None, session_id=session.id, behalf=pending
         )
         return {
             "ok": True,
             "participant": _person(person) if person else None,
             "people": moderation.proxies(session),
-            "state": participant_state(session, locale, person),
+            "state": participant_state(session, locale, person, seed=pending["token_hash"]),
         }
 
     def _participant(self, *, sends: bool = False, creates: bool = False) -> Participant:

@@ -287,14 +287,17 @@ def proxy(session: LiveSession, person: int, locale: str) -> Participant:
     return participant
 
 
-def new_proxy(session: LiveSession, name: str | None, locale: str) -> Participant:
+def new_proxy(
+    session: LiveSession, name: str | None, locale: str, token_hash: str | None = None
+) -> Participant:
     """A new person without a phone, optionally named: made with their first answer, so that
-    the room never counts someone who has not answered anything."""
+    the room never counts someone who has not answered anything. ``token_hash`` is the one
+    chosen for them when the leader picked "new person" (their ranking order follows it)."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
     participant = Participant(
         session=session,
-        token_hash=hash_token(secrets.token_urlsafe(24)),  # never handed out
+        token_hash=token_hash or new_token_hash(),
         name=name,
         locale=locale,
         proxy=True,
@@ -303,6 +306,11 @@ def new_proxy(session: LiveSession, name: str | None, locale: str) -> Participan
     db.session.flush()
     log.info("session %d: the leader answers for a new person %d", session.id, participant.id)
     return participant
+
+
+def new_token_hash() -> str:
+    """The token hash of someone without a phone: of a token never handed out."""
+    return hash_token(secrets.token_urlsafe(24))
 
 
 def proxies(session: LiveSession) -> list[dict]:

@@ -63,9 +63,14 @@ def _header(session: LiveSession, locale: str) -> dict:
 
 
 def participant_state(
-    session: LiveSession, locale: str, participant: Participant | None = None
+    session: LiveSession,
+    locale: str,
+    participant: Participant | None = None,
+    seed: str | None = None,
 ) -> dict:
-    """The phone's snapshot; with ``participant`` it includes their own answer to the step."""
+    """The phone's snapshot; with ``participant`` it includes their own answer to the step.
+    ``seed`` stands for the participant's token hash where the participant is yet to be made
+    (a new person the leader answers for), so their ranking comes in their own order."""
     step = current_step(session)
     state: dict[str, Any] = {
         "session": _header(session, locale),
@@ -77,9 +82,10 @@ def participant_state(
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None else None
         # A ranking's options in this participant's own (shuffled, recorded) order.
-        order = presented_order(step, participant.token_hash) if step is not None else None
-        if order is not None:
-            state["presented"] = order
+    seed = participant.token_hash if participant is not None else seed
+    order = presented_order(step, seed) if step is not None and seed else None
+    if order is not None:
+        state["presented"] = order
         if step is not None and kind_of(step).many:
             state["voted"] = own_votes(participant, step)
     state.update(sections(session, "participant", participant))

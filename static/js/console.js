@@ -363,7 +363,8 @@ function renderCounts() {
   replace(
     view.participants,
     people.map((person) => {
-      const name = person.name || format(strings.participant_fallback, { id: person.id });
+      // Numbered within the session ("Deltagare 3": the third to join), not by database id.
+      const name = person.name || format(strings.participant_fallback, { id: person.number ?? person.id });
       const status = answerable
         ? el(
             "span",
@@ -510,6 +511,8 @@ function renderSettings() {
   const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra, premoderation } = settingInputs;
   premoderation.checked = Boolean(session.premoderation);
   premoderation.disabled = ended;
+  settingInputs.hide_live_results.checked = Boolean(session.hide_live_results);
+  settingInputs.hide_live_results.disabled = ended;
   competitive.checked = Boolean(session.competitive);
   speedBonus.checked = Boolean(session.speed_bonus);
   teamMode.checked = Boolean(session.team_mode);
