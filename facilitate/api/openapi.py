@@ -141,6 +141,10 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "Open contributions reach the room only once approved.",
             },
+            "hide_live_results": {
+                "type": "boolean",
+                "description": "Results of non-quiz steps reach the room only once revealed.",
+            },
             "locale": {
                 "type": "string",
                 "description": "The big screen's language (sv, en, fi).",

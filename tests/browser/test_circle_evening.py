@@ -48,8 +48,7 @@ def shown(phones: dict[str, Page], steps: list[dict], step_id: str) -> None:
 
 
 def answer_choice(phone: Page, option: str) -> None:
-    phone.locator(f".choice input[value='{option}']").check()
-    phone.locator(".answer-form button[type=submit]").click()
+    phone.locator(f".choice input[value='{option}']").check()  # one tap sends it
 
 
 def expect_received(phone: Page) -> None:
