@@ -48,6 +48,10 @@ def start():
             municipality=request.form.get("municipality") or None,
         )
     except operations.SessionError as failure:
+        if failure.code == "unknown_municipality":
+            # A choice of the start form: said on the library page, where it is chosen again.
+            flash(message(failure.code), "error")
+            return redirect(url_for("core.module_library"))
         abort(403 if failure.code == "forbidden" else 400, description=message(failure.code))
     if request.form.get("municipality") == "":
         current_user.last_municipality = None  # "no municipality" chosen: offered next time
