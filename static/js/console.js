@@ -187,8 +187,8 @@ function renderFacts() {
     facts.push(format(strings.step_counter, { index: session.step_index + 1, count: session.step_count }));
     if (state.step && state.step.answerable) {
       facts.push(session.open && !countdown.expired ? strings.answers_open : strings.answers_closed);
-      // Every kind but the quiz shows its results to the room as they grow, unless hidden.
-      const live = state.step.kind !== "quiz" && !session.hide_live_results;
+      // Every kind but quiz and ranking shows its results to the room as they grow, unless hidden.
+      const live = !["quiz", "rank"].includes(state.step.kind) && !session.hide_live_results;
       facts.push(session.revealed ? strings.results_shown : live ? strings.results_live : strings.results_hidden);
     }
   }
