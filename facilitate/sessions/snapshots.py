@@ -81,13 +81,13 @@ def participant_state(
         state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None else None
-        # A ranking's options in this participant's own (shuffled, recorded) order.
+        if step is not None and kind_of(step).many:
+            state["voted"] = own_votes(participant, step)
+    # A ranking's options in this participant's own (shuffled, recorded) order.
     seed = participant.token_hash if participant is not None else seed
     order = presented_order(step, seed) if step is not None and seed else None
     if order is not None:
         state["presented"] = order
-        if step is not None and kind_of(step).many:
-            state["voted"] = own_votes(participant, step)
     state.update(sections(session, "participant", participant))
     return state
 
