@@ -127,3 +127,28 @@ def test_the_municipality_asked_at_start_is_kept_and_offered_again(app, client, 
     )
     with app.app_context():
         assert db.session.get(User, leader.id).last_municipality is None
+
+
+def test_a_new_persons_first_upvote_or_proposal_makes_them(live_session, socket_client, client):
+    live = live_session("strategiskt-forum", "principer")
+    phone = live.phone()
+    live.control("start")
+    live.control("goto", "principer-i-praktiken")
+    assert answer(phone, "principer-i-praktiken", "Mer dialog", "a1")["ok"]
+    contribution = call(phone, "sync")["state"]["results"]["results"]["contributions"][0]["id"]
+    entry = socket_client(client)  # the leader's on-behalf page, logged in
+    assert call(entry, "behalf", {"session": live.id, "name": "Gunnel"})["participant"] is None
+    voted = call(entry, "upvote", {"step": "principer-i-praktiken", "contribution": contribution})
+    assert voted["ok"] and voted["participant"]["name"] == "Gunnel"
+    again = call(entry, "upvote", {"step": "principer-i-praktiken", "contribution": contribution})
+    assert again["error"] == "already_voted"  # the same person now, not another new one
+    assert call(entry, "behalf", {"session": live.id})["ok"]
+    live.control("goto", "principer-pastaenden")
+    proposed = call(
+        entry,
+        "propose",
+        {"step": "principer-pastaenden", "text": "Vi möts oftare", "submission_id": "p1"},
+    )
+    assert proposed["ok"] and proposed["participant"]["name"] is None
+    people = call(entry, "behalf", {"session": live.id})["people"]
+    assert [(p["name"], p["number"]) for p in people] == [("Gunnel", 2), (None, 3)]
