@@ -385,9 +385,8 @@ function applyState(snapshot, withAnswer) {
   // A ranking's options come in this participant's own order, in join and sync snapshots
   // only (broadcasts are the same for everyone): keep it while the step lasts.
   if (snapshot.step && Array.isArray(snapshot.presented)) presented = { step: snapshot.step.id, order: snapshot.presented };
-  if (snapshot.step && snapshot.step.kind === "rank") {
-    if (presented && presented.step === snapshot.step.id) snapshot.step.presented = presented.order;
-    else if (!withAnswer) sync();
+  if (snapshot.step && snapshot.step.kind === "rank" && presented && presented.step === snapshot.step.id) {
+    snapshot.step.presented = presented.order;
   }
   state = snapshot;
   const session = snapshot.session;
@@ -470,6 +469,12 @@ let current = null;
 const ui = uiAttributes(locale);
 
 function renderStep(step) {
+  // A ranking is drawn only in this participant's own order (join and sync snapshots carry
+  // it; a broadcast asks for it with a sync): never first in the content's order.
+  if (step.kind === "rank" && step.answerable && !Array.isArray(step.presented)) {
+    sync();
+    return;
+  }
   const reorder = current && current.id === step.id && current.rank && !current.dirty && step.presented && current.rank.presented.join() !== step.presented.join();
   if (!current || current.id !== step.id || reorder) buildStep(step);
   current.step = step;

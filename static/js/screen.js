@@ -238,15 +238,19 @@ const paging = { step: null, index: 0, timer: null };
 function fit() {
   if (!state) return;
   const running = !view.step.hidden;
+  if (!running) {
+    // The lobby and the end (thanks, leaderboard, summary): the whole screen scales.
+    stopPaging();
+    view.step.style.zoom = "";
+    view.leaderboard.style.zoom = "";
+    shrinkToFit(view.screen, 0.5);
+    return;
+  }
+  view.screen.style.zoom = "";
   // The column beside the step (the way in, the leaderboard) fits on its own.
   if (!view.leaderboard.hidden) {
-    view.step.style.zoom = running ? "0.1" : "";
+    view.step.style.zoom = "0.1";
     shrinkToFit(view.leaderboard, 0.5);
-  }
-  if (!running) {
-    stopPaging();
-    if (!view.ended.hidden) shrinkToFit(view.ended, 0.5);
-    return;
   }
   const items = [...view.step.querySelectorAll(WALL_ITEMS)];
   const groups = [...view.step.querySelectorAll(WALL_GROUPS)];

@@ -146,7 +146,27 @@ def test_every_step_fits_the_projector(served, api, leader, module, part, metric
     host.connect(served.base, namespaces=["/live"], auth={"token": served.token}, wait_timeout=10)
     steps_seen = []
     problems = []
+
+    def check(page: Page, name: str, label: str, kind: str) -> dict:
+        page.evaluate(SETTLE)
+        got = page.evaluate(MEASURE)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{module}--{part}--{label}.png"))
+        metrics[f"{module}/{part}/{label}"] = {
+            "kind": kind,
+            "zoom": round(got["zoom"], 3),
+            "page": got["page"],
+        }
+        if got["scrollHeight"] > got["innerHeight"] or got["scrollWidth"] > got["innerWidth"]:
+            problems.append((label, got))
+        return got
+
+    # Competitive mode: the leaderboard beside the step after each reveal has to fit too.
+    api.call("POST", f"/sessions/{session['id']}/settings", json={"competitive": True})
     try:
+        for name, page in screens.items():
+            expect(page.locator("#screen-lobby")).to_be_visible()
+            check(page, name, f"00-lobby-{name}", "lobby")
         api.control(session["id"], "start")
         people = [Person(served.base, served.token, session["id"], n + 1) for n in range(PEOPLE)]
         steps = api.session(session["id"])["steps"]
@@ -172,21 +192,8 @@ def test_every_step_fits_the_projector(served, api, leader, module, part, metric
                         expect(page.locator("#screen-answered")).to_contain_text(
                             f"{PEOPLE} av {PEOPLE}"
                         )
-                    page.evaluate(SETTLE)
-                    got = page.evaluate(MEASURE)
                     label = f"{index + 1:02d}-{outline['id']}-{moment}-{name}"
-                    SHOTS.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(SHOTS / f"{module}--{part}--{label}.png"))
-                    metrics[f"{module}/{part}/{label}"] = {
-                        "kind": outline["kind"],
-                        "zoom": round(got["zoom"], 3),
-                        "page": got["page"],
-                    }
-                    if (
-                        got["scrollHeight"] > got["innerHeight"]
-                        or got["scrollWidth"] > got["innerWidth"]
-                    ):
-                        problems.append((label, got))
+                    got = check(page, name, label, outline["kind"])
                     if got["page"] and name not in TURNED:
                         # A paged wall turns its pages by itself (seen once per projector size:
                         # each turn takes ten seconds), and the next page fits too.
@@ -197,6 +204,11 @@ def test_every_step_fits_the_projector(served, api, leader, module, part, metric
                         TURNED.add(name)
             steps_seen.append(outline["id"])
         all_steps = [s["id"] for s in api.session(session["id"])["steps"]]
+        # The end: thanks, the leaderboard and (quiz parts) what the group knew most about.
+        api.control(session["id"], "end")
+        for name, page in screens.items():
+            expect(page.locator("#screen-ended")).to_be_visible()
+            check(page, name, f"99-ended-{name}", "ended")
     finally:
         for person in people:
             person.close()
