@@ -4,6 +4,7 @@ participant's and recorded with the answer, default names count per session, and
 municipality asked at "Starta" is kept with the session and offered again."""
 
 import hashlib
+import json
 
 import sqlalchemy as sa
 
@@ -152,3 +153,32 @@ def test_a_new_persons_first_upvote_or_proposal_makes_them(live_session, socket_
     assert proposed["ok"] and proposed["participant"]["name"] is None
     people = call(entry, "behalf", {"session": live.id})["people"]
     assert [(p["name"], p["number"]) for p in people] == [("Gunnel", 2), (None, 3)]
+
+
+def test_a_sessions_municipality_reaches_the_exports(live_session, app, make_user):
+    from facilitate.auth.models import Role
+    from facilitate.auth.operations import create_token
+
+    live = live_session("norrbotten-for-alla", "introduktion")
+    with app.app_context():
+        db.session.get(LiveSession, live.id).municipality = "kiruna"
+        db.session.commit()
+    phone = live.phone()
+    live.control("start")
+    poll = step_of(live, "poll")
+    live.control("goto", poll)
+    assert answer(phone, poll, "a", "p1")["ok"]
+    analyst = make_user(email="analys@example.org", role=Role.analyst)
+    with app.app_context():
+        token = create_token(db.session.get(User, analyst.id))
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    exported = client.get("/api/v1/export?format=json", headers=headers)
+    assert exported.status_code == 200, exported.get_data(as_text=True)[:300]
+    rows = json.loads(exported.data)["responses"]
+    assert {row["municipality"] for row in rows} == {"Kiruna"}  # not "–" for a one-off session
+    chosen = client.get("/api/v1/export?format=json&municipality=kiruna", headers=headers)
+    assert len(json.loads(chosen.data)["responses"]) == len(rows)
+    other = client.get("/api/v1/export?format=json&municipality=lulea", headers=headers)
+    assert other.status_code == 404  # no session held in Luleå: nothing to export
