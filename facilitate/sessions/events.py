@@ -158,12 +158,7 @@ class LiveNamespace(Namespace):
         db.session.commit()
         _remember(participant_id=person.id)
         tallies.changed(person.session)
-        return {
-            "ok": True,
-            "duplicate": duplicate,
-            "participant": _person(person),
-            "people": moderation.proxies(person.session),
-        }
+        return {"ok": True, "duplicate": duplicate, **_made(person)}
 
     def _new_person(self) -> Participant:
         """A new person without a phone, for the leader's connection that chose "Ny person";
@@ -206,7 +201,7 @@ class LiveNamespace(Namespace):
         db.session.commit()
         _remember(participant_id=participant.id)
         tallies.changed(participant.session)
-        return {"ok": True, **({"participant": _person(participant)} if new else {})}
+        return {"ok": True, **(_made(participant) if new else {})}
 
     @acknowledged
     def on_propose(self, data):
@@ -222,7 +217,7 @@ class LiveNamespace(Namespace):
         if not duplicate:
             tallies.changed(participant.session)
         ack = {"ok": True, "duplicate": duplicate}
-        return {**ack, "participant": _person(participant)} if new else ack
+        return {**ack, **_made(participant)} if new else ack
 
     @acknowledged
     def on_sync(self, data=None):
@@ -356,6 +351,12 @@ class LiveNamespace(Namespace):
 
 def _person(participant: Participant) -> dict:
     return {"id": participant.id, "name": participant.name}
+
+
+def _made(person: Participant) -> dict:
+    """What the ack of a new person's first event adds: who they are now, and everyone the
+    leader answers for (with their numbers, for the default names)."""
+    return {"participant": _person(person), "people": moderation.proxies(person.session)}
 
 
 # Registered once on the shared extension; every socketio.init_app() takes it over.
