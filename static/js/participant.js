@@ -469,11 +469,12 @@ let current = null;
 const ui = uiAttributes(locale);
 
 function renderStep(step) {
-  // A ranking is drawn only in this participant's own order (join and sync snapshots carry
-  // it; a broadcast asks for it with a sync): never first in the content's order.
+  // A ranking's options are drawn only in this participant's own order (join and sync
+  // snapshots carry it; after a broadcast it is asked for): until then the step shows without
+  // them, never in the content's order.
   if (step.kind === "rank" && step.answerable && !Array.isArray(step.presented)) {
+    step.presented = [];
     sync();
-    return;
   }
   const reorder = current && current.id === step.id && current.rank && !current.dirty && step.presented && current.rank.presented.join() !== step.presented.join();
   if (!current || current.id !== step.id || reorder) buildStep(step);

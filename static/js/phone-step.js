@@ -207,6 +207,7 @@ function buildRankForm(page, current, step) {
   const { strings } = page;
   const options = step.options || [];
   const byId = new Map(options.map((option) => [String(option.id), option]));
+  // An empty `presented`: the participant's order is still on its way (no options yet).
   const presented = Array.isArray(step.presented) && step.presented.every((id) => byId.has(String(id))) ? step.presented.map(String) : [...byId.keys()];
   const hintId = "rank-hint";
   const live = el("p", page.ui(step, { class: "visually-hidden", id: "rank-live", "aria-live": "polite" }));
@@ -329,6 +330,7 @@ function buildRankForm(page, current, step) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!rank.presented.length) return;
     if (rank.order.length !== rank.presented.length) {
       page.showAlert(strings.rank_incomplete);
       return;
