@@ -10,6 +10,7 @@ needed (its scale, how many pages a wall took) goes to ``screen-fit/metrics.json
 
 import json
 import re
+import time
 
 import pytest
 import requests
@@ -24,6 +25,8 @@ PROJECTORS = {
     "1280x720": {"width": 1280, "height": 720},
 }
 PEOPLE = 5
+#: Seconds between two events of one person's connection, at least.
+PACE = 0.07
 SHOTS = ARTIFACTS / "screen-fit"
 #: Long contributions, as people write them in a village hall (about 110–170 characters).
 IDEAS = [
@@ -64,6 +67,7 @@ class Person:
     (API token) that chose a new person; the person exists from their first answer on."""
 
     def __init__(self, base: str, token: str, session_id: int, number: int):
+        self.last = 0.0
         self.client = socketio.Client(reconnection=False)
         self.client.connect(base, namespaces=["/live"], auth={"token": token}, wait_timeout=10)
         self.number = number
@@ -73,6 +77,13 @@ class Person:
         self.sent = 0
 
     def call(self, event: str, payload: dict) -> dict:
+        # Paced below the server's limit of events per connection (EVENT_LIMIT_PER_CONNECTION,
+        # 20 a second): a fast machine would otherwise send a statements step's eight
+        # reactions faster than a person can.
+        wait = self.last + PACE - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self.last = time.monotonic()
         return self.client.call(event, payload, namespace="/live", timeout=WAIT_MS / 1000)
 
     def answer(self, step: str, value, statement: str | None = None) -> None:
