@@ -168,6 +168,7 @@ def answer_by_keyboard(phone: Page, kind: str) -> None:
         phone.keyboard.press("Enter")
     elif kind == "rank":
         # Unranked at first: each option is placed with Enter, the focus going on to the next.
+        expect(phone.locator(".rank-pick").first).to_be_visible()  # in the phone's own order
         count = phone.locator(".rank-pick").count()
         first = phone.locator(".rank-pick").first.inner_text().strip("+ \n")
         tab_to(phone, ".rank-pick >> nth=0")
