@@ -103,7 +103,7 @@ def populate(
                     if n % 2 == 0:
                         tokens[n] = recognise(participant, tokens.get(n))
                     phones.append(participant)
-                phones.append(moderation.proxy(session, None, f"Utan telefon {c}", "sv"))
+                phones.append(moderation.new_proxy(session, f"Utan telefon {c}", "sv"))
                 operations.control(session, "start")
                 for step in part.steps:
                     if not kind_of(step).answerable:

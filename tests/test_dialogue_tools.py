@@ -394,16 +394,36 @@ def test_the_leader_sees_answers_per_table_group(live_session, app):
 
 def test_the_leader_answers_for_people_without_a_phone(forum, socket_client, client):
     live, (aino, *_), _screen = forum
+    room = 3  # the three phones
     entry = socket_client(client)  # the leader's on-behalf page, logged in
     first = call(entry, "behalf", {"session": live.id, "name": "Gunnel"})
-    assert first["ok"] and first["participant"]["name"] == "Gunnel"
+    # Choosing a new person adds nobody: the person is made with their first answer.
+    assert first["ok"] and first["participant"] is None and first["people"] == []
     assert first["state"]["step"]["id"] == OPEN
-    assert answer(entry, OPEN, "Gunnels idé", "g1") == {"ok": True, "duplicate": False}
+    assert call(entry, "sync")["state"]["step"]["id"] == OPEN
+    with live.app.app_context():
+        assert not db.session.scalars(sa.select(Participant).where(Participant.proxy)).all()
+    # A refused first answer leaves nobody behind either.
+    assert answer(entry, OPEN, "", "empty")["ok"] is False
+    with live.app.app_context():
+        assert not db.session.scalars(sa.select(Participant).where(Participant.proxy)).all()
+    made = answer(entry, OPEN, "Gunnels idé", "g1")
+    assert made["ok"] and made["duplicate"] is False and made["participant"]["name"] == "Gunnel"
     second = call(entry, "behalf", {"session": live.id})
-    assert second["participant"]["id"] != first["participant"]["id"]
-    assert answer(entry, OPEN, "Någon annans idé", "n1")["ok"]
-    # Back to the first person: their contributions are theirs.
-    again = call(entry, "behalf", {"session": live.id, "person": first["participant"]["id"]})
+    assert second["participant"] is None
+    assert [p["name"] for p in second["people"]] == ["Gunnel"]
+    nameless = answer(entry, OPEN, "Någon annans idé", "n1")
+    assert nameless["participant"]["id"] != made["participant"]["id"]
+    # "Ny person" chosen again and again without answering: still only the two who answered.
+    for _ in range(3):
+        assert call(entry, "behalf", {"session": live.id})["ok"]
+    # Back to the first person, picked by name from the list: their contributions are theirs.
+    people = call(entry, "behalf", {"session": live.id})["people"]
+    assert [p["name"] for p in people] == ["Gunnel", None]
+    assert people[1]["number"] == room + 2  # "Deltagare 5": numbered within the session
+    gunnel = next(p for p in people if p["name"] == "Gunnel")
+    again = call(entry, "behalf", {"session": live.id, "person": gunnel["id"]})
+    assert again["participant"]["id"] == made["participant"]["id"]
     assert texts(again["state"]["answer"]) == ["Gunnels idé"]
     assert (
         call(entry, "behalf", {"session": live.id, "person": aino.ack["participant"]["id"]})[
@@ -415,6 +435,7 @@ def test_the_leader_answers_for_people_without_a_phone(forum, socket_client, cli
     assert [c["by_leader"] for c in tally["moderation"]] == [True, True]
     proxies = [p for p in tally["participants"] if p["proxy"]]
     assert len(proxies) == 2
+    assert tally["participant_count"] == room + 2
     with live.app.app_context():
         people = db.session.scalars(sa.select(Participant).where(Participant.proxy)).all()
         assert {p.name for p in people} == {"Gunnel", None}

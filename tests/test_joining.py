@@ -81,11 +81,17 @@ def test_enter_code_page_finds_the_session(client, session_code):
     assert "Det finns ingen pågående session med den koden" in missing.get_data(as_text=True)
 
 
-def test_participant_page_holds_no_content_and_knows_ended_sessions(app, client, session_code):
+def test_participant_page_names_the_session_and_knows_ended_sessions(app, client, session_code):
     session_id, code = session_code
-    page = client.get(f"/j/{code}")
+    page = client.get(f"/j/{code}", headers={"Accept-Language": "sv"})
     assert page.status_code == 200
-    assert "demografi" not in page.get_data(as_text=True).lower()  # content comes over /live
+    html = page.get_data(as_text=True)
+    # What one is joining, module and part, before anything connects; the steps come over /live.
+    assert '<h1 id="session-title">Demografi och urbanisering</h1>' in html
+    assert "Norrbotten för alla" in html
+    assert "Befolkningen förändras" not in html  # the first step's title
+    finnish = client.get(f"/j/{code}", headers={"Accept-Language": "fi-FI,fi;q=0.9"})
+    assert "Demografia ja kaupungistuminen" in finnish.get_data(as_text=True)
     assert client.get("/j/12").status_code == 404
     with app.app_context():
         control(db.session.get(LiveSession, session_id), "end")

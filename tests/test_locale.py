@@ -1,5 +1,6 @@
-"""Which language a participant's page is in: an explicit choice > the session's language >
-the browser's Accept-Language > Swedish. (Error acks in each phone's own language: test_live.)"""
+"""Which language a participant's page is in: an explicit choice > the browser's
+Accept-Language (a Finnish phone gets Finnish) > the session's language > Swedish. (Error
+acks in each phone's own language: test_live.)"""
 
 import re
 
@@ -23,8 +24,15 @@ def page_language(response):
     return re.search(r'<html lang="([a-z]+)"', response.get_data(as_text=True)).group(1)
 
 
-def test_the_sessions_language_beats_the_browsers(client, finnish_session):
-    response = client.get(f"/j/{finnish_session}", headers={"Accept-Language": "en"})
+def test_the_browsers_language_beats_the_sessions(client, finnish_session):
+    response = client.get(f"/j/{finnish_session}", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert page_language(response) == "en"
+    response = client.get(f"/j/{finnish_session}", headers={"Accept-Language": "fi-FI"})
+    assert page_language(response) == "fi"
+
+
+def test_a_browser_in_no_language_of_ours_gets_the_sessions(client, finnish_session):
+    response = client.get(f"/j/{finnish_session}", headers={"Accept-Language": "de-DE"})
     assert page_language(response) == "fi"
     assert "Liity" in response.get_data(as_text=True)  # the join button, in Finnish
 

@@ -187,6 +187,10 @@ _SCHEMAS = {
                 "type": "boolean",
                 "description": "No new participants may join; members may still come back.",
             },
+            "hide_live_results": {
+                "type": "boolean",
+                "description": "Results of non-quiz steps reach the room only once revealed.",
+            },
             "locale": {
                 "type": "string",
                 "description": "The big screen's language (sv, en, fi).",

@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The municipality this leader last started a session in, offered again at the next start.
+    last_municipality: Mapped[str | None] = mapped_column(sa.String(32))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -1,6 +1,7 @@
-"""Which language a page is shown in: an explicit choice (remembered in a cookie) > the
-session's language (on a participant's page, see :func:`prefer_locale`) > ``Accept-Language``
-> Swedish. Once joined, a phone keeps the language it joined in (the participant's choice).
+"""Which language a page is shown in: an explicit choice (remembered in a cookie) >
+``Accept-Language`` (the phone's own language, where it is one of ours) > the session's
+language (on a participant's page, see :func:`prefer_locale`) > Swedish. Once joined, a
+phone keeps the language it joined in (the participant's choice).
 
 A language is turned on by configuration alone (``LANGUAGES`` plus its catalog), including one
 Babel has no locale data for, such as Meänkieli (``fit``): its texts come from its own catalog and
@@ -32,16 +33,17 @@ def select_locale() -> str:
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:
         return chosen
+    browser = request.accept_languages.best_match(languages)
+    if browser:
+        return browser
     if g.get("preferred_locale") in languages:
         return g.preferred_locale
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def prefer_locale(locale: str) -> None:
-    """Make ``locale`` (a session's language) the page's unless the visitor chose one; call it
-    before anything on the page is translated."""
+    """Make ``locale`` (a session's language) the page's unless the visitor chose one or their
+    browser asks for one we have; call it before anything on the page is translated."""
     g.preferred_locale = locale
 
 

@@ -41,6 +41,7 @@ def module_library():
     """The module library: every module and its parts, where a session is started from (for
     one of the leader's circles following the module, if they choose one)."""
     from ..auth.models import Role
+    from ..circles.municipalities import MUNICIPALITIES
     from ..circles.queries import circles_of
 
     circles: dict[str, list] = {}
@@ -48,7 +49,10 @@ def module_library():
         for circle in circles_of(current_user):
             circles.setdefault(circle.module_id, []).append(circle)
     return render_template(
-        "core/library.html", modules=visible_modules(current_user), circles=circles
+        "core/library.html",
+        modules=visible_modules(current_user),
+        circles=circles,
+        municipalities=MUNICIPALITIES,
     )
 
 

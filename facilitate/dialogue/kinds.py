@@ -1,5 +1,7 @@
 """The step kinds a dialogue is made of, as plug-ins of :mod:`facilitate.sessions.kinds`."""
 
+import hashlib
+import random
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +18,8 @@ class _Kind:
     answerable = True
     many = False
     closes_on_reveal = False
-    live_results = False
+    #: Dialogue results grow on the screen as answers come in (unless the session hides them).
+    live_results = True
 
     def host_view(self, step: Step, locale: str) -> dict:
         return {
@@ -115,7 +118,6 @@ class OpenKind(_Kind):
 
     name = "open"
     many = True
-    live_results = True
 
     def validate(self, step: Step, value: Any) -> Any:
         if not isinstance(value, str):
@@ -148,6 +150,9 @@ class RankKind(_Kind):
     Aggregated by Borda count: with n options, first place scores n-1 points, last 0."""
 
     name = "rank"
+    #: A ranking's results wait for the reveal: the room's order, seen while ranking, would
+    #: pull everyone's towards it (the bias the per-participant shuffle is there to avoid).
+    live_results = False
 
     def validate(self, step: Step, value: Any) -> Any:
         ids = [o.id for o in step.options]
@@ -178,6 +183,14 @@ class RankKind(_Kind):
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {**base_view(step, locale), "options": option_views(step.options, locale)}
+
+    def presented_order(self, step: Step, seed: str) -> list[str]:
+        """The order the options are shown in to one participant (``seed`` is theirs): shuffled,
+        so that the first-listed option gets no head start, and the same on every reload."""
+        ids = [o.id for o in step.options]
+        digest = hashlib.sha256(f"{seed}:{step.id}".encode()).digest()
+        random.Random(digest).shuffle(ids)
+        return ids
 
 
 class WordCloudKind(_Kind):

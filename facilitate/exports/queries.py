@@ -170,7 +170,10 @@ def matching_sessions(selection: ExportFilter) -> list[LiveSession]:
     if selection.part is not None:
         query = query.where(LiveSession.part_id == selection.part)
     if selection.municipality is not None:
-        query = query.where(Circle.municipality == selection.municipality)
+        query = query.where(
+            sa.func.coalesce(Circle.municipality, LiveSession.municipality)
+            == selection.municipality
+        )
     if selection.organiser is not None:
         query = query.where(Circle.organiser == selection.organiser)
     if selection.since is not None:
@@ -460,7 +463,7 @@ def _row(
         session=session.id,
         circle=circle.id if circle else None,
         circle_name=circle.name if circle else None,
-        municipality=_municipality_name(circle),
+        municipality=_municipality_name(circle.municipality if circle else session.municipality),
         organiser=circle.organiser if circle else None,
         module=session.module_id,
         part=session.part_id,
@@ -488,11 +491,13 @@ def _row(
     )
 
 
-def _municipality_name(circle: Circle | None) -> str | None:
-    if circle is None:
+def _municipality_name(municipality_id: str | None) -> str | None:
+    """The name of the municipality a session was held in: its circle's, else the one the
+    leader gave at "Starta"."""
+    if municipality_id is None:
         return None
-    place = municipality(circle.municipality)
-    return place.name if place else circle.municipality
+    place = municipality(municipality_id)
+    return place.name if place else municipality_id
 
 
 def step_statement(step: Step, statement_id: str | None) -> Option | None:

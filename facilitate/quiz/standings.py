@@ -63,8 +63,10 @@ def totals(session: LiveSession) -> dict[int, int]:
     return {int(p): total for p, total in scoring.totals(scored).items()}
 
 
-def _display_name(participant: Participant) -> str:
-    return participant.name or _("Deltagare %(number)d", number=participant.id)
+def _display_name(participant: Participant, number: int) -> str:
+    """The name, else "Deltagare 3": the third to join this session (numbers count per session,
+    as the console's participant list does)."""
+    return participant.name or _("Deltagare %(number)d", number=number)
 
 
 def leaderboard_section(session: LiveSession, audience: str, participant=None):
@@ -84,7 +86,10 @@ def leaderboard_section(session: LiveSession, audience: str, participant=None):
     between = session.revealed or session.status is SessionStatus.ended
     if audience == "screen" and not between:
         return None
-    entries = [(_display_name(everyone[p]), v) for p, v in points.items() if p in everyone]
+    numbers = {p: n for n, p in enumerate(sorted(everyone), start=1)}
+    entries = [
+        (_display_name(everyone[p], numbers[p]), v) for p, v in points.items() if p in everyone
+    ]
     return scoring.leaderboard(entries, LEADERBOARD_SIZE)
 
 

@@ -221,7 +221,7 @@ class LiveNamespace(Namespace):
         identity = _connection()
         participant_id = identity.get("participant_id")
         if participant_id is None:
-            raise operations.SessionError("not_joined")
+            return self._first_answer(AnswerRequest.parse(data))
         if not throttle().take(**{"participant-answers": str(participant_id)}):
             raise PayloadError("rate_limited")
         request_ = AnswerRequest.parse(data)
@@ -239,6 +239,31 @@ class LiveNamespace(Namespace):
                 raise _gone() from None
             raise
         return {"ok": True, "duplicate": duplicate}
+
+    def _first_answer(self, request_: AnswerRequest) -> dict:
+        """The first answer of a new person the leader answers for (``behalf`` without a
+        ``person``): the person is made together with the answer, in one commit, so a refused
+        answer leaves nobody behind."""
+        person = self._new_person()
+        duplicate = operations.answer(
+            person, request_.step, request_.value, request_.submission_id, request_.statement
+        )
+        identity = _identity(person)
+        db.session.commit()
+        _remember(**identity)  # the leader's connection stays in the room it is in
+        tallies.changed(person.session)
+        return {"ok": True, "duplicate": duplicate, **_made(person)}
+
+    def _new_person(self) -> Participant:
+        """A new person without a phone, for the leader's connection that chose "Ny person";
+        any other connection without a participant is ``not_joined``."""
+        pending = _connection().get("behalf")
+        if pending is None:
+            raise operations.SessionError("not_joined")
+        session = self._led_session(pending["session"])
+        return moderation.new_proxy(
+            session, pending["name"], pending["locale"], pending["token_hash"]
+        )
 
     @acknowledged
     def on_edit(self, data):
@@ -263,30 +288,43 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_upvote(self, data):
         """Upvote someone else's contribution, once."""
-        participant = self._participant()
         request_ = UpvoteRequest.parse(data)
+        new = _connection().get("participant_id") is None
+        participant = self._participant(creates=True)
         moderation.upvote(participant, request_.step, request_.contribution)
+        identity = _identity(participant)
         db.session.commit()
+        _remember(**identity)
         tallies.changed(participant.session)
-        return {"ok": True}
+        return {"ok": True, **(_made(participant) if new else {})}
 
     @acknowledged
     def on_propose(self, data):
         """Propose a statement for the leader to approve; a resend is recognised by its id."""
-        participant = self._participant(sends=True)
         request_ = ProposeRequest.parse(data)
+        new = _connection().get("participant_id") is None
+        participant = self._participant(sends=True, creates=True)
         duplicate = moderation.propose(
             participant, request_.step, request_.text, request_.submission_id
         )
+        identity = _identity(participant)
         db.session.commit()
+        _remember(**identity)
         if not duplicate:
             tallies.changed(participant.session)
-        return {"ok": True, "duplicate": duplicate}
+        ack = {"ok": True, "duplicate": duplicate}
+        return {**ack, **_made(participant)} if new else ack
 
     @acknowledged
     def on_sync(self, data=None):
         """A fresh snapshot for a participant, with their own answer (an ended session's last
-        one too: the final score)."""
+        one too: the final score; for a new person the leader is about to answer for, who has
+        none yet: the snapshot only)."""
+        pending = _connection().get("behalf")
+        if _connection().get("participant_id") is None and pending is not None:
+            session = self._led_session(pending["session"])
+            state = participant_state(session, _locale(), seed=pending["token_hash"])
+            return {"ok": True, "state": state}
         participant = self._participant(acts=False)
         return {"ok": True, "state": participant_state(participant.session, _locale(), participant)}
 
@@ -373,19 +411,37 @@ class LiveNamespace(Namespace):
     @acknowledged
     def on_behalf(self, data):
         """The leader answers for someone without a phone: from now on this connection's
-        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's."""
+        ``answer``, ``edit``, ``withdraw``, ``upvote`` and ``propose`` are that person's. With
+        ``person``, one of the session's people without a phone; without, a new person (named
+        ``name``), who is made with their first answer: choosing adds nobody to the room."""
         request_ = BehalfRequest.parse(data)
         session = self._led_session(request_.session)
         locale = _locale()
-        person = moderation.proxy(session, request_.person, request_.name, locale)
+        if request_.person is not None:
+            person = moderation.proxy(session, request_.person, locale)
+        elif session.status is SessionStatus.ended:
+            raise operations.SessionError("session_ended")
+        else:
+            person = None
+        identity = _identity(person) if person is not None else None
         db.session.commit()
-        _remember_participant(_identity(person))
+        if identity is not None:
+            _remember_participant(identity)
+        else:
+            _leave_session()  # a new person: made with their first answer
         join_room(participants_room(session.id, locale))
-        tallies.changed(session)
+        pending = {
+            "session": session.id,
+            "name": request_.name,
+            "locale": locale,
+            "token_hash": moderation.new_token_hash(),
+        }
+        _remember(session_id=session.id, behalf=pending)
         return {
             "ok": True,
-            "participant": {"id": person.id, "name": person.name},
-            "state": participant_state(session, locale, person),
+            "participant": _person(person) if person else None,
+            "people": moderation.proxies(session),
+            "state": participant_state(session, locale, person, seed=pending["token_hash"]),
         }
 
     def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
@@ -412,14 +468,19 @@ class LiveNamespace(Namespace):
             raise PayloadError("rate_limited")  # rolled back: no participant is added
         return participant, new_token
 
-    def _participant(self, *, sends: bool = False, acts: bool = True) -> Participant:
+    def _participant(
+        self, *, sends: bool = False, acts: bool = True, creates: bool = False
+    ) -> Participant:
         """This connection's participant, checked anew at every event: still there, still the
         one who joined (the token hash, not only the id), in the same session, and — for events
         that ``act`` — a session that is not over. A phone whose session was deleted or ended
         is told so and leaves its rooms. ``sends`` for events that add or change answers,
-        which count against the participant's answer limit."""
+        which count against the participant's answer limit; ``creates`` for events that may be
+        the first of a new person the leader answers for (made now, committed by the caller)."""
         identity = _connection()
         participant_id = identity.get("participant_id")
+        if participant_id is None and creates and identity.get("behalf") is not None:
+            return self._new_person()
         if participant_id is None:
             raise operations.SessionError("not_joined")
         participant = db.session.get(Participant, participant_id)
@@ -442,6 +503,16 @@ class LiveNamespace(Namespace):
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
         return session_for(user, session_id)
+
+
+def _person(participant: Participant) -> dict:
+    return {"id": participant.id, "name": participant.name}
+
+
+def _made(person: Participant) -> dict:
+    """What the ack of a new person's first event adds: who they are now, and everyone the
+    leader answers for (with their numbers, for the default names)."""
+    return {"participant": _person(person), "people": moderation.proxies(person.session)}
 
 
 # Registered once on the shared extension; every socketio.init_app() takes it over.

@@ -32,8 +32,9 @@ class StepKind(Protocol):
     #: Whether revealing the results also closes answering (quizzes: no changes after the
     #: right answer is out). Optional; False when absent.
     closes_on_reveal: bool
-    #: Whether the room sees results while answers come in, without a reveal (open
-    #: contributions). Optional; False when absent.
+    #: Whether the room sees results while answers come in, without a reveal (bars of a poll,
+    #: a growing word cloud, open contributions), unless the session hides live results
+    #: (``LiveSession.hide_live_results``). Optional; False when absent (quizzes).
     live_results: bool
 
     def validate(self, step: Step, value: Any) -> Any:
@@ -50,6 +51,16 @@ class StepKind(Protocol):
 
     def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
         """One row per counted value for spreadsheets."""
+
+    # Optional: ``presented_order(step, seed) -> list[str]``, the order a participant (``seed``
+    # is theirs) is shown the options in, recorded with their answer (rankings: shuffled).
+
+
+def presented_order(step: Step, seed: str) -> list[str] | None:
+    """The order of options shown to the participant with ``seed``, for kinds that shuffle
+    them per participant; None for the others (the content's order)."""
+    order = getattr(kind_of(step), "presented_order", None)
+    return order(step, seed) if order else None
 
 
 _registry: dict[str, StepKind] = {}

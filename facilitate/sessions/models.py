@@ -97,6 +97,12 @@ class LiveSession(db.Model):
     joins_locked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Open contributions reach the big screen and other phones only once the leader approves.
     premoderation: Mapped[bool] = mapped_column(default=False)
+    #: Polls, scales, word clouds, rankings and statements show their results to the room only
+    #: once revealed (by default the room watches them grow; quizzes always wait for reveal).
+    hide_live_results: Mapped[bool] = mapped_column(default=False)
+    #: The municipality the session was held in, asked at start when it is no circle's meeting
+    #: (a circle's meeting is in the circle's municipality); one of ``circles.municipalities``.
+    municipality: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -317,6 +323,9 @@ class Response(db.Model):
     theme: Mapped[str | None] = mapped_column(sa.String(60))
     #: Action-plan tags given at runtime, on top of the step's own (vocabulary.yaml).
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: For a ranking: the order its options were presented in to this participant (shuffled per
+    #: participant against order bias), kept so that results stay explainable.
+    presented: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     participant: Mapped[Participant] = relationship()
 

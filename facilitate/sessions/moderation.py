@@ -23,7 +23,7 @@ from .models import (
     Vote,
 )
 from .operations import SessionError, hash_token
-from .queries import session_step
+from .queries import roster, session_step
 
 log = logging.getLogger(__name__)
 
@@ -276,26 +276,35 @@ def review(session: LiveSession, proposal_id: int, decision: str) -> Proposal:
     return proposal
 
 
-def proxy(session: LiveSession, person: int | None, name: str | None, locale: str) -> Participant:
-    """Someone without a phone whose answers the leader enters: an existing one (``person``)
-    or a new one, optionally named."""
+def proxy(session: LiveSession, person: int, locale: str) -> Participant:
+    """Someone without a phone whose answers the leader enters, already in the session."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
-    if person is not None:
-        participant = db.session.get(Participant, person) if 0 < person < 2**31 else None
-        if participant is None or participant.session_id != session.id or not participant.proxy:
-            raise SessionError("unknown_person")
-        participant.locale = locale
-        return participant
+    participant = db.session.get(Participant, person) if 0 < person < 2**31 else None
+    if participant is None or participant.session_id != session.id or not participant.proxy:
+        raise SessionError("unknown_person")
+    participant.locale = locale
+    return participant
+
+
+def new_proxy(
+    session: LiveSession, name: str | None, locale: str, token_hash: str | None = None
+) -> Participant:
+    """A new person without a phone, optionally named: made with their first answer, so that
+    the room never counts someone who has not answered anything. ``token_hash`` is the one
+    chosen for them when the leader picked "new person" (their ranking order follows it)."""
+    if session.status is SessionStatus.ended:
+        raise SessionError("session_ended")
     participant = Participant(
         session=session,
-        token_hash=hash_token(secrets.token_urlsafe(24)),  # never handed out
+        token_hash=token_hash or new_token_hash(),
         name=name,
         locale=locale,
         proxy=True,
     )
     db.session.add(participant)
     db.session.flush()
+    log.info("session %d: the leader answers for a new person %d", session.id, participant.id)
     return participant
 
 
@@ -321,3 +330,18 @@ def remove_participant(session: LiveSession, participant_id: int) -> None:
     db.session.flush()
     db.session.expire_all()
     log.info("session %d: the leader removed participant %d", session.id, participant_id)
+
+
+def new_token_hash() -> str:
+    """The token hash of someone without a phone: of a token never handed out."""
+    return hash_token(secrets.token_urlsafe(24))
+
+
+def proxies(session: LiveSession) -> list[dict]:
+    """The people the leader answers for in ``session``, in joining order, each with their
+    number among the session's participants (their default name "Deltagare 4")."""
+    return [
+        {"id": row.id, "name": row.name, "number": number}
+        for number, row in enumerate(roster(session), start=1)
+        if row.proxy
+    ]

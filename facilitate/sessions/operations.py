@@ -13,9 +13,10 @@ from ..auth.models import User, utcnow
 from ..authoring.operations import ensure_version
 from ..authoring.queries import module_for
 from ..circles.models import Circle
+from ..circles.municipalities import municipality as find_municipality
 from ..content import Part, Step
 from ..extensions import db
-from .kinds import InvalidAnswer, kind_of
+from .kinds import InvalidAnswer, kind_of, presented_order
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
 from .queries import part_of, participant_count, session_by_code, session_step
 
@@ -67,10 +68,17 @@ def _new_code() -> str:
 
 
 def create_session(
-    leader: User, module_id: str, part_id: str, locale: str = "sv", circle: Circle | None = None
+    leader: User,
+    module_id: str,
+    part_id: str,
+    locale: str = "sv",
+    circle: Circle | None = None,
+    municipality: str | None = None,
 ) -> LiveSession:
     """A new session in the lobby for a part of a module; with ``circle``, a meeting of that
-    circle (which must follow the module: else ``circle_module_mismatch``)."""
+    circle (which must follow the module: else ``circle_module_mismatch``). ``municipality``
+    (an id of ``circles.municipalities``) says where it is held; the leader's choice is kept
+    for their next start. A circle's meeting is in the circle's municipality."""
     module = module_for(leader, module_id)
     if module is None:
         raise SessionError("unknown_module")
@@ -78,6 +86,12 @@ def create_session(
         raise SessionError("unknown_part")
     if circle is not None and circle.module_id != module_id:
         raise SessionError("circle_module_mismatch")
+    if municipality is not None:
+        place = find_municipality(municipality)
+        if place is None:
+            raise SessionError("unknown_municipality")
+        municipality = place.id
+        leader.last_municipality = municipality
     session = LiveSession(
         code=_new_code(),
         module_id=module.id,
@@ -86,6 +100,7 @@ def create_session(
         leader=leader,
         locale=locale,
         circle=circle,
+        municipality=circle.municipality if circle is not None else municipality,
     )
     db.session.add(session)
     db.session.flush()
@@ -323,4 +338,5 @@ def new_response(
         # With pre-moderation the room sees a contribution once the leader approves it;
         # what the leader enters on someone's behalf is approved already.
         approved=not (kind.many and session.premoderation and not participant.proxy),
+        presented=presented_order(step, participant.token_hash),
     )

@@ -297,6 +297,7 @@ SETTINGS = {
     "extra_time": (int, float),
     "timer_seconds": (int, type(None)),
     "premoderation": bool,
+    "hide_live_results": bool,
     "locale": str,
     "second_locale": (str, type(None)),
     "joins_locked": bool,

@@ -14,7 +14,7 @@ from ..auth.models import utcnow
 from ..content import Step
 from ..dialogue.words import normalise
 from .joining import join_url, spaced
-from .kinds import kind_of, sections
+from .kinds import kind_of, presented_order, sections
 from .models import LiveSession, Participant, ProposalStatus, Response
 from .queries import (
     answer_rows,
@@ -59,16 +59,24 @@ def _header(session: LiveSession, locale: str) -> dict:
         "extra_time": session.extra_time,
         "timer_seconds": session.timer_seconds,
         "premoderation": session.premoderation,
+        "hide_live_results": session.hide_live_results,
         "locale": session.locale,
         "second_locale": session.second_locale,
     }
 
 
 def participant_state(
-    session: LiveSession, locale: str, participant: Participant | None = None, *, new: bool = False
+    session: LiveSession,
+    locale: str,
+    participant: Participant | None = None,
+    seed: str | None = None,
+    *,
+    new: bool = False,
 ) -> dict:
     """The phone's snapshot; with ``participant`` it includes their own answer to the step
-    (``new``: they joined just now, so they have none and it is not looked up)."""
+    (``new``: they joined just now, so they have none and it is not looked up). ``seed`` stands
+    for the participant's token hash where the participant is yet to be made (a new person the
+    leader answers for), so their ranking comes in their own order."""
     step = current_step(session)
     state: dict[str, Any] = {
         "session": _header(session, locale),
@@ -81,6 +89,11 @@ def participant_state(
         state["answer"] = own_answer(participant, step) if step is not None and not new else None
         if step is not None and kind_of(step).many:
             state["voted"] = [] if new else own_votes(participant, step)
+    # A ranking's options in this participant's own (shuffled, recorded) order.
+    seed = participant.token_hash if participant is not None else seed
+    order = presented_order(step, seed) if step is not None and seed else None
+    if order is not None:
+        state["presented"] = order
     state.update(sections(session, "participant", participant))
     return state
 
@@ -135,9 +148,11 @@ def host_state(session: LiveSession, locale: str) -> dict:
 
 def shows_results(session: LiveSession, step: Step) -> bool:
     """Whether the room (big screen, phones) sees the step's results now: once revealed, or
-    all along for kinds whose results are the room's own contributions."""
+    all along for the kinds shown live (every kind but the quiz) unless the session hides
+    live results."""
     kind = kind_of(step)
-    return kind.answerable and (session.revealed or getattr(kind, "live_results", False))
+    live = getattr(kind, "live_results", False) and not session.hide_live_results
+    return kind.answerable and (session.revealed or live)
 
 
 #: Tallies already built in this :func:`one_moment` block, by session and options.
@@ -215,8 +230,14 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
         }
     if participants is not None:
         data["participants"] = [
-            {"id": id_, "name": name, "proxy": proxy, "answered": id_ in answered}
-            for id_, name, proxy in participants
+            {
+                "id": id_,
+                "number": number,
+                "name": name,
+                "proxy": proxy,
+                "answered": id_ in answered,
+            }
+            for number, (id_, name, proxy) in enumerate(participants, start=1)
         ]
         if many:
             data["moderation"] = moderation(session, kept, votes)

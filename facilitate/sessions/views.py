@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
+from ..authoring.queries import session_module
 from ..content import library
 from ..core.i18n import current_locale, in_language, prefer_locale
 from ..extensions import db
@@ -32,7 +33,8 @@ def _own_session(session_id: int) -> LiveSession:
 @role_required(Role.leader)
 def start():
     """Start a session for a part from the module library (one click) and open its console;
-    with a ``circle``, the session is a meeting of that circle."""
+    with a ``circle``, the session is a meeting of that circle; with a ``municipality``
+    (optional, offered again at the leader's next start), it was held there."""
     from ..circles.queries import circle_for
 
     try:
@@ -43,9 +45,16 @@ def start():
             request.form.get("part", ""),
             current_locale(),
             circle=circle_for(current_user, circle_id) if circle_id else None,
+            municipality=request.form.get("municipality") or None,
         )
     except operations.SessionError as failure:
+        if failure.code == "unknown_municipality":
+            # A choice of the start form: said on the library page, where it is chosen again.
+            flash(message(failure.code), "error")
+            return redirect(url_for("core.module_library"))
         abort(403 if failure.code == "forbidden" else 400, description=message(failure.code))
+    if request.form.get("municipality") == "":
+        current_user.last_municipality = None  # "no municipality" chosen: offered next time
     db.session.commit()
     return redirect(url_for("sessions.console", session_id=session.id))
 
@@ -142,10 +151,15 @@ def participant(code: str):
         return render_template(
             "sessions/enter_code.html", code="", error=message("session_ended")
         ), 410
+    # The page names what one is joining, in the page's language, before anything connects.
+    module = session_module(session)
+    part = module.part(session.part_id) if module else None
+    locale = current_locale()
     return render_template(
         "sessions/participant.html",
         code=session.code,
-        title=_("Delta"),
+        title=part.title.get(locale) if part else _("Delta"),
+        module_title=module.title.get(locale) if module else None,
         team_mode=session.team_mode,
         circle=session.circle,
     )

@@ -188,7 +188,9 @@ function renderFacts() {
     facts.push(format(strings.step_counter, { index: session.step_index + 1, count: session.step_count }));
     if (state.step && state.step.answerable) {
       facts.push(session.open && !countdown.expired ? strings.answers_open : strings.answers_closed);
-      facts.push(session.revealed ? strings.results_shown : strings.results_hidden);
+      // Every kind but quiz and ranking shows its results to the room as they grow, unless hidden.
+      const live = !["quiz", "rank"].includes(state.step.kind) && !session.hide_live_results;
+      facts.push(session.revealed ? strings.results_shown : live ? strings.results_live : strings.results_hidden);
     }
   }
   if (session.competitive) facts.push(strings.fact_competitive);
@@ -364,7 +366,8 @@ function renderCounts() {
   replace(
     view.participants,
     people.map((person) => {
-      const name = person.name || format(strings.participant_fallback, { id: person.id });
+      // Numbered within the session ("Deltagare 3": the third to join), not by database id.
+      const name = person.name || format(strings.participant_fallback, { id: person.number ?? person.id });
       const status = answerable
         ? el(
             "span",
@@ -511,6 +514,8 @@ function renderSettings() {
   const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra, premoderation } = settingInputs;
   premoderation.checked = Boolean(session.premoderation);
   premoderation.disabled = ended;
+  settingInputs.hide_live_results.checked = Boolean(session.hide_live_results);
+  settingInputs.hide_live_results.disabled = ended;
   competitive.checked = Boolean(session.competitive);
   speedBonus.checked = Boolean(session.speed_bonus);
   teamMode.checked = Boolean(session.team_mode);

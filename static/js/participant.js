@@ -52,8 +52,9 @@ const view = {
   joinedAs: $("joined-as"),
   behalf: $("behalf"),
   behalfWho: $("behalf-who"),
-  behalfForm: $("behalf-form"),
+  behalfPerson: $("behalf-person"),
   behalfName: $("behalf-name"),
+  behalfNameField: $("behalf-name-field"),
 };
 
 /** Step kinds where a participant sends several contributions, each its own answer. */
@@ -143,6 +144,8 @@ let joined = false; // joined (or acting on someone's behalf) on the current con
 let joining = false;
 let participant = null;
 let state = null;
+/** The order this participant is shown a ranking's options in: {step, order}. */
+let presented = null;
 
 const socket = connect({ indicator: $("connection"), strings, onConnect: () => (behalf ? actAs() : join()) });
 socket.on("disconnect", () => {
@@ -272,33 +275,35 @@ if (!wantJoin) show(view.join, true);
 // time. The person is kept (per session) so that a reload goes on with the same one.
 
 let acting = false;
+/** The people without a phone the leader has answered for in this session: [{id, name, number}]. */
+let people = [];
 
-/** Act as the kept person, or as a new one (`fresh`, optionally named). */
-async function actAs({ fresh = false, name = null } = {}) {
+/**
+ * Act as `target`: a person's id, or null for a new person (named `name`), who the server
+ * makes only with their first answer, so that choosing nobody in particular adds nobody.
+ * Without arguments: the kept person.
+ */
+async function actAs({ target = person, name = null } = {}) {
   if (acting || !socket.connected) return null;
   acting = true;
   const payload = { session: behalf };
-  if (!fresh && person) payload.person = person;
-  if (fresh && name) payload.name = name;
+  if (target !== null && target !== undefined) payload.person = target;
+  else if (name) payload.name = name;
   const ack = await request(socket, "behalf", payload);
   acting = false;
   if (!ack) {
-    if (!fresh) window.setTimeout(actAs, RETRY_DELAY);
+    window.setTimeout(() => actAs({ target, name }), RETRY_DELAY);
     return null;
   }
   if (!ack.ok) {
-    if (ack.error === "unknown_person" && !fresh) return actAs({ fresh: true });
+    if (ack.error === "unknown_person") return actAs({ target: null });
     showAlert(ack.message);
     if (ack.error === "session_ended") renderEnded();
-    else if (ack.error === "unavailable") window.setTimeout(actAs, RETRY_DELAY * 2);
+    else if (ack.error === "unavailable") window.setTimeout(() => actAs({ target, name }), RETRY_DELAY * 2);
     return ack;
   }
-  if (ack.participant.id !== person || answers.person !== person) {
-    person = ack.participant.id;
-    storage.set(keys.person, person);
-    answers = emptyAnswers();
-    saveAnswers();
-  }
+  people = Array.isArray(ack.people) ? ack.people : people;
+  becomePerson(ack.participant ? ack.participant.id : null);
   joined = true;
   participant = ack.participant;
   showAlert("");
@@ -308,39 +313,74 @@ async function actAs({ fresh = false, name = null } = {}) {
   return ack;
 }
 
-function personName() {
-  return (participant && participant.name) || format(strings.person_fallback, { n: participant ? participant.id : "" });
+/** From now on the answers are `id`'s (null: a new person, not made yet). */
+function becomePerson(id) {
+  if (id !== person || answers.person !== person) {
+    person = id;
+    storage.set(keys.person, person);
+    answers = emptyAnswers(answers.session);
+    saveAnswers();
+  }
+}
+
+/** The first answer of a new person made them: they are the person answered for now. */
+function madePerson(ack) {
+  const made = ack.participant;
+  for (const entry of outbox) if (entry.person === null) entry.person = made.id;
+  saveOutbox();
+  person = made.id;
+  storage.set(keys.person, person);
+  answers.person = person;
+  saveAnswers();
+  participant = made;
+  people = Array.isArray(ack.people) ? ack.people : [...people, { id: made.id, name: made.name, number: null }];
+  renderBehalf();
+  announce(view.announcer, format(strings.behalf_now, { name: personName(participant) }));
+}
+
+function personName(who) {
+  if (!who) return strings.behalf_new_person;
+  const known = people.find((p) => p.id === who.id) || who;
+  return known.name || format(strings.person_fallback, { n: known.number ?? who.id });
 }
 
 function renderBehalf() {
   if (!behalf || !view.behalf) return;
-  show(view.behalf, Boolean(participant));
-  if (participant) view.behalfWho.textContent = format(strings.behalf_for, { name: personName() });
+  show(view.behalf, true);
+  view.behalfWho.textContent = participant ? format(strings.behalf_for, { name: personName(participant) }) : strings.behalf_for_new;
+  const options = [
+    el("option", { value: "", text: strings.behalf_new_option }),
+    ...people.map((p) => el("option", { value: String(p.id), text: personName(p) })),
+  ];
+  replace(view.behalfPerson, options);
+  view.behalfPerson.value = participant ? String(participant.id) : "";
+  show(view.behalfNameField, !participant);
 }
 
-if (behalf && view.behalfForm) {
-  view.behalfForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
+if (behalf && view.behalf) {
+  view.behalfPerson.addEventListener("change", async () => {
+    const chosen = view.behalfPerson.value ? Number(view.behalfPerson.value) : null;
     if (outbox.length) {
       // What waits to be sent is the present person's: it must go first.
       showAlert(strings.behalf_wait);
+      renderBehalf();
       flushOutbox();
       return;
     }
     if (!socket.connected) {
       showAlert(strings.offline_retry);
+      renderBehalf();
       return;
     }
-    const name = view.behalfName.value.trim() || null;
-    const ack = await actAs({ fresh: true, name });
-    if (!ack) {
-      showAlert(strings.offline_retry);
-      return;
-    }
-    if (ack.ok) {
-      view.behalfName.value = "";
-      announce(view.announcer, format(strings.behalf_now, { name: personName() }));
-    }
+    if (chosen === null) view.behalfName.value = "";
+    const ack = await actAs({ target: chosen });
+    if (ack && ack.ok) announce(view.announcer, format(strings.behalf_now, { name: personName(participant) }));
+  });
+  // A new person's name goes along with their first answer: it is told to the server as soon
+  // as it is typed (on leaving the field), before anything is sent.
+  view.behalfName.addEventListener("change", () => {
+    if (participant) return;
+    actAs({ target: null, name: view.behalfName.value.trim() || null });
   });
 }
 
@@ -349,6 +389,12 @@ if (behalf && view.behalfForm) {
 
 /** Take a snapshot; `withAnswer` when it comes from `join`/`sync` and holds the server's truth. */
 function applyState(snapshot, withAnswer) {
+  // A ranking's options come in this participant's own order, in join and sync snapshots
+  // only (broadcasts are the same for everyone): keep it while the step lasts.
+  if (snapshot.step && Array.isArray(snapshot.presented)) presented = { step: snapshot.step.id, order: snapshot.presented };
+  if (snapshot.step && snapshot.step.kind === "rank" && presented && presented.step === snapshot.step.id) {
+    snapshot.step.presented = presented.order;
+  }
   state = snapshot;
   const session = snapshot.session;
   if (answers.session !== session.id) {
@@ -430,7 +476,15 @@ let current = null;
 const ui = uiAttributes(locale);
 
 function renderStep(step) {
-  if (!current || current.id !== step.id) buildStep(step);
+  // A ranking's options are drawn only in this participant's own order (join and sync
+  // snapshots carry it; after a broadcast it is asked for): until then the step shows without
+  // them, never in the content's order.
+  if (step.kind === "rank" && step.answerable && !Array.isArray(step.presented)) {
+    step.presented = [];
+    sync();
+  }
+  const reorder = current && current.id === step.id && current.rank && !current.dirty && step.presented && current.rank.presented.join() !== step.presented.join();
+  if (!current || current.id !== step.id || reorder) buildStep(step);
   current.step = step;
   updateStep();
 }
@@ -486,9 +540,9 @@ function updateStep() {
         current.results,
         el("h3", { id: "results-heading", text: room ? strings.room_contributions : strings.results }),
         room && open ? el("p", { class: "hint", text: strings.upvote_hint }) : null,
-        verdict(step, mine),
+        Array.isArray(step.correct) ? null : verdict(step, mine),
         renderResults(step, state.results, strings, { mine, lang: locale, ...options }),
-        renderExplanation(step, strings, "h4"),
+        Array.isArray(step.correct) ? null : renderExplanation(step, strings, "h4"),
       ),
     );
     // Announced when the leader reveals them, not when an open step's live list first shows
@@ -501,6 +555,46 @@ function updateStep() {
   } else {
     current.results.hidden = true;
     replace(current.results);
+  }
+  renderResultCard(step);
+}
+
+/**
+ * After a quiz question is revealed, the phone's first view is the outcome: a card at the top
+ * with ✓ or ✕, the right answer, the explanation, and in competitive mode the points and
+ * place. The greyed-out form goes away (the results below still name every option).
+ */
+function renderResultCard(step) {
+  const revealed = Boolean(state.session.revealed && Array.isArray(step.correct));
+  if (current.form) current.form.hidden = revealed;
+  if (current.closedNote && revealed) current.closedNote.hidden = true;
+  if (!revealed) {
+    if (current.card) current.card.remove();
+    current.card = null;
+    return;
+  }
+  const mine = ownValue(step.id);
+  const points =
+    state.session.competitive && score && typeof score.points === "number"
+      ? el("p", { class: "result-points", text: format(strings.score, { points: numbers.format(score.points), rank: numbers.format(score.rank) }) })
+      : null;
+  const card = el(
+    "section",
+    ui(step, { class: "result-card", id: "result-card", "aria-labelledby": "result-card-heading", tabindex: "-1" }),
+    el("h3", { id: "result-card-heading", class: "visually-hidden", text: strings.your_result }),
+    verdict(step, mine),
+    points,
+    renderExplanation(step, strings, "h4"),
+  );
+  const first = !current.card;
+  if (current.card) current.card.replaceWith(card);
+  else view.stepBody.querySelector("#step-prompt").after(card);
+  current.card = card;
+  if (first) {
+    // Brought into view, as the answer itself would be; the focus follows only if it was in
+    // the step already (a screen reader hears the verdict from the announcer anyway).
+    card.scrollIntoView({ block: "start" });
+    window.scrollBy(0, -8);
   }
 }
 
@@ -703,6 +797,7 @@ async function deliver(entry) {
   const done = ack.ok || (entry.event === "upvote" && ack.error === "already_voted");
   if (done) {
     drop(entry);
+    if (behalf && ack.participant && person === null) madePerson(ack);
     if (!ack.duplicate) remember(entry, ack);
     setStatus(strings[DONE[entry.event]]);
     if (entry.event === "withdraw") announce(view.announcer, strings.withdrawn);
@@ -889,9 +984,15 @@ function showTimer({ state: timerState, seconds, previous, previousSeconds }) {
 
 let score = null;
 
+/** Whether a quiz question has been revealed since this page opened, or points were earned:
+ * before that "0 points (place 1)" would say nothing. */
+let scored = false;
+
 function renderScore() {
   if (state && state.leaderboard && typeof state.leaderboard.points === "number") score = state.leaderboard;
-  const visible = Boolean(state && state.session.competitive && score);
+  if (state && state.session.revealed && state.step && state.step.kind === "quiz") scored = true;
+  if (score && score.points > 0) scored = true;
+  const visible = Boolean(state && state.session.competitive && score && scored);
   show(view.score, visible);
   if (visible) {
     view.score.textContent = format(strings.score, {

@@ -79,20 +79,26 @@ function buildChoiceForm(page, current, step) {
     current.controls.push(input);
     return el("label", { class: "choice" }, input, el("span", { lang: ownLang(option, step), text: option.text }));
   });
+  // One choice is sent as soon as it is tapped (and again when changed, while the question is
+  // open); several choices are sent together with the button.
   const form = el(
     "form",
-    { class: "answer-form", novalidate: true },
+    { class: step.multiple ? "answer-form" : "answer-form one-tap", novalidate: true },
     el(
       "fieldset",
       { class: "choices", "aria-describedby": hintId },
       legend(step),
-      el("p", page.ui(step, { class: "hint", id: hintId, text: step.multiple ? strings.choose_many : strings.choose_one })),
+      el("p", page.ui(step, { class: "hint", id: hintId, text: step.multiple ? strings.choose_many : strings.choose_one_tap })),
       choices,
     ),
-    submitButton(page, current, step, strings.send_answer),
+    step.multiple ? submitButton(page, current, step, strings.send_answer) : null,
   );
-  form.addEventListener("change", () => {
-    current.dirty = true;
+  form.addEventListener("change", (event) => {
+    if (step.multiple) {
+      current.dirty = true;
+      return;
+    }
+    if (event.target.checked && page.isOpen()) page.send(step, event.target.value);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -199,54 +205,100 @@ function buildWordForm(page, current, step) {
 }
 
 /**
- * A ranking: the options as an ordered list, each with "move up" and "move down" buttons (the
- * accessible way; no dragging needed). Every move is announced in a polite live region.
+ * A ranking. It starts unranked: the options wait in a pool, in the order this participant is
+ * shown them (`step.presented`, shuffled per participant by the server), and are tapped in
+ * order of preference into the ranked list; there each can be moved up or down or put back.
+ * It is sent only when every option is placed. Buttons only, so the keyboard and screen
+ * readers work as fingers do; every change is announced in a polite live region.
  */
 function buildRankForm(page, current, step) {
   const { strings } = page;
   const options = step.options || [];
+  const byId = new Map(options.map((option) => [String(option.id), option]));
+  // An empty `presented`: the participant's order is still on its way (no options yet).
+  const presented = Array.isArray(step.presented) && step.presented.every((id) => byId.has(String(id))) ? step.presented.map(String) : [...byId.keys()];
   const hintId = "rank-hint";
   const live = el("p", page.ui(step, { class: "visually-hidden", id: "rank-live", "aria-live": "polite" }));
-  const list = el("ol", { class: "rank-list", "aria-labelledby": "step-prompt", "aria-describedby": hintId });
-  const rank = { order: options.map((option) => String(option.id)), items: new Map() };
+  const list = el("ol", { class: "rank-list", "aria-labelledby": "rank-ranked-heading" });
+  const empty = el("p", page.ui(step, { class: "muted rank-empty", text: strings.rank_empty }));
+  const pool = el("ul", { class: "rank-pool", "aria-labelledby": "rank-pool-heading" });
+  const poolHeading = el("h3", page.ui(step, { class: "rank-heading", id: "rank-pool-heading" }));
+  const poolBox = el("div", { class: "rank-pool-box" }, poolHeading, pool);
+  const rank = { order: [], items: new Map(), presented };
 
-  for (const option of options) {
-    const id = String(option.id);
-    const up = el(
+  for (const id of presented) {
+    const option = byId.get(id);
+    const button = (text, label, icon) =>
+      el("button", page.ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(label, { option: option.text }) }), el("span", { "aria-hidden": "true", text: icon }), text);
+    const place = el(
       "button",
-      page.ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_up_label, { option: option.text }) }),
-      el("span", { "aria-hidden": "true", text: "↑ " }),
-      strings.move_up,
+      page.ui(step, { type: "button", class: "button button-secondary rank-pick", "aria-label": format(strings.rank_pick_label, { option: option.text }) }),
+      el("span", { class: "rank-pick-icon", "aria-hidden": "true", text: "+" }),
+      el("span", { lang: ownLang(option, step), text: option.text }),
     );
-    const down = el(
-      "button",
-      page.ui(step, { type: "button", class: "button button-secondary rank-move", "aria-label": format(strings.move_down_label, { option: option.text }) }),
-      el("span", { "aria-hidden": "true", text: "↓ " }),
-      strings.move_down,
-    );
+    const up = button(strings.move_up, strings.move_up_label, "↑ ");
+    const down = button(strings.move_down, strings.move_down_label, "↓ ");
+    const back = button(strings.rank_unplace, strings.rank_unplace_label, "✕ ");
     const position = el("span", { class: "rank-position" });
     const item = el(
       "li",
       { class: "rank-item", "data-id": id },
       el("span", { class: "rank-text" }, position, el("span", { class: "rank-option", lang: ownLang(option, step), text: option.text })),
-      el("span", { class: "rank-buttons" }, up, down),
+      el("span", { class: "rank-buttons" }, up, down, back),
     );
+    const waiting = el("li", { class: "rank-waiting", "data-id": id }, place);
+    place.addEventListener("click", () => pick(id));
     up.addEventListener("click", () => move(id, -1, up, down));
     down.addEventListener("click", () => move(id, 1, down, up));
-    rank.items.set(id, { item, up, down, position, text: option.text });
+    back.addEventListener("click", () => unplace(id));
+    rank.items.set(id, { item, waiting, place, up, down, back, position, text: option.text });
+    current.controls.push(place);
   }
 
-  /** Put the list into `rank.order` and enable the buttons that can move something. */
+  /** Show `rank.order` ranked and the rest waiting, in the presented order; enable what can act. */
   function layout() {
     const open = page.isOpen();
     const count = rank.order.length;
+    arrange(list, rank.order.map((id) => rank.items.get(id).item));
     rank.order.forEach((id, index) => {
       const entry = rank.items.get(id);
-      if (list.children[index] !== entry.item) list.insertBefore(entry.item, list.children[index] || null);
       entry.position.textContent = `${page.numbers.format(index + 1)}.`;
       entry.up.disabled = !open || index === 0;
       entry.down.disabled = !open || index === count - 1;
+      entry.back.disabled = !open;
     });
+    const left = rank.presented.filter((id) => !rank.order.includes(id));
+    arrange(pool, left.map((id) => rank.items.get(id).waiting));
+    for (const id of left) rank.items.get(id).place.disabled = !open;
+    poolHeading.textContent = format(strings.rank_left, { n: page.numbers.format(left.length) });
+    poolBox.hidden = !left.length;
+    empty.hidden = count > 0;
+  }
+
+  function changed(message, focus) {
+    current.dirty = true;
+    layout();
+    if (focus) focus.focus();
+    announce(live, message);
+  }
+
+  function pick(id) {
+    if (!page.isOpen() || rank.order.includes(id)) return;
+    rank.order.push(id);
+    const entry = rank.items.get(id);
+    // The focus goes on to the next option waiting, or to the ranked item when none is left.
+    const next = rank.presented.find((other) => !rank.order.includes(other));
+    changed(
+      format(strings.rank_moved, { option: entry.text, position: page.numbers.format(rank.order.length), count: page.numbers.format(rank.presented.length) }),
+      next ? rank.items.get(next).place : entry.up.disabled ? entry.back : entry.up,
+    );
+  }
+
+  function unplace(id) {
+    if (!page.isOpen()) return;
+    rank.order = rank.order.filter((other) => other !== id);
+    const entry = rank.items.get(id);
+    changed(format(strings.rank_unplaced, { option: entry.text }), entry.place);
   }
 
   function move(id, delta, button, other) {
@@ -267,7 +319,7 @@ function buildRankForm(page, current, step) {
   rank.set = (order) => {
     if (!Array.isArray(order)) return;
     const ids = order.map(String);
-    if (ids.length !== rank.order.length || !ids.every((id) => rank.items.has(id))) return;
+    if (ids.length !== rank.presented.length || !ids.every((id) => rank.items.has(id))) return;
     rank.order = ids;
     layout();
   };
@@ -277,18 +329,35 @@ function buildRankForm(page, current, step) {
     "form",
     { class: "answer-form rank-form", novalidate: true },
     el("p", page.ui(step, { class: "hint", id: hintId, text: strings.rank_hint })),
+    poolBox,
+    el("h3", page.ui(step, { class: "rank-heading", id: "rank-ranked-heading", text: strings.rank_ranked })),
+    empty,
     list,
     live,
     submitButton(page, current, step, strings.send_ranking),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!rank.presented.length) return;
+    if (rank.order.length !== rank.presented.length) {
+      page.showAlert(strings.rank_incomplete);
+      return;
+    }
     page.send(step, rank.order.slice());
   });
   current.form = form;
   current.rank = rank;
   current.refresh = layout;
   return form;
+}
+
+/** Put `nodes` into `container` in order, moving only what is out of place (a node that
+ * stays keeps the keyboard focus). */
+function arrange(container, nodes) {
+  nodes.forEach((node, index) => {
+    if (container.children[index] !== node) container.insertBefore(node, container.children[index] || null);
+  });
+  while (container.children.length > nodes.length) container.lastElementChild.remove();
 }
 
 /** The answer forms by step kind; kinds without one show their prompt only. */

@@ -1,8 +1,11 @@
 // The big screen, /sessions/<id>/screen: no controls, very large type. Follows the session
 // (`screen`), shows the join code, the current step, how many have answered and, once the
 // leader reveals them, the results — updated live by `tally`. Open contributions are the room's
-// own and show all along, most upvoted first.
+// own and show all along, most upvoted first; polls, scales, word clouds, rankings and
+// statements grow live too unless the leader hides live results. Whatever is shown fits the
+// projector (fit.js): scaled down, or a long wall shown a page at a time.
 import { el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { paginate, showItems, shrinkToFit } from "./fit.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
 import { Countdown, renderCountdown } from "./timer.js";
@@ -11,8 +14,23 @@ const strings = readJson("strings");
 const { session: sessionId } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 
-/** How many open contributions fit on a projector at once; the most upvoted are shown. */
+/** How many open contributions are shown at most (a page at a time); the most upvoted. */
 const WALL_LIMIT = 30;
+/** The smallest a step is scaled to fit (of its designed size); a wall of many items is paged
+ * rather than scaled below WALL_ZOOM, which is also the scale its pages are laid out at. */
+const MIN_ZOOM = 0.6;
+const WALL_ZOOM = 0.8;
+/** How long each page of a wall stays (milliseconds). */
+const PAGE_TURN_MS = 10_000;
+/** The items a long wall is paged by: contributions, statements (before and after reveal). */
+const WALL_ITEMS = [
+  ".contribution-list > li",
+  ".divided-list > li",
+  ".statement-bars > li",
+  ".screen-statements > li",
+  ".word-list:not(.visually-hidden) > li",
+].join(", ");
+const WALL_GROUPS = ".theme-group, .divided, .screen-statements, .statement-bars, .contribution-list";
 
 const $ = (id) => document.getElementById(id);
 const view = {
@@ -36,6 +54,7 @@ const view = {
   leaderboardList: $("screen-leaderboard-list"),
   summary: $("screen-summary"),
   summaryContent: $("screen-summary-content"),
+  page: $("screen-page"),
 };
 
 let state = null;
@@ -64,6 +83,8 @@ function render(snapshot) {
   }
   state = snapshot;
   view.screen.dataset.status = session.status;
+  view.screen.dataset.step = snapshot.step_id || "";
+  view.screen.dataset.revealed = String(Boolean(session.revealed));
   if (session.title) {
     view.lobbyTitle.textContent = session.title;
     document.title = `${session.title} – facilitate`;
@@ -94,6 +115,7 @@ function render(snapshot) {
   renderResultsBox();
   renderLeaderboard();
   renderSummary();
+  fit();
 }
 
 // The countdown: large, in words and numbers (never a colour or a shrinking ring only).
@@ -127,6 +149,7 @@ function applyTally(tally) {
   if (state.session.revealed || tally.results) state.results = tally.results;
   renderCounts();
   renderResultsBox();
+  fit();
 }
 
 /** The same text in the screen's second language (a bilingual screen), or null. */
@@ -205,3 +228,71 @@ function renderResultsBox() {
   view.step.classList.toggle("is-revealed", Boolean(box));
   replace(view.results, box);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fitting the projector. Run after every change of what is shown, and when the window changes.
+
+/** The wall's page shown now, by step (the pages turn every PAGE_TURN_MS). */
+const paging = { step: null, index: 0, timer: null };
+
+function fit() {
+  if (!state) return;
+  const running = !view.step.hidden;
+  if (!running) {
+    // The lobby and the end (thanks, leaderboard, summary): the whole screen scales.
+    stopPaging();
+    view.step.style.zoom = "";
+    view.leaderboard.style.zoom = "";
+    shrinkToFit(view.screen, 0.5);
+    return;
+  }
+  view.screen.style.zoom = "";
+  // The column beside the step (the way in, the leaderboard) fits on its own.
+  if (!view.leaderboard.hidden) {
+    view.step.style.zoom = "0.1";
+    shrinkToFit(view.leaderboard, 0.5);
+  }
+  const items = [...view.step.querySelectorAll(WALL_ITEMS)];
+  const groups = [...view.step.querySelectorAll(WALL_GROUPS)];
+  const show = (visible) => {
+    showItems(items, visible, groups);
+    // A section heading goes with its list: no heading left alone at the foot of a page.
+    for (const heading of view.step.querySelectorAll(".statements-heading")) {
+      heading.hidden = Boolean(heading.nextElementSibling && heading.nextElementSibling.hidden);
+    }
+  };
+  show(new Set(items));
+  view.page.hidden = true;
+  if (shrinkToFit(view.step, items.length < 2 ? MIN_ZOOM : WALL_ZOOM) !== null || items.length < 2) {
+    stopPaging();
+    return;
+  }
+  // A wall too long for one screen: a page at a time, each page fitting.
+  view.step.style.zoom = String(WALL_ZOOM);
+  view.page.hidden = false;
+  view.page.textContent = format(strings.page, { page: 99, pages: 99 }); // room for the note
+  const pages = paginate(items, show);
+  if (paging.step !== state.step_id) {
+    paging.step = state.step_id;
+    paging.index = 0;
+  }
+  paging.index %= pages.length;
+  show(new Set(pages[paging.index]));
+  view.page.textContent = format(strings.page, { page: paging.index + 1, pages: pages.length });
+  // A last item taller than the screen on its own is scaled down further.
+  shrinkToFit(view.step, Math.min(WALL_ZOOM, MIN_ZOOM));
+  if (!paging.timer) {
+    paging.timer = window.setInterval(() => {
+      paging.index += 1;
+      fit();
+    }, PAGE_TURN_MS);
+  }
+}
+
+function stopPaging() {
+  view.page.hidden = true;
+  if (paging.timer) window.clearInterval(paging.timer);
+  paging.timer = null;
+}
+
+window.addEventListener("resize", fit);

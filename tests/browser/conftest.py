@@ -374,7 +374,9 @@ def tab_through(page: Page, limit: int) -> list[dict]:
 
 
 def check_keyboard(page: Page, what: str) -> None:
-    """Every control on the page is reached with Tab alone, each showing where the focus is."""
+    """Every control on the page is reached with Tab alone, each showing where the focus is
+    (folded sections opened first, as a keyboard user opens them with Enter on their summary)."""
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     page.evaluate(f"() => {{ {DESCRIBE} }}")
     names = page.evaluate(MARK_CONTROLS)
     stops = tab_through(page, limit=2 * len(names) + 5)

@@ -82,7 +82,7 @@ def test_a_leader_builds_reorders_previews_fixes_saves_and_runs_a_module(served,
     ]
 
     # Preview the poll as a phone shows it: drawn by the phone's own step forms (the hint and
-    # the "send answer" button are theirs), answering open, and nothing leaves the browser.
+    # the one-tap answer are theirs), answering open, and nothing leaves the browser.
     sockets, requests = [], []
     page.on("websocket", lambda socket: sockets.append(socket))
     page.locator("#preview-0-2").click()
@@ -90,14 +90,12 @@ def test_a_leader_builds_reorders_previews_fixes_saves_and_runs_a_module(served,
     expect(preview).to_be_visible()
     expect(page.locator("#preview-heading")).to_be_focused()
     expect(preview.get_by_role("heading", name="Har du en krislåda hemma?")).to_be_visible()
-    expect(preview.locator("#choice-hint")).to_have_text("Välj ett alternativ.")
+    expect(preview.locator("#choice-hint")).to_contain_text("svaret skickas direkt")
     expect(preview.get_by_role("radio")).to_have_count(2)
+    expect(preview.get_by_role("button", name="Skicka svar")).to_have_count(0)  # one tap
     save_screenshot(page, "editor-preview")
     page.on("request", lambda request: requests.append(request))
-    preview.get_by_role("button", name="Skicka svar").click()
-    expect(preview.get_by_role("alert")).to_have_text("Välj ett alternativ först.")
     preview.get_by_role("radio", name="Ja").check()
-    preview.get_by_role("button", name="Skicka svar").click()
     expect(page.locator("#preview-sent")).to_have_text("I förhandsvisningen skickas inget.")
     expect(preview.get_by_role("alert")).to_have_text("")
     check_axe(page, "the editor with a step previewed")
