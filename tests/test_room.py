@@ -4,9 +4,12 @@ participant's and recorded with the answer, default names count per session, and
 municipality asked at "Starta" is kept with the session and offered again."""
 
 import hashlib
+import io
 import json
 
 import sqlalchemy as sa
+from docx import Document
+from openpyxl import load_workbook
 
 from facilitate.auth.models import User
 from facilitate.extensions import db
@@ -182,3 +185,15 @@ def test_a_sessions_municipality_reaches_the_exports(live_session, app, make_use
     assert len(json.loads(chosen.data)["responses"]) == len(rows)
     other = client.get("/api/v1/export?format=json&municipality=lulea", headers=headers)
     assert other.status_code == 404  # no session held in Luleå: nothing to export
+    # The report's and the spreadsheet's sessions tables and the analyst list say it too.
+    report = Document(io.BytesIO(client.get("/api/v1/export?format=docx", headers=headers).data))
+    sessions_table = report.tables[0]
+    assert [c.text for c in sessions_table.rows[1].cells][1] == "Kiruna"
+    workbook = load_workbook(
+        io.BytesIO(client.get("/api/v1/export?format=xlsx", headers=headers).data)
+    )
+    summary = list(workbook["Sammanfattning"].iter_rows(values_only=True))
+    heading = next(i for i, row in enumerate(summary) if row[:3] == ("Session", "Datum", "Kommun"))
+    assert summary[heading + 1][2] == "Kiruna"
+    log_in(client, email="analys@example.org")
+    assert "<td>Kiruna</td>" in client.get("/analysis/").get_data(as_text=True)

@@ -176,7 +176,7 @@ class _Report:
             self.paragraph(line, style="List Bullet")
         self.heading(_("Sammanfattning"), 1)
         days = [s.started_at for s in dataset.sessions]
-        places = {c.municipality for c in dataset.circles}
+        places = {s.municipality_name for s in dataset.sessions if s.municipality_name}
         people = len({row.participant for row in dataset.rows})
         self.paragraph(
             " ".join(
@@ -212,7 +212,7 @@ class _Report:
             rows.append(
                 [
                     local_date(s.started_at),
-                    circle.municipality_name if circle else "–",
+                    s.municipality_name or "–",
                     circle.name if circle else _("(ingen cirkel)"),
                     circle.organiser if circle else "–",
                     f"{s.module_title}: {s.part_title}"

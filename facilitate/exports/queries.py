@@ -78,6 +78,9 @@ class SessionRecord:
     ended_at: datetime | None
     circle: CircleRecord | None
     participants: int
+    #: The name of the municipality it was held in: its circle's, else the one the leader
+    #: gave at start; None when neither says.
+    municipality_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +290,9 @@ def _session_record(session: LiveSession, participants: int) -> SessionRecord:
         ended_at=session.ended_at,
         circle=_circle_record(circle) if circle is not None else None,
         participants=participants,
+        municipality_name=_municipality_name(
+            circle.municipality if circle is not None else session.municipality
+        ),
     )
 
 

@@ -81,7 +81,7 @@ def _summary_sheet(
     _append(sheet, [_("Skapad"), format_datetime(dataset.generated_at, "medium")])
     for line in filter_lines(dataset):
         _append(sheet, [_("Urval"), line])
-    municipalities = {c.municipality for c in dataset.circles}
+    municipalities = {s.municipality_name for s in dataset.sessions if s.municipality_name}
     _append(sheet, [_("Sessioner"), len(dataset.sessions)])
     _append(sheet, [_("Cirklar och grupper"), len(dataset.circles)])
     _append(sheet, [_("Kommuner"), len(municipalities)])
@@ -161,7 +161,7 @@ def _summary_sheet(
             [
                 s.id,
                 local_date(s.started_at),
-                circle.municipality_name if circle else None,
+                s.municipality_name,
                 circle.name if circle else None,
                 circle.organiser if circle else None,
                 s.module_title,

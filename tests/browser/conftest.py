@@ -203,7 +203,8 @@ def log_in(page: Page, served: Served, email: str | None = None) -> None:
     page.get_by_label("E-postadress").fill(email or served.email)
     page.get_by_label("Lösenord").fill(served.password)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/modules$"))
+    # Leaders land in the module library, analysts on the analyst pages.
+    page.wait_for_url(re.compile(r"/(modules|analysis/)$"))
 
 
 @pytest.fixture(scope="session")
