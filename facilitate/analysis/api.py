@@ -6,10 +6,9 @@ from flask import Blueprint, request
 
 from ..api.auth import ApiError, api_view
 from ..auth.models import Role
-from ..exports.schemas import FilterError
+from ..exports.schemas import ExportFilter, FilterError
 from ..extensions import db
 from . import explain
-from .views import parse_filter
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/v1/analysis")
 
@@ -19,7 +18,8 @@ def _selection(ignore: tuple[str, ...] = ()):
     seconds, and an open write (the token's ``last_used_at``) would hold SQLite's write lock
     all that time, so live answers would wait for it."""
     try:
-        selection = parse_filter(request.args, ignore=ignore)
+        # As the export API: an empty filter value is a 400, not everything.
+        selection = ExportFilter.parse(request.args, ignore=ignore, refuse_empty=True)
     except FilterError as failure:
         raise ApiError(failure.code) from None
     db.session.commit()

@@ -126,11 +126,12 @@ def paths(filter_parameters: list[dict]) -> dict:
     common = {
         "401": _error("Unauthorized"),
         "403": _error("Forbidden"),
+        "404": _error("NotFound"),
         "503": _error("Unavailable"),
     }
     bad = {
         "description": "A filter that cannot be used (the export's codes: `unknown_filter`, "
-        "`unknown_module`, `invalid_date`, ...).",
+        "`unknown_module`, `invalid_date`, `empty_filter`, ...).",
         "content": {"application/json": {"schema": _ref("Error")}},
     }
     step = {

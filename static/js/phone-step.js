@@ -80,10 +80,11 @@ function buildChoiceForm(page, current, step) {
     return el("label", { class: "choice" }, input, el("span", { lang: ownLang(option, step), text: option.text }));
   });
   // One choice is sent as soon as it is tapped (and again when changed, while the question is
-  // open); several choices are sent together with the button.
+  // open): a group, not a form, since it has no button to submit it; several choices are a form
+  // sent together with its button.
   const form = el(
-    "form",
-    { class: step.multiple ? "answer-form" : "answer-form one-tap", novalidate: true },
+    step.multiple ? "form" : "div",
+    step.multiple ? { class: "answer-form", novalidate: true } : { class: "answer-form one-tap" },
     el(
       "fieldset",
       { class: "choices", "aria-describedby": hintId },
