@@ -25,6 +25,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def app_env(instance: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATE_")}
     env["FACILITATE_INSTANCE_PATH"] = str(instance)
+    # The generator's thousands of phones share one loopback address, as behind one NAT.
+    env["FACILITATE_JOIN_LIMIT_PER_SESSION_ADDRESS"] = "100000 per minute"
+    env["FACILITATE_JOIN_LIMIT_PER_ADDRESS"] = "100000 per minute"
     env.update(settings)
     return env
 
