@@ -2,16 +2,17 @@
 statements steps, and participation in pictures. Analysts and admins only.
 
 The computation runs in the analyst's own request, in a worker thread (see
-:mod:`facilitate.analysis.offload`): nothing is computed ahead or in the background, and the
-live sessions' event loop is never held up by it."""
+:mod:`facilitate.analysis.offload`): nothing is computed ahead or in the background. Reading the
+rows still runs on the event loop and can hold live sessions up for seconds on a large
+selection (issue 19's note)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth.decorators import analyst_required
-from ..exports.queries import filter_options
+from ..exports.pages import filtered_page, request_filter
 from ..exports.schemas import ExportFilter, FilterError
-from ..exports.summaries import Fewer, min_group_size
+from ..exports.summaries import min_group_size
 from ..extensions import db
 from ..sessions.messages import message
 from . import charts, explain
@@ -29,23 +30,11 @@ def parse_filter(values, ignore: tuple[str, ...] = PAGE_ARGUMENTS) -> ExportFilt
 
 
 def _filter() -> tuple[ExportFilter, str | None]:
-    try:
-        return parse_filter(request.args), None
-    except FilterError as failure:
-        return ExportFilter(), failure.code
+    return request_filter(PAGE_ARGUMENTS)
 
 
 def _page(template: str, selection: ExportFilter, error: str | None, **context):
-    return render_template(
-        template,
-        selection=selection,
-        args=request.args,
-        error=message(error) if error else None,
-        options=filter_options(),
-        threshold=min_group_size(),
-        fewer=lambda value: isinstance(value, Fewer),
-        **context,
-    ), (400 if error else 200)
+    return filtered_page(template, selection, error, threshold=min_group_size(), **context)
 
 
 @bp.get("/themes")

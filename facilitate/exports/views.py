@@ -17,39 +17,25 @@ from ..sessions.messages import message
 from . import summaries
 from .labels import column_headings, filter_names, kind_names
 from .operations import export
+from .pages import filtered_page, request_filter
 from .queries import (
     Dataset,
     export_log_page,
-    filter_options,
     load,
     matching_sessions,
     participant_counts,
 )
 from .schemas import FORMATS, ExportFilter, FilterError, parse_format, parse_language
-from .summaries import Fewer
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
 
 def _filter() -> tuple[ExportFilter, str | None]:
-    """The request's filter, or the empty filter and the error code of what was wrong."""
-    try:
-        return ExportFilter.parse(request.args, ignore=("format",)), None
-    except FilterError as failure:
-        return ExportFilter(), failure.code
+    return request_filter(("format",))
 
 
 def _page(template: str, selection: ExportFilter, error: str | None, **context):
-    return render_template(
-        template,
-        selection=selection,
-        args=request.args,
-        error=message(error) if error else None,
-        options=filter_options(),
-        formats=FORMATS,
-        fewer=lambda value: isinstance(value, Fewer),
-        **context,
-    ), (400 if error else 200)
+    return filtered_page(template, selection, error, formats=FORMATS, **context)
 
 
 @bp.get("/")
