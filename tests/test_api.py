@@ -211,6 +211,20 @@ def test_create_session(api, app, leader):
     assert api.post("/sessions", {**NEW_SESSION, "circle": None}).status_code == 201
 
 
+def test_a_session_is_held_in_the_municipality_given(api, app, leader):
+    created = api.post("/sessions", {**NEW_SESSION, "municipality": "Piteå"}).get_json()
+    assert api.get(f"/sessions/{created['id']}").get_json()["municipality"] == "pitea"
+    with app.app_context():
+        assert db.session.get(LiveSession, created["id"]).municipality == "pitea"
+        assert db.session.get(User, leader.id).last_municipality == "pitea"  # offered next time
+    before = db_state(app)
+    refused = api.post("/sessions", {**NEW_SESSION, "municipality": "Stockholm"})
+    assert_error(refused, 400, "unknown_municipality")
+    assert "14" in refused.get_json()["message"]
+    assert_error(api.post("/sessions", {**NEW_SESSION, "municipality": 25}), 400, "invalid_payload")
+    assert db_state(app) == before
+
+
 def test_session_language_follows_the_request(api, app):
     response = api.post("/sessions", NEW_SESSION, headers={"Accept-Language": "fi"})
     with app.app_context():

@@ -76,8 +76,12 @@ def test_a_rankings_order_is_each_participants_own_and_recorded(live_session):
     assert again == orders[0]  # the same on every reload
     for n, (phone, order) in enumerate(zip(phones, orders, strict=True)):
         assert answer(phone, RANK, list(reversed(order)), f"r{n}")["ok"]
-    # The room's ranking waits for the reveal: seen while ranking, it would pull the order.
-    assert call(phones[0], "sync")["state"]["results"] is None
+    # The room's order grows live, as a poll's bars do, and is the Borda count of the answers.
+    results = call(phones[0], "sync")["state"]["results"]["results"]
+    assert results["respondents"] == 6
+    last = len(orders[0]) - 1
+    borda = {o: sum(last - list(reversed(order)).index(o) for order in orders) for o in orders[0]}
+    assert results["scores"] == borda
     with live.app.app_context():
         stored = db.session.scalars(sa.select(Response).order_by(Response.id)).all()
         assert [r.presented for r in stored] == orders

@@ -93,6 +93,13 @@ _SCHEMAS = {
                 "must follow `module`. Else `unknown_circle`, `forbidden` or "
                 "`circle_module_mismatch`.",
             },
+            "municipality": {
+                "type": ["string", "null"],
+                "maxLength": 128,
+                "description": "Where a one-off session is held: one of Norrbotten's 14 "
+                "municipalities, by id (`lulea`), name or SCB code; else `unknown_municipality`. "
+                "A circle's meeting is in the circle's municipality whatever is given here.",
+            },
         },
     },
     "CreatedSession": {
@@ -115,6 +122,10 @@ _SCHEMAS = {
             "status": {"enum": ["lobby", "running", "ended"]},
             "module": _ID,
             "part": _ID,
+            "municipality": {
+                "type": ["string", "null"],
+                "description": "The municipality's id (`lulea`) where the session is held.",
+            },
             "title": {"type": ["string", "null"], "description": "The part's title."},
             "current_step": {
                 "type": ["string", "null"],

@@ -45,15 +45,25 @@ class NewSession:
     part: str
     #: The circle's id as a string of digits, or None for a one-off session.
     circle: str | None = None
+    #: One of the 14 municipalities (id, name or SCB code) for a one-off session, or None.
+    municipality: str | None = None
 
     @classmethod
     def parse(cls) -> "NewSession":
-        data = _json_object({"module", "part", "circle"})
+        data = _json_object({"module", "part", "circle", "municipality"})
         circle = data.get("circle")
         if circle is not None and (not isinstance(circle, str) or len(circle) > MAX_CIRCLE_LENGTH):
             raise ApiError()
+        municipality = data.get("municipality")
+        if municipality is not None and (
+            not isinstance(municipality, str) or len(municipality) > MAX_CIRCLE_LENGTH
+        ):
+            raise ApiError()
         return cls(
-            module=_id(data.get("module")), part=_id(data.get("part")), circle=circle or None
+            module=_id(data.get("module")),
+            part=_id(data.get("part")),
+            circle=circle or None,
+            municipality=municipality or None,
         )
 
 

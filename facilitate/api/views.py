@@ -42,6 +42,7 @@ def _session_body(session: LiveSession) -> dict:
         "status": session.status.value,
         "module": session.module_id,
         "part": session.part_id,
+        "municipality": session.municipality,
         "title": part.title.get(locale) if part else None,
         "current_step": session.current_step,
         "open": session.step_open,
@@ -85,7 +86,9 @@ def create_session():
     new = NewSession.parse()
     user = current_api_user()
     circle = circle_for(user, new.circle) if new.circle is not None else None
-    session = operations.create_session(user, new.module, new.part, current_locale(), circle)
+    session = operations.create_session(
+        user, new.module, new.part, current_locale(), circle, municipality=new.municipality
+    )
     db.session.commit()
     body = {
         "id": session.id,

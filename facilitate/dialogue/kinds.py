@@ -150,9 +150,10 @@ class RankKind(_Kind):
     Aggregated by Borda count: with n options, first place scores n-1 points, last 0."""
 
     name = "rank"
-    #: A ranking's results wait for the reveal: the room's order, seen while ranking, would
-    #: pull everyone's towards it (the bias the per-participant shuffle is there to avoid).
-    live_results = False
+    #: Like polls, the room's order grows live unless the session hides live results (a leader
+    #: who fears the room's order pulling everyone's can hide them; the per-participant shuffle
+    #: already keeps the first-listed option from a head start).
+    live_results = True
 
     def validate(self, step: Step, value: Any) -> Any:
         ids = [o.id for o in step.options]
