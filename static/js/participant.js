@@ -6,18 +6,16 @@
 // leader's connection then acts as a person without a phone (`behalf`) instead of joining.
 import { announce, el, format, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
-import {
-  contributionList,
-  keepingFocus,
-  renderOwnContributions,
-  renderOwnProposals,
-  upvoteOptions,
-} from "./contribute.js";
+import { contributionList, keepingFocus, upvoteOptions } from "./contribute.js";
+import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { buildPhoneStep, uiAttributes } from "./phone-step.js";
 import { isCorrect, renderExplanation, renderResults } from "./results.js";
 import { clockText, Countdown } from "./timer.js";
 
-const strings = readJson("strings");
+const strings = withKindWords(readJson("strings"));
+// Every kind's browser code before the first step is drawn, so that a phone offline later
+// still draws any step (kinds.js).
+await loadKinds();
 const { code, behalf, circle } = readJson("config");
 /** Where this phone keeps its circle token (opt-in recognition across a circle's meetings). */
 const circleKey = circle ? `facilitate:circle:${circle}:token` : null;
@@ -57,8 +55,13 @@ const view = {
   behalfNameField: $("behalf-name-field"),
 };
 
-/** Step kinds where a participant sends several contributions, each its own answer. */
-const MANY = new Set(["open", "wordcloud"]);
+/** Whether a participant sends several contributions to `step` (or an outbox entry's step),
+ * each its own answer: the step view's `many`. FALLBACK until every server sends `many`: the
+ * kinds that had it (and outbox entries stored before `many` was kept with them). */
+function severalAnswers(step) {
+  if (step && typeof step.many === "boolean") return step.many;
+  return Boolean(step) && ["open", "wordcloud"].includes(step.kind);
+}
 
 // ---------------------------------------------------------------------------------------------
 // What the phone keeps: the token, the answers it has had acknowledged, and the outbox.
@@ -392,7 +395,7 @@ function applyState(snapshot, withAnswer) {
   // A ranking's options come in this participant's own order, in join and sync snapshots
   // only (broadcasts are the same for everyone): keep it while the step lasts.
   if (snapshot.step && Array.isArray(snapshot.presented)) presented = { step: snapshot.step.id, order: snapshot.presented };
-  if (snapshot.step && snapshot.step.kind === "rank" && presented && presented.step === snapshot.step.id) {
+  if (snapshot.step && kindOf(snapshot.step.kind).presented && presented && presented.step === snapshot.step.id) {
     snapshot.step.presented = presented.order;
   }
   state = snapshot;
@@ -403,7 +406,7 @@ function applyState(snapshot, withAnswer) {
   }
   if (withAnswer && snapshot.step && "answer" in snapshot) {
     const answer = snapshot.answer;
-    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && MANY.has(snapshot.step.kind))) {
+    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && severalAnswers(snapshot.step))) {
       delete answers.steps[snapshot.step.id];
     } else {
       answers.steps[snapshot.step.id] = answer;
@@ -479,7 +482,7 @@ function renderStep(step) {
   // A ranking's options are drawn only in this participant's own order (join and sync
   // snapshots carry it; after a broadcast it is asked for): until then the step shows without
   // them, never in the content's order.
-  if (step.kind === "rank" && step.answerable && !Array.isArray(step.presented)) {
+  if (kindOf(step.kind).presented && step.answerable && !Array.isArray(step.presented)) {
     step.presented = [];
     sync();
   }
@@ -501,22 +504,6 @@ function buildStep(step) {
   if (focusWasInside) built.heading.focus();
 }
 
-/** The ranking last sent (shown unless the participant is reordering) and a short summary. */
-function renderOwnRanking(step, mine, waiting) {
-  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
-  if (current.rank && !current.dirty && Array.isArray(latest)) current.rank.set(latest);
-  if (!Array.isArray(mine) || !mine.length) {
-    replace(current.own);
-    return;
-  }
-  replace(
-    current.own,
-    el("h3", ui(step, { text: strings.your_ranking })),
-    el("ol", { class: "own-ranking" }, mine.map((id) => el("li", { text: optionText(step, id) }))),
-    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
-  );
-}
-
 /** Bring the built step up to date: open or closed, own answers, revealed results. */
 function updateStep() {
   const { step } = current;
@@ -528,7 +515,7 @@ function updateStep() {
     current.closedNote.hidden = open;
     current.closedNote.textContent = countdown.expired ? strings.time_up_note : strings.closed;
   }
-  if (MANY.has(step.kind)) reconcileOwn(step);
+  if (severalAnswers(step)) reconcileOwn(step);
   renderOwn();
   if (state.results) {
     const mine = ownValue(step.id);
@@ -625,48 +612,15 @@ function ownValue(stepId) {
   return stepId in answers.steps ? answers.steps[stepId] : null;
 }
 
-function optionText(step, id) {
-  const option = (step.options || []).find((o) => o.id === id);
-  return option ? option.text : String(id);
-}
-
-/** The participant's own answer: preselected choices, or the list of their contributions. */
+/** The participant's own answer, as the step's kind shows it (preselected choices, the list of
+ * their contributions, their ranking). */
 function renderOwn() {
   if (!current || !current.own) return;
   const { step } = current;
-  const mine = ownValue(step.id);
-  const waiting = outbox.filter((entry) => entry.step === step.id && entry.event === "answer");
-  if (MANY.has(step.kind)) {
-    renderOwnContributions(phone, current, step);
-    return;
-  }
-  if (step.kind === "statements") {
-    if (current.refresh) current.refresh();
-    renderOwnProposals(phone, current, step);
-    return;
-  }
-  if (step.kind === "rank") {
-    renderOwnRanking(step, mine, waiting);
-    return;
-  }
-  // Poll or scale: the latest answer counts; show the one waiting to be sent, else the stored one.
-  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
-  if (current.form && !current.dirty && latest !== null && latest !== undefined) {
-    const chosen = new Set((Array.isArray(latest) ? latest : [latest]).map(String));
-    for (const input of current.form.querySelectorAll("input")) input.checked = chosen.has(input.value);
-  }
-  if (mine === null || mine === undefined) {
-    replace(current.own);
-    return;
-  }
-  const label = Array.isArray(step.options)
-    ? (Array.isArray(mine) ? mine : [mine]).map((id) => optionText(step, id)).join(", ")
-    : String(mine);
-  replace(
-    current.own,
-    el("p", ui(step, { class: "own-answer" }), format(strings.your_answer, { answer: label })),
-    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
-  );
+  const kind = kindOf(step.kind);
+  if (!kind.own) return;
+  const waiting = outbox.filter((entry) => entry.step === step.id);
+  kind.own(phone, current, step, { mine: ownValue(step.id), waiting });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,7 +669,7 @@ function send(step, value, extra = {}) {
 function queue(step, fields) {
   showAlert("");
   const id = newSubmissionId();
-  const entry = { key: id, session: state.session.id, step: step.id, kind: step.kind, ...fields };
+  const entry = { key: id, session: state.session.id, step: step.id, kind: step.kind, many: severalAnswers(step), ...fields };
   // Answers and proposals carry their own submission id; edits and withdrawals name the
   // contribution's; upvotes have none.
   if ((entry.event === "answer" || entry.event === "propose") && !entry.submission_id) entry.submission_id = id;
@@ -801,7 +755,7 @@ async function deliver(entry) {
     if (!ack.duplicate) remember(entry, ack);
     setStatus(strings[DONE[entry.event]]);
     if (entry.event === "withdraw") announce(view.announcer, strings.withdrawn);
-    const many = MANY.has(entry.kind) && (entry.event === "answer" || entry.event === "edit");
+    const many = severalAnswers(entry) && (entry.event === "answer" || entry.event === "edit");
     return ack.duplicate || many ? "sync" : "ok";
   }
   if (ack.error === "unavailable") {
@@ -830,7 +784,7 @@ function drop(entry) {
 function remember(entry, ack) {
   const { step } = entry;
   if (entry.event === "answer") {
-    if (MANY.has(entry.kind)) {
+    if (severalAnswers(entry)) {
       answers.steps[step] = [
         ...contributionList(answers.steps[step]),
         {
@@ -877,7 +831,7 @@ function scheduleRetry() {
  */
 function ownStateUnknown() {
   const step = state && state.step;
-  if (!step || !MANY.has(step.kind)) return false;
+  if (!step || !severalAnswers(step)) return false;
   const own = contributionList(ownValue(step.id));
   if (!own.length) return false;
   if (own.some((item) => item.id === null || item.id === undefined || item.hidden || item.pending || item.merged)) return true;
@@ -990,7 +944,7 @@ let scored = false;
 
 function renderScore() {
   if (state && state.leaderboard && typeof state.leaderboard.points === "number") score = state.leaderboard;
-  if (state && state.session.revealed && state.step && state.step.kind === "quiz") scored = true;
+  if (state && state.session.revealed && state.step && Array.isArray(state.step.correct)) scored = true;
   if (score && score.points > 0) scored = true;
   const visible = Boolean(state && state.session.competitive && score && scored);
   show(view.score, visible);
