@@ -3,6 +3,7 @@
 // Pass, and proposing a statement (their form: static/js/kinds/statements.js). Everything is sent through the phone's outbox; `phone` is the
 // page's context (see participant.js), `current` the step on screen. No user-visible text lives
 // here; user text is only ever set as text, never as HTML.
+import { contributionList } from "./answers.js";
 import { el, format } from "./dom.js";
 
 /** Focus stays where it was when a part of the page is rebuilt around the focused element. */
@@ -12,12 +13,6 @@ export function keepingFocus(rebuild) {
   if (focused && focused !== document.body && focused !== document.activeElement && document.contains(focused)) {
     focused.focus({ preventScroll: true });
   }
-}
-
-/** An own contribution as the server sends it; lists of plain texts (older storage) too. */
-export function contributionList(value) {
-  if (!Array.isArray(value)) return [];
-  return value.map((item) => (typeof item === "string" ? { id: null, submission_id: null, text: item } : { ...item }));
 }
 
 /**
