@@ -195,3 +195,8 @@ class StepKind:
     def column_headings(self) -> dict[str, str]:
         """Headings of table columns only this kind uses, by column code."""
         return {}
+
+    def messages(self) -> dict[str, Any]:
+        """Messages of the error codes only this kind's ``validate`` gives: code → function
+        returning the message in the current language."""
+        return {}

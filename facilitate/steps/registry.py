@@ -94,6 +94,15 @@ def column_headings() -> dict[str, str]:
     return found
 
 
+def kind_message(code: str):
+    """The function giving the message of an error code a kind brought, or None."""
+    for kind in kinds().values():
+        found = kind.messages().get(code)
+        if found is not None:
+            return found
+    return None
+
+
 class _ShownOnly(StepKind):
     """A step whose kind has no implementation: its prompt is shown, nothing is answered."""
 
