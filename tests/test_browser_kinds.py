@@ -46,7 +46,7 @@ def test_a_kinds_own_words_reach_the_page_in_its_language(app):
             html = render_template_string(INCLUDE)
     block = _data_block(html)
     assert "poll" in block["names"]
-    assert block["words"] == {"poll": {"poll_extra": "Send"}}
+    assert block["words"]["poll"] == {"poll_extra": "Send"}
 
 
 def test_the_pages_that_show_steps_carry_the_kinds(client):

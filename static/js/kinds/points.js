@@ -76,12 +76,18 @@ function buildPointsForm(page, current, step) {
       onclick: () => setPoints(input, (Number.parseInt(input.value, 10) || 0) + Math.min(STEP, Math.max(budget - sum(values()), 0))),
     });
     current.controls.push(input, fewer, more);
-    return el(
-      "div",
-      { class: "points-row" },
-      el("label", { for: inputId, class: "points-label", lang: option.lang && option.lang !== step.lang ? option.lang : null, text: option.text }),
-      el("span", { class: "points-controls" }, fewer, input, more),
-    );
+    // The kind's own layout (no shared stylesheet knows it): the option's name on its own
+    // line, then − field +, large enough to hit with a thumb.
+    input.style.width = "4.5em";
+    input.style.fontSize = "1.25em";
+    input.style.textAlign = "center";
+    const controls = el("span", { class: "points-controls" }, fewer, input, more);
+    Object.assign(controls.style, { display: "flex", gap: "0.5em", alignItems: "center" });
+    const label = el("label", { for: inputId, class: "points-label", lang: option.lang && option.lang !== step.lang ? option.lang : null, text: option.text });
+    label.style.display = "block";
+    const row = el("div", { class: "points-row" }, label, controls);
+    row.style.margin = "0 0 1em";
+    return row;
   });
 
   const form = el(
