@@ -74,6 +74,16 @@ class QuestionSummary:
         return self.step.kind
 
     @property
+    def scored(self) -> bool:
+        """Whether the question has right answers (its kind's ``scored``)."""
+        return kind_of(self.step).scored
+
+    @property
+    def quoted(self) -> bool:
+        """Whether a report quotes its contributions (its kind's ``quoted``)."""
+        return kind_of(self.step).quoted
+
+    @property
     def prompt(self) -> Text:
         return self.step.heading
 
