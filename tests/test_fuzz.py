@@ -11,7 +11,7 @@ from facilitate.auth import User
 from facilitate.auth.operations import create_token
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Participant, Proposal, Response, Vote
-from facilitate.steps import kinds as step_kinds
+from facilitate.steps import all_kinds as step_kinds
 
 from .conftest import answer, call
 

@@ -24,8 +24,8 @@ from ..content import dump_yaml, library, to_document
 from ..core.i18n import current_locale
 from ..core.text import storable
 from ..extensions import db
+from ..steps import all_kinds as step_kinds
 from ..steps import kind_of
-from ..steps import kinds as step_kinds
 from . import operations
 from .messages import error_message, problem_list
 from .models import AuthoredModule

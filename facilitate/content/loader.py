@@ -187,11 +187,11 @@ def _schema_validator(definition: str) -> Draft202012Validator:
 def content_schema() -> dict:
     """``schema.json`` with the kinds that bring their own schema (``StepKind.content_schema``)
     added: their name to the step's ``kind`` and their keys under ``if kind: then``."""
-    from ..steps import kinds
+    from ..steps import all_kinds
 
     schema = json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
     step = schema["$defs"]["step"]
-    for each in kinds().values():
+    for each in all_kinds().values():
         if each.content_schema is None or each.name in step["properties"]["kind"]["enum"]:
             continue
         step["properties"]["kind"]["enum"].append(each.name)

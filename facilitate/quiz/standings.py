@@ -26,6 +26,7 @@ def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
     return list(
         db.session.connection().execute(
             sa.select(
+                Response.id,
                 Response.participant_id,
                 Response.step_id,
                 Response.submission_id,

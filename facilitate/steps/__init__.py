@@ -8,11 +8,11 @@ step's kind, never its name. See docs/architecture.md, "How to add a step kind".
 from .counting import contribution_values, counted, counted_values
 from .protocol import ContentProblem, InvalidAnswer, StepKind, option_views, render
 from .registry import (
+    all_kinds,
     column_headings,
     kind_named,
     kind_names,
     kind_of,
-    kinds,
     presented_order,
     register,
     register_section,
@@ -23,6 +23,7 @@ __all__ = [
     "ContentProblem",
     "InvalidAnswer",
     "StepKind",
+    "all_kinds",
     "column_headings",
     "contribution_values",
     "counted",
@@ -30,7 +31,6 @@ __all__ = [
     "kind_named",
     "kind_names",
     "kind_of",
-    "kinds",
     "option_views",
     "presented_order",
     "register",

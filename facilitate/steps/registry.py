@@ -1,6 +1,6 @@
 """The registry of step kinds, filled by the kinds themselves.
 
-A kind's module calls :func:`register` when imported. :func:`kinds` imports, once, every module
+A kind's module calls :func:`register` when imported. :func:`discover` imports, once, every module
 of :mod:`facilitate.steps.kinds` and every ``kind.py`` or ``kinds.py`` of a feature package
 (``facilitate/quiz/kind.py``, ``facilitate/dialogue/kinds.py``), so adding a kind is adding a
 file: no shared list names it.
@@ -51,7 +51,7 @@ def discover() -> None:
                 importlib.import_module(f"facilitate.{package.name}.{name}")
 
 
-def kinds() -> dict[str, StepKind]:
+def all_kinds() -> dict[str, StepKind]:
     """Every registered kind by name, in their ``order`` (the editor's, the schema's)."""
     discover()
     return dict(sorted(_registry.items(), key=lambda item: (item[1].order, item[0])))
@@ -83,20 +83,20 @@ def sections(session, audience: str, participant=None) -> dict[str, Any]:
 
 def kind_names() -> dict[str, str]:
     """Each step kind's name in the page's language (editor, console, analyst pages, files)."""
-    return {name: str(kind.label) for name, kind in kinds().items()}
+    return {name: str(kind.label) for name, kind in all_kinds().items()}
 
 
 def column_headings() -> dict[str, str]:
     """The table column headings the kinds add, by column code."""
     found: dict[str, str] = {}
-    for kind in kinds().values():
+    for kind in all_kinds().values():
         found.update(kind.column_headings())
     return found
 
 
 def kind_message(code: str):
     """The function giving the message of an error code a kind brought, or None."""
-    for kind in kinds().values():
+    for kind in all_kinds().values():
         found = kind.messages().get(code)
         if found is not None:
             return found
