@@ -2,7 +2,7 @@
 
 A kind (``info``, ``poll``, ``quiz``, ``points``...) is one object, an instance of a subclass of
 :class:`StepKind`, registered by its own module (:func:`facilitate.steps.register`). Features
-below and above ask the kind, never ``step.kind == "…"``. The defaults here describe a plain
+below and above ask the kind, never compare its name. The defaults here describe a plain
 answerable step where each participant's latest answer counts; a kind overrides what differs.
 
 Views are plain dicts, ready to be sent as JSON; texts are rendered in the recipient's language

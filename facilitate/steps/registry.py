@@ -83,21 +83,21 @@ def sections(session, audience: str, participant=None) -> dict[str, Any]:
 
 def kind_names() -> dict[str, str]:
     """Each step kind's name in the page's language (editor, console, analyst pages, files)."""
-    return {name: str(kind.label) for name, kind in all_kinds().items()}
+    return {name: str(each.label) for name, each in all_kinds().items()}
 
 
 def column_headings() -> dict[str, str]:
     """The table column headings the kinds add, by column code."""
     found: dict[str, str] = {}
-    for kind in all_kinds().values():
-        found.update(kind.column_headings())
+    for each in all_kinds().values():
+        found.update(each.column_headings())
     return found
 
 
 def kind_message(code: str):
     """The function giving the message of an error code a kind brought, or None."""
-    for kind in all_kinds().values():
-        found = kind.messages().get(code)
+    for each in all_kinds().values():
+        found = each.messages().get(code)
         if found is not None:
             return found
     return None
