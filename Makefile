@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE := $(BROWSER_TESTS)/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-cluster bench cluster-deps lint format translate install install-test install-bench browser browser-engines clean
+.PHONY: run test test-js test-cluster bench cluster-deps lint format translate install install-test install-bench browser browser-engines clean
 
 ## run: set everything up and start the app (SQLite, one process, demo content and leader)
 run: install $(COMPILED)
@@ -21,9 +21,15 @@ run: install $(COMPILED)
 	$(BIN)/facilitate demo
 	$(BIN)/facilitate serve --host $(HOST) --port $(PORT)
 
-## test: set up and run the whole test suite, real-browser tests included
-test: install-test browser $(COMPILED)
-	FACILITATE_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+## test: set up and run the whole test suite: the browser scripts' own tests under Node's test
+## runner (tests/js/), then pytest, real-browser tests included. Either failing fails the target.
+test: install-test browser $(COMPILED) test-js
+	JS_TESTS_RAN=1 FACILITATE_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-js: the browser scripts that need no page (the phone's outbox, ...) under `node --test`
+NODE ?= node
+test-js:
+	$(NODE) --test tests/js/*.test.mjs
 
 ## test-cluster: PostgreSQL + Redis + two app processes behind nginx on loopback (see
 ## docs/deploy.md), and the PostgreSQL variants of tests/test_identity.py; installs the Debian

@@ -60,10 +60,12 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def _configure_i18n(app: Flask) -> None:
+    from .core.browser_kinds import step_kinds
     from .core.i18n import babel_locale_selector, template_helpers
 
     babel.init_app(app, locale_selector=babel_locale_selector)
     app.context_processor(template_helpers)
+    app.add_template_global(step_kinds)
 
 
 def _configure_security(app: Flask) -> None:

@@ -17,8 +17,8 @@ from facilitate.circles.operations import create_circle, recognise
 from facilitate.content import library
 from facilitate.extensions import db
 from facilitate.sessions import moderation, operations
-from facilitate.sessions.kinds import kind_of
 from facilitate.sessions.models import LiveSession
+from facilitate.steps import kind_of
 
 ORGANISERS = ("ABF Norrbotten", "Studieförbundet Vuxenskolan", "Bilda", "Studiefrämjandet")
 TEXTS = (
@@ -61,6 +61,8 @@ def _value(step, rng: random.Random):
         return rng.sample(ids, len(ids))
     if step.kind == "wordcloud":
         return rng.choice(WORDS)
+    if not kind_of(step).many:  # any other kind (points): its own sample answer
+        return kind_of(step).sample_answer(step, rng)
     return rng.choice(TEXTS)
 
 

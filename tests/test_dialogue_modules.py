@@ -8,7 +8,7 @@ import pytest
 
 from facilitate.content import load_library
 from facilitate.dialogue.kinds import REACTIONS
-from facilitate.sessions.kinds import kind_of
+from facilitate.steps import kind_of
 
 from .conftest import call
 
@@ -33,6 +33,8 @@ def value_for(step, n):
     if step.kind == "rank":
         ids = [o.id for o in step.options]
         return ids[n % len(ids) :] + ids[: n % len(ids)]
+    if step.kind == "points":  # the whole budget to one option, a different one per phone
+        return {step.options[n % len(step.options)].id: step.settings.get("budget", 100)}
     chosen = step.options[n % len(step.options)].id
     return [chosen] if step.multiple else chosen
 
@@ -133,5 +135,8 @@ def check_results(step, results):
         assert results["respondents"] == PHONES and results["method"] == "borda"
         n = len(step.options)
         assert sum(results["scores"].values()) == PHONES * n * (n - 1) // 2
+    elif step.kind == "points":
+        assert results["respondents"] == PHONES
+        assert sum(results["totals"].values()) == PHONES * results["budget"]
     else:
         assert results["respondents"] == PHONES

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from facilitate.content import load_library, load_vocabulary, validate_paths
-from facilitate.content.model import PROMPT_KINDS, Text
+from facilitate.content.model import Text
+from facilitate.steps import kind_of
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The seed documents sit beside the checkout (../shared/seeds), or one level further up for a
@@ -222,7 +223,7 @@ def test_vocabulary_is_the_action_plan_vocabulary():
 def test_steps_carry_action_plan_tags_where_they_relate():
     for module in LIBRARY:
         tagged = [s for p in module.parts for s in p.steps if s.tags]
-        asked = [s for p in module.parts for s in p.steps if s.kind in PROMPT_KINDS]
+        asked = [s for p in module.parts for s in p.steps if kind_of(s).asks_opinion]
         assert len(tagged) >= len(asked) // 2, module.id
 
 

@@ -20,13 +20,12 @@ from ..exports.schemas import ExportFilter
 from ..exports.summaries import REPORT_GROUPS, Fewer, min_group_size, small
 from ..extensions import db
 from ..sessions.models import Participant, Response
+from ..steps import kind_of
 from .offload import run as compute
 from .opinions import OpinionMap, Vote, opinion_groups
 from .themes import Contribution, Theme, find_themes
 from .words import language_of, tokens
 
-#: Step kinds whose contributions are grouped into themes.
-THEME_KINDS = ("open", "wordcloud")
 #: Beyond this many days, responses over time are counted per week instead of per day.
 DAYS_SHOWN = 62
 
@@ -45,7 +44,7 @@ def contributions(dataset: Dataset) -> list[Contribution]:
     """The open and word-cloud contributions that stand on their own, each with the ones
     merged into it counted; ``language`` is the author's app language until
     :func:`with_languages` has looked at the words."""
-    rows = [r for r in dataset.rows if r.kind in THEME_KINDS and isinstance(r.value, str)]
+    rows = [r for r in dataset.rows if _kind(dataset, r).many and isinstance(r.value, str)]
     present = {r.response for r in rows}
     merged: dict[int, int] = defaultdict(int)
     for r in rows:
@@ -125,7 +124,7 @@ def statements_steps(dataset: Dataset, step: str | None = None) -> list[tuple]:
     keys = {
         (r.module, r.part, r.step)
         for r in dataset.rows
-        if r.kind == "statements" and (step is None or r.step == step)
+        if _kind(dataset, r).per_statement and (step is None or r.step == step)
     }
     from ..exports.summaries import _content_order
 
@@ -222,3 +221,8 @@ def _count(label: str, count: int, threshold: int, sessions: int = 0, people: in
     if 0 < who < threshold:
         return Count(label, None, Fewer(threshold), sessions)
     return Count(label, count, small(count, threshold) if people is None else count, sessions)
+
+
+def _kind(dataset: Dataset, row):
+    """The step kind of a row (:mod:`facilitate.steps`)."""
+    return kind_of(dataset.steps[row.module, row.part, row.step])

@@ -13,11 +13,11 @@ from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_lan
 from ..extensions import db
 from ..sessions import operations, retention
 from ..sessions.joining import join_url
-from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
 from ..sessions.messages import message
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
+from ..steps import kind_of
 from ..sync.imports import ImportRefused, import_document, parse, refusal_status
 from . import schemas
 from .auth import ApiError, api_view, current_api_user

@@ -166,6 +166,10 @@ def _copy_word(code: str) -> str:
     return {"en": "copy", "fi": "kopio"}.get(code, "kopia")
 
 
+#: The kinds of module (not of step) a new one may be.
+MODULE_KINDS = {"dialogue": "dialogue", "study-circle": "study-circle"}
+
+
 def new_module(user: User, title: str, kind: str = "dialogue") -> AuthoredModule:
     """A new module with one part and one info step to start from; its id comes from the
     title."""
@@ -174,7 +178,7 @@ def new_module(user: User, title: str, kind: str = "dialogue") -> AuthoredModule
         raise AuthoringError("title_missing")
     document = {
         "id": free_id(slug(title)),
-        "kind": kind if kind in ("dialogue", "study-circle") else "dialogue",
+        "kind": MODULE_KINDS.get(kind, "dialogue"),
         "title": {"sv": title},
         "description": {"sv": title},
         "parts": [

@@ -21,11 +21,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..content import dump_yaml, library, to_document
-from ..content.model import STEP_KINDS
 from ..core.i18n import current_locale
 from ..core.text import storable
 from ..extensions import db
-from ..sessions.kinds import kind_of
+from ..steps import all_kinds as step_kinds
+from ..steps import kind_of
 from . import operations
 from .messages import error_message, problem_list
 from .models import AuthoredModule
@@ -103,7 +103,7 @@ def edit(module_id: str):
         record=record,
         module=module_for(current_user, module_id),
         document=operations.document_of(record),
-        kinds=STEP_KINDS,
+        kinds=list(step_kinds()),
         year=date.today().year,
         tag_groups=[
             {

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .model import SOURCE_LANGUAGE, Module, Option, Part, Source, Step, Text
+from .model import SOURCE_LANGUAGE, Module, Part, Source, Step, Text
 
 #: Languages written first, in this order; any others follow alphabetically.
 LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "fi")
@@ -31,39 +31,12 @@ def _source(source: Source) -> dict[str, Any]:
     return data
 
 
-def _option(option: Option, quiz: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": option.id, "text": text(option.text)}
-    if quiz and option.correct:
-        data["correct"] = True
-    return data
-
-
 def step_document(step: Step) -> dict[str, Any]:
     """One step in the schema's key order, only the keys its kind has."""
+    from ..steps import kind_of
+
     data: dict[str, Any] = {"id": step.id, "kind": step.kind}
-    if step.kind == "info":
-        data["title"] = text(step.title)  # type: ignore[arg-type]
-        data["body"] = text(step.body)  # type: ignore[arg-type]
-    else:
-        data["prompt"] = text(step.prompt)  # type: ignore[arg-type]
-        if step.time_limit is not None:
-            data["time_limit"] = step.time_limit
-    if step.kind in ("quiz", "poll", "rank"):
-        data["options"] = [_option(o, step.kind == "quiz") for o in step.options]
-    if step.kind in ("quiz", "poll") and step.multiple:
-        data["multiple"] = True
-    if step.kind == "quiz":
-        data["explanation"] = text(step.explanation)  # type: ignore[arg-type]
-        data["source"] = _source(step.source)  # type: ignore[arg-type]
-    if step.kind == "scale":
-        data["min"] = step.scale_min
-        data["max"] = step.scale_max
-        if step.min_label is not None:
-            data["min_label"] = text(step.min_label)
-        if step.max_label is not None:
-            data["max_label"] = text(step.max_label)
-    if step.kind == "statements":
-        data["statements"] = [_option(o, False) for o in step.statements]
+    data.update(kind_of(step).content_document(step))
     if step.tags:
         data["tags"] = list(step.tags)
     if step.topic is not None:

@@ -35,8 +35,6 @@ from .model import (
 MODULE_FILE = "module.yaml"
 #: Content files are small; a larger one is a mistake, not a module.
 MAX_FILE_BYTES = 1024 * 1024
-#: A scale has at most this many points (0–10).
-MAX_SCALE_POINTS = 11
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +180,28 @@ def load_vocabulary() -> Vocabulary:
 
 @cache
 def _schema_validator(definition: str) -> Draft202012Validator:
+    return Draft202012Validator({**content_schema(), "$ref": f"#/$defs/{definition}"})
+
+
+@cache
+def content_schema() -> dict:
+    """``schema.json`` with the kinds that bring their own schema (``StepKind.content_schema``)
+    added: their name to the step's ``kind`` and their keys under ``if kind: then``."""
+    from ..steps import all_kinds
+
     schema = json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
-    return Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
+    step = schema["$defs"]["step"]
+    for each in all_kinds().values():
+        if each.content_schema is None or each.name in step["properties"]["kind"]["enum"]:
+            continue
+        step["properties"]["kind"]["enum"].append(each.name)
+        step["allOf"].append(
+            {
+                "if": {"properties": {"kind": {"const": each.name}}, "required": ["kind"]},
+                "then": each.content_schema,
+            }
+        )
+    return schema
 
 
 def _module_folders(root: Path) -> Iterator[Path]:
@@ -431,42 +449,17 @@ class _Checker:
                     (*here, key, index, "id"),
                     id=duplicate,
                 )
-        if raw["kind"] == "quiz":
-            correct = sum(1 for option in raw["options"] if option.get("correct"))
-            if not raw.get("multiple") and correct != 1:
-                self.report(
-                    file,
-                    f"{where}.options",
-                    f"a single-choice quiz needs exactly one correct option, found {correct}",
-                    "quiz_single_correct",
-                    (*here, "options"),
-                    found=correct,
-                )
-            elif raw.get("multiple") and not 0 < correct < len(raw["options"]):
-                self.report(
-                    file,
-                    f"{where}.options",
-                    "a multiple-choice quiz needs at least one correct and one incorrect option, "
-                    f"found {correct} correct of {len(raw['options'])}",
-                    "quiz_multiple_correct",
-                    (*here, "options"),
-                    found=correct,
-                    total=len(raw["options"]),
-                )
-        if raw["kind"] == "scale":
-            low, high = raw.get("min", 1), raw.get("max", 5)
-            if not low < high or high - low + 1 > MAX_SCALE_POINTS:
-                self.report(
-                    file,
-                    where,
-                    f"a scale needs min < max and at most {MAX_SCALE_POINTS} points, "
-                    f"got {low}–{high}",
-                    "scale_range",
-                    (*here, "max"),
-                    points=MAX_SCALE_POINTS,
-                    low=low,
-                    high=high,
-                )
+        from ..steps import kind_named
+
+        for problem in kind_named(raw["kind"]).check_content(raw):
+            self.report(
+                file,
+                where if problem.at_step else f"{where}.{_location(raw, problem.path)}",
+                problem.message,
+                problem.code,
+                (*here, *problem.path),
+                **problem.params,
+            )
 
 
 def _text(raw: dict | None) -> Text | None:
@@ -505,7 +498,14 @@ def _step(raw: dict) -> Step:
         min_label=_text(raw.get("min_label")),
         max_label=_text(raw.get("max_label")),
         statements=_options(raw.get("statements", ())),
+        settings=_settings(raw),
     )
+
+
+def _settings(raw: dict) -> dict[str, Any]:
+    from ..steps import kind_named
+
+    return kind_named(raw["kind"]).settings(raw)
 
 
 # --- error wording ------------------------------------------------------------------------------

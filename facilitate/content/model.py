@@ -3,13 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 #: The source language: every text has it, and it is the fallback for every other language.
 SOURCE_LANGUAGE = "sv"
-
-STEP_KINDS = ("info", "quiz", "poll", "scale", "open", "wordcloud", "rank", "statements")
-#: Kinds that ask the room what it thinks (as opposed to quiz questions with a right answer).
-PROMPT_KINDS = frozenset({"poll", "scale", "open", "wordcloud", "rank", "statements"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +69,17 @@ class Step:
     min_label: Text | None = None
     max_label: Text | None = None
     statements: tuple[Option, ...] = ()
+    #: Settings of the step's kind that no other kind has (a points step's ``budget``), as
+    #: its kind reads them from the module file (``StepKind.settings``).
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
     @property
     def heading(self) -> Text:
-        """What the step says first: the title of an info step, the prompt of any other."""
-        return self.title if self.kind == "info" else self.prompt  # type: ignore[return-value]
+        """What the step says first: its prompt, or the title of a step without one (info)."""
+        return self.prompt if self.prompt is not None else self.title  # type: ignore[return-value]
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -96,11 +99,17 @@ class Part:
 
     @property
     def quiz_count(self) -> int:
-        return sum(1 for step in self.steps if step.kind == "quiz")
+        """Steps with right answers (quiz questions)."""
+        from ..steps import kind_of
+
+        return sum(1 for step in self.steps if kind_of(step).scored)
 
     @property
     def prompt_count(self) -> int:
-        return sum(1 for step in self.steps if step.kind in PROMPT_KINDS)
+        """Steps that ask the room what it thinks."""
+        from ..steps import kind_of
+
+        return sum(1 for step in self.steps if kind_of(step).asks_opinion)
 
 
 @dataclass(frozen=True, slots=True)

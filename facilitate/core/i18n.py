@@ -178,7 +178,7 @@ def percent(share: float | None) -> str:
 
 def template_helpers() -> dict:
     from ..auth.models import Role
-    from ..sessions.kinds import kind_names
+    from ..steps import kind_names
 
     return {
         "Role": Role,

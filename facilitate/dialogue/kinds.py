@@ -1,41 +1,62 @@
-"""The step kinds a dialogue is made of, as plug-ins of :mod:`facilitate.sessions.kinds`."""
+"""The step kinds a dialogue is made of, as plug-ins of :mod:`facilitate.steps` (registered at
+the end of this file, which :mod:`facilitate.steps` finds by itself)."""
 
 import hashlib
 import random
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..content import Step
+from ..content.document import text
 from ..core.numbers import whole_number
-from ..sessions.kinds import InvalidAnswer, base_view, option_views, render
+from ..steps import ContentProblem, InvalidAnswer, StepKind, option_views, register, render
+from ..steps.summary import Table, amount, small
 from .words import frequencies, normalise
 
+#: A scale has at most this many points (0–10).
+MAX_SCALE_POINTS = 11
+#: Most words of a word cloud listed in a summary.
+TOP_WORDS = 20
 
-class _Kind:
-    answerable = True
-    many = False
-    closes_on_reveal = False
+
+class _Kind(StepKind):
     #: Dialogue results grow on the screen as answers come in (unless the session hides them).
     live_results = True
+    asks_opinion = True
 
-    def host_view(self, step: Step, locale: str) -> dict:
-        return {
-            **self.participant_view(step, locale, revealed=True),
-            "leader_notes": render(step.leader_notes, locale),
-        }
 
-    def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
-        return [{"value": value} for value in values]
+def options_document(step: Step) -> list[dict]:
+    return [{"id": o.id, "text": text(o.text)} for o in step.options]
+
+
+def option_texts(step: Step, value: Any, localized) -> str:
+    """Option ids (one or a list) as their texts, in order, ``; `` between them."""
+    if value is None:
+        return ""
+    ids = value if isinstance(value, list) else [value]
+    return "; ".join(localized(o.text) if (o := step.option(i)) else str(i) for i in ids)
+
+
+def reaction_texts() -> dict[str, str]:
+    """What a statements reaction reads as in a report."""
+    return {"agree": _("Håller med"), "disagree": _("Håller inte med"), "pass": _("Pass")}
 
 
 class InfoKind(_Kind):
     """An introduction or explanation: a title and a text, nothing to answer."""
 
     name = "info"
+    order = 0
+    label = _l("Information")
     answerable = False
+    asks_opinion = False
 
     def validate(self, step: Step, value: Any) -> Any:
         raise InvalidAnswer("not_answerable")
@@ -44,13 +65,24 @@ class InfoKind(_Kind):
         return {}
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
-        return {**base_view(step, locale), "body": render(step.body, locale)}
+        return {**self.base_view(step, locale), "body": render(step.body, locale)}
+
+    def content_document(self, step: Step) -> dict[str, Any]:
+        return {"title": text(step.title), "body": text(step.body)}  # type: ignore[arg-type]
 
 
 class PollKind(_Kind):
     """One option (``"b"``) or several (``["a", "c"]``); each person's latest choice counts."""
 
     name = "poll"
+    order = 20
+    label = _l("Omröstning")
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        ids = [o.id for o in step.options]
+        return (
+            sorted(rng.sample(ids, rng.randint(1, len(ids)))) if step.multiple else rng.choice(ids)
+        )
 
     def validate(self, step: Step, value: Any) -> Any:
         ids = {option.id for option in step.options}
@@ -77,16 +109,46 @@ class PollKind(_Kind):
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {
-            **base_view(step, locale),
+            **self.base_view(step, locale),
             "multiple": step.multiple,
             "options": option_views(step.options, locale),
         }
+
+    def content_document(self, step: Step) -> dict[str, Any]:
+        data = {**super().content_document(step), "options": options_document(step)}
+        if step.multiple:
+            data["multiple"] = True
+        return data
+
+    def value_text(self, step: Step, value: Any, localized) -> str:
+        return option_texts(step, value, localized)
+
+    def summary_table(self, step: Step, results: dict, threshold: int, enough: bool) -> Table:
+        counts = results.get("counts", {})
+        return Table(
+            ["option", "count"],
+            [[o.text, small(counts.get(o.id, 0), threshold)] for o in step.options],
+        )
+
+    def headline(self, summary, words) -> str | None:
+        rows = summary.table.rows if summary.table else []
+        top = max(rows, key=lambda row: amount(row[1]), default=None)
+        if top is not None and amount(top[1]) > 0:
+            return _(
+                "Flest val: %(option)s (%(count)s)", option=words.cell_text(top[0]), count=top[1]
+            )
+        return None
 
 
 class ScaleKind(_Kind):
     """A whole number from ``min`` to ``max``; each person's latest number counts."""
 
     name = "scale"
+    order = 30
+    label = _l("Skala")
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        return rng.randint(step.scale_min, step.scale_max)
 
     def validate(self, step: Step, value: Any) -> Any:
         value = whole_number(value)
@@ -104,12 +166,45 @@ class ScaleKind(_Kind):
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {
-            **base_view(step, locale),
+            **self.base_view(step, locale),
             "min": step.scale_min,
             "max": step.scale_max,
             "min_label": render(step.min_label, locale),
             "max_label": render(step.max_label, locale),
         }
+
+    def check_content(self, raw: dict):
+        low, high = raw.get("min", 1), raw.get("max", 5)
+        if not low < high or high - low + 1 > MAX_SCALE_POINTS:
+            yield ContentProblem(
+                ("max",),
+                f"a scale needs min < max and at most {MAX_SCALE_POINTS} points, got {low}–{high}",
+                "scale_range",
+                {"points": MAX_SCALE_POINTS, "low": low, "high": high},
+                at_step=True,
+            )
+
+    def content_document(self, step: Step) -> dict[str, Any]:
+        data = {**super().content_document(step), "min": step.scale_min, "max": step.scale_max}
+        if step.min_label is not None:
+            data["min_label"] = text(step.min_label)
+        if step.max_label is not None:
+            data["max_label"] = text(step.max_label)
+        return data
+
+    def summary_table(self, step: Step, results: dict, threshold: int, enough: bool) -> Table:
+        return Table(
+            ["value", "count"],
+            [[int(value), small(count, threshold)] for value, count in results["counts"].items()],
+        )
+
+    def summary_figures(self, results: dict) -> dict[str, Any]:
+        return {"mean": results.get("mean")}
+
+    def headline(self, summary, words) -> str | None:
+        if summary.mean is not None:
+            return _("Medelvärde: %(mean)s", mean=words.cell_text(summary.mean))
+        return None
 
 
 class OpenKind(_Kind):
@@ -117,7 +212,13 @@ class OpenKind(_Kind):
     sees them live (unless the leader hides them), most upvoted first."""
 
     name = "open"
+    order = 40
+    label = _l("Öppen fråga")
     many = True
+    quoted = True
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        return rng.choice(("Fler mötesplatser", "Mer dialog tidigt", "Enklare bidrag"))
 
     def validate(self, step: Step, value: Any) -> Any:
         if not isinstance(value, str):
@@ -137,12 +238,16 @@ class OpenKind(_Kind):
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {
-            **base_view(step, locale),
+            **self.base_view(step, locale),
             "max_length": current_app.config["OPEN_TEXT_MAX_LENGTH"],
         }
 
     def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
         return [{"value": c["text"], "votes": c["votes"]} for c in values]
+
+    def headline(self, summary, words) -> str | None:
+        count = len(summary.contributions)
+        return ngettext("%(num)d bidrag", "%(num)d bidrag", count)
 
 
 class RankKind(_Kind):
@@ -150,10 +255,15 @@ class RankKind(_Kind):
     Aggregated by Borda count: with n options, first place scores n-1 points, last 0."""
 
     name = "rank"
+    order = 60
+    label = _l("Rangordning")
     #: Like polls, the room's order grows live unless the session hides live results (a leader
     #: who fears the room's order pulling everyone's can hide them; the per-participant shuffle
     #: already keeps the first-listed option from a head start).
     live_results = True
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        return rng.sample([o.id for o in step.options], len(step.options))
 
     def validate(self, step: Step, value: Any) -> Any:
         ids = [o.id for o in step.options]
@@ -183,7 +293,27 @@ class RankKind(_Kind):
         }
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
-        return {**base_view(step, locale), "options": option_views(step.options, locale)}
+        return {**self.base_view(step, locale), "options": option_views(step.options, locale)}
+
+    def content_document(self, step: Step) -> dict[str, Any]:
+        return {**super().content_document(step), "options": options_document(step)}
+
+    def value_text(self, step: Step, value: Any, localized) -> str:
+        return option_texts(step, value, localized)
+
+    def summary_table(self, step: Step, results: dict, threshold: int, enough: bool) -> Table:
+        scores, positions = results["scores"], results["average_position"]
+        return Table(
+            ["option", "points", "position"],
+            [
+                [o.text, scores[o.id] if enough else None, positions[o.id] if enough else None]
+                for o in sorted(step.options, key=lambda o: results["order"].index(o.id))
+            ],
+        )
+
+    def headline(self, summary, words) -> str | None:
+        rows = summary.table.rows if summary.table else []
+        return _("Först: %(option)s", option=words.cell_text(rows[0][0])) if rows else None
 
     def presented_order(self, step: Step, seed: str) -> list[str]:
         """The order the options are shown in to one participant (``seed`` is theirs): shuffled,
@@ -198,7 +328,12 @@ class WordCloudKind(_Kind):
     """A few words; several per person, every one counts. Results are normalised frequencies."""
 
     name = "wordcloud"
+    order = 50
+    label = _l("Ordmoln")
     many = True
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        return rng.choice(("tillit", "dialog", "samverkan"))
 
     def validate(self, step: Step, value: Any) -> Any:
         if not isinstance(value, str):
@@ -217,10 +352,23 @@ class WordCloudKind(_Kind):
         return {"respondents": len(values), "words": frequencies(c["text"] for c in values)}
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
-        return {**base_view(step, locale), "max_length": current_app.config["WORDCLOUD_MAX_LENGTH"]}
+        return {
+            **self.base_view(step, locale),
+            "max_length": current_app.config["WORDCLOUD_MAX_LENGTH"],
+        }
 
     def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
         return [{"value": c["text"]} for c in values]
+
+    def summary_table(self, step: Step, results: dict, threshold: int, enough: bool) -> Table:
+        return Table(
+            ["word", "count"],
+            [[w["text"], small(w["count"], threshold)] for w in results["words"][:TOP_WORDS]],
+        )
+
+    def headline(self, summary, words) -> str | None:
+        count = len(summary.contributions)
+        return ngettext("%(num)d bidrag", "%(num)d bidrag", count)
 
 
 REACTIONS = ("agree", "disagree", "pass")
@@ -248,6 +396,13 @@ class StatementsKind(_Kind):
     divided (:func:`divisiveness`) — a light, explainable cousin of Pol.is."""
 
     name = "statements"
+    order = 70
+    label = _l("Påståenden")
+    per_statement = True
+    takes_proposals = True
+
+    def sample_answer(self, step: Step, rng) -> Any:
+        return rng.choice(REACTIONS)
 
     def validate(self, step: Step, value: Any) -> Any:
         if value not in REACTIONS:
@@ -290,7 +445,7 @@ class StatementsKind(_Kind):
 
     def participant_view(self, step: Step, locale: str, revealed: bool) -> dict:
         return {
-            **base_view(step, locale),
+            **self.base_view(step, locale),
             "statements": [
                 {"id": s.id, "text": s.text.get(locale), "lang": s.text.language_for(locale)}
                 for s in step.statements
@@ -300,3 +455,55 @@ class StatementsKind(_Kind):
 
     def export_rows(self, step: Step, values: Sequence[Any]) -> list[dict]:
         return [{"statement": v["statement"], "value": v["reaction"]} for v in values]
+
+    def with_proposals(self, step: Step, approved: tuple) -> Step:
+        return replace(step, statements=step.statements + tuple(approved)) if approved else step
+
+    def content_document(self, step: Step) -> dict[str, Any]:
+        return {
+            **super().content_document(step),
+            "statements": [{"id": s.id, "text": text(s.text)} for s in step.statements],
+        }
+
+    def value_text(self, step: Step, value: Any, localized) -> str:
+        return "" if value is None else reaction_texts().get(value, str(value))
+
+    def summary_table(self, step: Step, results: dict, threshold: int, enough: bool) -> Table:
+        texts = {s.id: s.text for s in step.statements}
+        rows = []
+        for r in results["statements"]:
+            sides = r["agree"] + r["disagree"]
+            rows.append(
+                [
+                    texts[r["id"]],
+                    small(r["agree"], threshold),
+                    small(r["disagree"], threshold),
+                    small(r["pass"], threshold),
+                    r["agreement"] if sides >= threshold else None,
+                ]
+            )
+        return Table(["statement", "agree", "disagree", "pass", "agreement"], rows, chart=4)
+
+    def headline(self, summary, words) -> str | None:
+        rows = summary.table.rows if summary.table else []
+        agreed = [row for row in rows if row[-1] is not None]
+        if not agreed:
+            return None
+        top = max(agreed, key=lambda row: row[-1])
+        return _(
+            "Mest medhåll: %(statement)s (%(share)s)",
+            statement=words.cell_text(top[0]),
+            share=words.percent(top[-1]),
+        )
+
+
+for _kind in (
+    InfoKind(),
+    PollKind(),
+    ScaleKind(),
+    OpenKind(),
+    RankKind(),
+    WordCloudKind(),
+    StatementsKind(),
+):
+    register(_kind)

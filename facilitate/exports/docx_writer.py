@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from ..analysis.report import write as analysis_sections
 from ..content import library
 from ..core.i18n import current_locale, language_name, local_date, localized
+from ..steps import kind_of
 from .charts import ChartBar, bar_chart, description
 from .labels import cell_text, column_headings, filter_lines, kind_names, percent, printable
 from .queries import Dataset
@@ -137,12 +138,12 @@ class _Report:
             for section in by_tag(self.dataset, group):
                 area = localized(section.tag.label)
                 self.heading(area, 2)
-                policy = [q for q in section.questions if q.kind != "quiz"]
+                policy = [q for q in section.questions if not kind_of(q.step).scored]
                 if not policy:
                     self.paragraph(_("Inget i urvalet rör det här området."))
                 for question in policy:
                     self.area_question(question, section.tag.id, area)
-        others = [q for q in outside_groups(self.dataset) if q.kind != "quiz"]
+        others = [q for q in outside_groups(self.dataset) if not kind_of(q.step).scored]
         if others:
             self.heading(_("Övriga frågor"), 1)
             self.paragraph(
@@ -266,7 +267,7 @@ class _Report:
         areas = _area_names(question)
         if len(areas) > 1:
             facts.append(_("områden: %(areas)s", areas=", ".join(areas)))
-        if question.kind == "quiz":
+        if kind_of(question.step).scored:
             facts.append(_("andel rätt") + " " + percent(question.correct_share))
         if question.mean is not None:
             facts.append(_("medelvärde") + " " + cell_text(question.mean))
@@ -284,7 +285,7 @@ class _Report:
                     for values in table.rows
                 ],
             )
-        if question.kind == "open" and question.contributions:
+        if kind_of(question.step).quoted and question.contributions:
             self.quotes(question)
 
     def quotes(self, question: QuestionSummary) -> None:
@@ -389,7 +390,7 @@ def _bars(question: QuestionSummary) -> list[ChartBar]:
     for values in table.rows:
         value = values[table.chart]
         label = cell_text(values[0])
-        if table.columns[0] == "option" and question.kind == "quiz" and values[2]:
+        if table.columns[0] == "option" and kind_of(question.step).scored and values[2]:
             label += " " + _("(rätt svar)")
         if isinstance(value, Fewer) or value is None:
             bars.append(ChartBar(label, None, cell_text(value, column)))

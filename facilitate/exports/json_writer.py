@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 
 from ..content.model import Text
+from ..steps import kind_of
 from .queries import Dataset, Row, SessionRecord
 from .summaries import QuestionSummary, min_group_size, questions, small
 
@@ -109,7 +110,7 @@ def _question(question: QuestionSummary) -> dict:
             {
                 "id": o.id,
                 "text": _texts(o.text),
-                **({"correct": o.correct} if step.kind == "quiz" else {}),
+                **({"correct": o.correct} if kind_of(step).scored else {}),
             }
             for o in step.options
         ]

@@ -11,7 +11,8 @@ from ..content import library
 from ..content.model import Text
 from ..core.i18n import localized, number
 from ..core.i18n import percent as percent
-from ..sessions.kinds import kind_names as kind_names
+from ..steps import column_headings as kind_column_headings
+from ..steps import kind_names as kind_names
 from .summaries import Fewer
 
 
@@ -30,6 +31,7 @@ def column_headings() -> dict[str, str]:
         "disagree": _("Håller inte med"),
         "pass": _("Pass"),
         "agreement": _("Andel som håller med"),
+        **kind_column_headings(),
     }
 
 

@@ -8,6 +8,7 @@ hidden ones (and ones still waiting for approval) only when the filter asks for 
 
 import hashlib
 import hmac
+import json
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import undefer
 
 from ..authoring.models import ModuleVersion
@@ -28,7 +28,6 @@ from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..core.i18n import localized
 from ..extensions import db
-from ..sessions.kinds import kind_of
 from ..sessions.models import (
     LiveSession,
     Participant,
@@ -38,12 +37,8 @@ from ..sessions.models import (
     SessionStatus,
     Vote,
 )
+from ..steps import counted, kind_of
 from .schemas import ExportFilter
-
-
-def reaction_texts() -> dict[str, str]:
-    """What a statements reaction reads as in a report."""
-    return {"agree": _("Håller med"), "disagree": _("Håller inte med"), "pass": _("Pass")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +114,10 @@ class Row:
     language: str = SOURCE_LANGUAGE
     #: Where the session was run, for one imported from another server; None for one run here.
     origin: str | None = None
+    #: Whether the leader highlighted this contribution (open kinds).
+    highlighted: bool = False
+    #: The tags the leader gave the response (not the step's own).
+    own_tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -415,23 +414,21 @@ def cooperate() -> None:
 
 
 def _counted(session, steps, responses, selection: ExportFilter):
-    """The responses that count, in the order they came: every contribution of open kinds
-    (hidden and unapproved ones only when asked for), for other kinds each participant's
-    latest answer (per statement for statements steps)."""
-    latest: dict[tuple[str, int, str | None], tuple] = {}
-    kept: list[tuple] = []
+    """The responses that count (:func:`facilitate.steps.counted`, the one rule; hidden and
+    unapproved contributions too when the filter asks for them), in the order they came."""
+    by_step: dict[str, list[tuple]] = defaultdict(list)
     for entry in responses:
-        response = entry[0]
-        step = steps.get((session.module_id, session.part_id, response.step_id))
+        by_step[entry[0].step_id].append(entry)
+    kept: list[tuple] = []
+    for step_id, entries in by_step.items():
+        step = steps.get((session.module_id, session.part_id, step_id))
         if step is None or not kind_of(step).answerable:
             continue  # content changed since: the step is gone
-        if kind_of(step).many:
-            if (response.hidden or not response.approved) and not selection.include_hidden:
-                continue
-            kept.append(entry)
-        else:
-            latest[response.step_id, response.participant_id, response.statement] = entry
-    kept.extend(latest.values())
+        entry_of = {id(entry[0]): entry for entry in entries}
+        chosen = counted(
+            step, [entry[0] for entry in entries], include_hidden=selection.include_hidden
+        )
+        kept.extend(entry_of[id(response)] for response in chosen)
     return sorted(kept, key=lambda entry: entry[0].id)
 
 
@@ -446,24 +443,17 @@ def _row(
 ) -> Row:
     kind = kind_of(step)
     if kind.many:
-        counted: Any = {"id": response.id, "text": response.value, "votes": votes}
-    elif step.kind == "statements":
-        counted = {
-            "participant": response.participant_id,
-            "statement": response.statement,
-            "reaction": response.value,
-        }
+        value: Any = {"id": response.id, "text": response.value, "votes": votes}
     else:
-        counted = response.value
-    exported = (kind.export_rows(step, [counted]) or [{"value": response.value}])[0]
+        value = kind.counted_value(response.participant_id, response.statement, response.value)
+    exported = (kind.export_rows(step, [value]) or [{"value": response.value}])[0]
     circle = session.circle
     statement = step_statement(step, response.statement)
     vocabulary = words.of(("vocabulary",), lambda: library().vocabulary.tags)
     tags = set(step.tags) | set(response.tags or ())
-    if step.kind == "statements":
-        said = words.of(("reaction", response.value), lambda: value_text(step, response.value))
-    else:
-        said = value_text(step, response.value)
+    said = words.of(
+        ("value", id(step), _hashable(response.value)), lambda: value_text(step, response.value)
+    )
     return Row(
         response=response.id,
         session=session.id,
@@ -494,6 +484,8 @@ def _row(
         entered_by_leader=proxy,
         merged_into=response.merged_into_id,
         origin=session.origin,
+        highlighted=response.highlighted,
+        own_tags=tuple(response.tags or ()),
     )
 
 
@@ -511,16 +503,17 @@ def step_statement(step: Step, statement_id: str | None) -> Option | None:
 
 
 def value_text(step: Step, value: Any) -> str:
-    """A value in words, in the export's language: option texts for choices and rankings (in
-    order, ``; `` between them), the reaction for statements, the number or text itself."""
-    if value is None:
-        return ""
-    if step.kind in ("quiz", "poll", "rank"):
-        ids = value if isinstance(value, list) else [value]
-        return "; ".join(localized(o.text) if (o := step.option(i)) else str(i) for i in ids)
-    if step.kind == "statements":
-        return reaction_texts().get(value, str(value))
-    return str(value)
+    """A value in words, in the export's language (``StepKind.value_text``): option texts for
+    choices and rankings (in order, ``; `` between them), the reaction for statements, the
+    number or text itself."""
+    return kind_of(step).value_text(step, value, localized)
+
+
+def _hashable(value: Any) -> Any:
+    """A stored value as a key of :class:`_Words` (lists and mappings as their JSON)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True)
+    return value
 
 
 def filter_options() -> dict:

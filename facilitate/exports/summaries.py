@@ -12,54 +12,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..authoring.queries import any_module
 from ..content import Step, library
 from ..content.model import Tag, Text
 from ..quiz import scoring
-from ..sessions.kinds import kind_of
+from ..steps import contribution_values, kind_of
+from ..steps.summary import Fewer, Table, small, withheld
 from .queries import Dataset, Row
 
 #: The vocabulary groups a report is organised by: focus areas, then development areas.
 REPORT_GROUPS = ("focus", "area")
-#: Most words of a word cloud listed in a summary.
-TOP_WORDS = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Fewer:
-    """A count from 1 to ``threshold - 1``: shown as "fewer than ``threshold``"."""
-
-    threshold: int
-
-    def __str__(self) -> str:
-        return _("färre än %(n)d", n=self.threshold)
 
 
 def min_group_size() -> int:
     return max(int(current_app.config["EXPORT_MIN_GROUP_SIZE"]), 1)
-
-
-def small(count: int, threshold: int) -> int | Fewer:
-    """``count``, or :class:`Fewer` when it is above 0 and below ``threshold``."""
-    return Fewer(threshold) if 0 < count < threshold else count
-
-
-def withheld(count: int, threshold: int) -> Fewer | None:
-    """A count derived from fewer than ``threshold`` people: "fewer than N" when it is, else
-    nothing at all (a larger number would tell how much the few people answered)."""
-    return small(count, threshold) if count < threshold else None
-
-
-@dataclass
-class Table:
-    """A question's distribution. ``columns`` are codes writers turn into headings
-    (:data:`COLUMN_CODES`); ``chart`` is the column to draw, by index (None: no chart)."""
-
-    columns: list[str]
-    rows: list[list[Any]]
-    chart: int | None = 1
 
 
 #: Column codes of :class:`Table` and what they mean.
@@ -105,6 +72,16 @@ class QuestionSummary:
     @property
     def kind(self) -> str:
         return self.step.kind
+
+    @property
+    def scored(self) -> bool:
+        """Whether the question has right answers (its kind's ``scored``)."""
+        return kind_of(self.step).scored
+
+    @property
+    def quoted(self) -> bool:
+        """Whether a report quotes its contributions (its kind's ``quoted``)."""
+        return kind_of(self.step).quoted
 
     @property
     def prompt(self) -> Text:
@@ -155,14 +132,13 @@ def summarise(
         table=None,
         results=suppressed(results, threshold, enough),
     )
-    build = _TABLES.get(step.kind)
-    if build is not None:
-        summary.table = build(step, results, threshold, enough)
-    if step.kind == "scale" and enough:
-        summary.mean = results.get("mean")
-    if step.kind == "quiz" and enough:
-        summary.correct_share = results.get("correct_share")
-    if kind_of(step).many:
+    kind = kind_of(step)
+    summary.table = kind.summary_table(step, results, threshold, enough)
+    if enough:
+        figures = kind.summary_figures(results)
+        summary.mean = figures.get("mean")
+        summary.correct_share = figures.get("correct_share")
+    if kind.many:
         summary.contributions = _standing(rows)
     return summary
 
@@ -176,92 +152,22 @@ def _standing(rows: list[Row]) -> list[Row]:
 
 def _values(step: Step, rows: list[Row]) -> list[Any]:
     """The rows as the step kind's ``aggregate`` expects them."""
-    if kind_of(step).many:
-        return [
+    kind = kind_of(step)
+    if kind.many:
+        return contribution_values(
             {
                 "id": r.response,
                 "text": r.value,
                 "votes": r.votes or 0,
-                "highlighted": False,
+                "merged_into": r.merged_into,
+                "highlighted": r.highlighted,
                 "theme": r.theme,
-                "tags": list(r.tags),
-                "merged": 0,
+                "tags": list(r.own_tags),
             }
-            for r in _standing(rows)
-        ]
-    if step.kind == "statements":
-        return [
-            {"participant": r.participant, "statement": r.statement, "reaction": r.value}
             for r in rows
-        ]
-    return [r.value for r in rows]
-
-
-# --- distributions ------------------------------------------------------------------------------
-
-
-def _choice_table(step: Step, results: dict, threshold: int, enough: bool) -> Table:
-    counts = results.get("counts", {})
-    if step.kind == "quiz":
-        return Table(
-            ["option", "count", "correct"],
-            [[o.text, small(counts.get(o.id, 0), threshold), o.correct] for o in step.options],
         )
-    return Table(
-        ["option", "count"], [[o.text, small(counts.get(o.id, 0), threshold)] for o in step.options]
-    )
+    return [kind.counted_value(r.participant, r.statement, r.value) for r in rows]
 
-
-def _scale_table(step: Step, results: dict, threshold: int, enough: bool) -> Table:
-    return Table(
-        ["value", "count"],
-        [[int(value), small(count, threshold)] for value, count in results["counts"].items()],
-    )
-
-
-def _rank_table(step: Step, results: dict, threshold: int, enough: bool) -> Table:
-    scores, positions = results["scores"], results["average_position"]
-    return Table(
-        ["option", "points", "position"],
-        [
-            [o.text, scores[o.id] if enough else None, positions[o.id] if enough else None]
-            for o in sorted(step.options, key=lambda o: results["order"].index(o.id))
-        ],
-    )
-
-
-def _statements_table(step: Step, results: dict, threshold: int, enough: bool) -> Table:
-    texts = {s.id: s.text for s in step.statements}
-    rows = []
-    for r in results["statements"]:
-        sides = r["agree"] + r["disagree"]
-        rows.append(
-            [
-                texts[r["id"]],
-                small(r["agree"], threshold),
-                small(r["disagree"], threshold),
-                small(r["pass"], threshold),
-                r["agreement"] if sides >= threshold else None,
-            ]
-        )
-    return Table(["statement", "agree", "disagree", "pass", "agreement"], rows, chart=4)
-
-
-def _words_table(step: Step, results: dict, threshold: int, enough: bool) -> Table:
-    return Table(
-        ["word", "count"],
-        [[w["text"], small(w["count"], threshold)] for w in results["words"][:TOP_WORDS]],
-    )
-
-
-_TABLES = {
-    "quiz": _choice_table,
-    "poll": _choice_table,
-    "scale": _scale_table,
-    "rank": _rank_table,
-    "statements": _statements_table,
-    "wordcloud": _words_table,
-}
 
 #: Keys of ``aggregate`` results that are counts of people or answers.
 _COUNT_KEYS = {"respondents", "correct", "agree", "disagree", "pass", "total", "count", "votes"}
@@ -340,7 +246,8 @@ class PartKnowledge:
 def knowledge(dataset: Dataset) -> list[PartKnowledge]:
     """Per part with quiz answers: share right per question, on average, most and least known."""
     by_part: dict[tuple[str, str], list[QuestionSummary]] = defaultdict(list)
-    for question in questions(dataset, [r for r in dataset.rows if r.kind == "quiz"]):
+    scored = [r for r in dataset.rows if kind_of(dataset.steps[r.module, r.part, r.step]).scored]
+    for question in questions(dataset, scored):
         by_part[question.module, question.part].append(question)
     parts = []
     for (module_id, part_id), quiz in by_part.items():

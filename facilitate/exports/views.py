@@ -14,6 +14,7 @@ from ..content import library
 from ..core.i18n import current_locale, localized
 from ..extensions import db
 from ..sessions.messages import message
+from ..steps import kind_of
 from . import summaries
 from .labels import column_headings, filter_names, kind_names
 from .operations import export
@@ -177,7 +178,7 @@ def _contributions_by_tag(dataset: Dataset) -> list[tuple[object, list]]:
     in vocabulary order, then those without a tag (``None``)."""
     grouped: dict[str | None, list] = defaultdict(list)
     for row in dataset.rows:
-        if row.kind != "open":
+        if not kind_of(dataset.steps[row.module, row.part, row.step]).quoted:
             continue
         for tag in row.tags or (None,):
             grouped[tag].append(row)

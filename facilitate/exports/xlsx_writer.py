@@ -4,9 +4,10 @@ key sheet naming each of its columns' stable CSV id. In the export's language (S
 asked otherwise)."""
 
 import io
+from types import SimpleNamespace
 from typing import Any
 
-from flask_babel import format_datetime, ngettext, pgettext
+from flask_babel import format_datetime, pgettext
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..content.model import Text
 from ..core.i18n import local_date, localized
+from ..steps import kind_of
 from .labels import (
     cell_text,
     column_headings,
@@ -175,39 +177,20 @@ def _summary_sheet(
 
 
 def _headline(question: QuestionSummary) -> str:
-    """The question's result in a few words, or a dash when too few answered to say it."""
-    if question.kind in ("open", "wordcloud"):
-        return ngettext("%(num)d bidrag", "%(num)d bidrag", len(question.contributions))
-    if isinstance(question.respondents, Fewer):
+    """The question's result in a few words (``StepKind.headline``), or a dash when too few
+    answered to say it."""
+    kind = kind_of(question.step)
+    if not kind.many and isinstance(question.respondents, Fewer):
         return "–"
-    if question.kind == "quiz":
-        return _("Andel rätt") + ": " + percent(question.correct_share)
-    if question.kind == "scale" and question.mean is not None:
-        return _("Medelvärde: %(mean)s", mean=cell_text(question.mean))
     table = question.table
-    if table is None or not table.rows:
+    figures = kind.many or kind.scored or question.mean is not None
+    if not figures and (table is None or not table.rows):
         return ""
-    if question.kind == "poll":
-        top = max(table.rows, key=lambda row: _amount(row[1]))
-        if _amount(top[1]) > 0:
-            return _("Flest val: %(option)s (%(count)s)", option=cell_text(top[0]), count=top[1])
-    if question.kind == "rank":
-        return _("Först: %(option)s", option=cell_text(table.rows[0][0]))
-    if question.kind == "statements":
-        agreed = [row for row in table.rows if row[-1] is not None]
-        if agreed:
-            top = max(agreed, key=lambda row: row[-1])
-            return _(
-                "Mest medhåll: %(statement)s (%(share)s)",
-                statement=cell_text(top[0]),
-                share=percent(top[-1]),
-            )
-    return "–"
+    return kind.headline(question, WORDS) or "–"
 
 
-def _amount(value: Any) -> int:
-    """A table count as a number to compare (a suppressed count as 0)."""
-    return value if isinstance(value, int) else 0
+#: What a kind's headline writes its figures with.
+WORDS = SimpleNamespace(cell_text=cell_text, percent=percent)
 
 
 def _sheet_name(number: int, question: QuestionSummary) -> str:
@@ -234,7 +217,7 @@ def _question_sheet(workbook: Workbook, number: int, question: QuestionSummary) 
     _append(sheet, [_("Svarande"), question.respondents])
     if question.mean is not None:
         _append(sheet, [_("Medelvärde"), question.mean])
-    if question.kind == "quiz":
+    if kind_of(question.step).scored:
         _append(sheet, [_("Andel rätt"), percent(question.correct_share)])
     _append(sheet, [])
     sheet.column_dimensions["A"].width = 50

@@ -1,9 +1,8 @@
-"""The quiz step kind: reveal-and-discuss questions with sources. Importing registers it."""
+"""The quiz step kind: reveal-and-discuss questions with sources. The kind (``kind.py``) is
+found by :mod:`facilitate.steps`; importing this registers the quiz's snapshot sections."""
 
-from ..sessions.kinds import register, register_section
-from .kind import QuizKind
+from ..steps import register_section
 from .standings import leaderboard_section, summary_section
 
-register(QuizKind())
 register_section("leaderboard", leaderboard_section)
 register_section("quiz_summary", summary_section)

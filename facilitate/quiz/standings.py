@@ -1,5 +1,5 @@
 """Quiz results of a whole session: points and leaderboard (competitive mode) and the per-part
-summary of what the room knew. Added to snapshots as sections (see sessions/kinds.py)."""
+summary of what the room knew. Added to snapshots as sections (see steps/registry.py)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..sessions.models import LiveSession, Participant, Response, SessionStatus
 from ..sessions.queries import counted_values, part_of
+from ..steps import kind_of
 from . import scoring
 from .kind import question
 
@@ -16,7 +17,7 @@ LEADERBOARD_SIZE = 10
 
 def _quiz_steps(session: LiveSession):
     part = part_of(session)
-    return [s for s in part.steps if s.kind == "quiz"] if part else []
+    return [s for s in part.steps if kind_of(s).scored] if part else []
 
 
 def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
@@ -25,6 +26,7 @@ def _responses(session: LiveSession, step_ids: list[str]) -> list[sa.Row]:
     return list(
         db.session.connection().execute(
             sa.select(
+                Response.id,
                 Response.participant_id,
                 Response.step_id,
                 Response.submission_id,

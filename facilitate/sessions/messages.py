@@ -111,7 +111,9 @@ _MESSAGES = {
 
 def message(code: str, locale: str | None = None) -> str:
     """The message for ``code`` in ``locale`` (or the request's language)."""
-    render = _MESSAGES.get(code, _MESSAGES["invalid_payload"])
+    from ..steps.registry import kind_message
+
+    render = _MESSAGES.get(code) or kind_message(code) or _MESSAGES["invalid_payload"]
     if locale is None:
         return render()
     with in_language(locale):

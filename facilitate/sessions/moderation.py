@@ -12,7 +12,7 @@ from flask import current_app
 from ..auth.models import utcnow
 from ..content import library
 from ..extensions import db
-from .kinds import InvalidAnswer, kind_of
+from ..steps import InvalidAnswer, kind_of
 from .models import (
     LiveSession,
     Participant,
@@ -152,7 +152,7 @@ def propose(participant: Participant, step_id: str, text: Any, submission_id: st
     step = session_step(session, step_id)
     if step is None:
         raise SessionError("unknown_step")
-    if step.kind != "statements":
+    if not kind_of(step).takes_proposals:
         raise SessionError("not_statements")
     refusal = session.accepts_answers_to(step_id)
     if refusal:

@@ -16,7 +16,7 @@ from ..circles.models import Circle
 from ..circles.municipalities import municipality as find_municipality
 from ..content import Part, Step
 from ..extensions import db
-from .kinds import InvalidAnswer, kind_of, presented_order
+from ..steps import InvalidAnswer, kind_of, presented_order
 from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
 from .queries import part_of, participant_count, session_by_code, session_step
 
@@ -136,7 +136,7 @@ def control(
 def time_limit(session: LiveSession, step: Step) -> float | None:
     """Seconds to answer ``step``: its own limit, else the session's quiz timer, times the
     session's extra time; None when untimed."""
-    limit = step.time_limit or (session.timer_seconds if step.kind == "quiz" else None)
+    limit = step.time_limit or (session.timer_seconds if kind_of(step).scored else None)
     return limit * session.extra_time if limit else None
 
 
@@ -316,7 +316,7 @@ def new_response(
     refusal = session.accepts_answers_to(step_id)
     if refusal:
         raise SessionError(refusal)
-    if step.kind == "statements":
+    if kind.per_statement:
         if statement is None or all(s.id != statement for s in step.statements):
             raise SessionError("unknown_statement")
     elif statement is not None:

@@ -2,18 +2,18 @@
 
 import json
 from collections import defaultdict
-from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from .. import steps
 from ..auth.models import Role, User
 from ..authoring.queries import session_module
 from ..content import Part, Step
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..extensions import db
-from .kinds import kind_of
+from ..steps import kind_of
 from .models import (
     LiveSession,
     Participant,
@@ -69,13 +69,13 @@ def session_step(session: LiveSession, step_id: str | None) -> Step | None:
     statements participants proposed and the leader approved, after the module's own."""
     part = part_of(session)
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
-    if step is None or step.kind != "statements":
+    if step is None or not kind_of(step).takes_proposals:
         return step
     added = tuple(
         Option(id=p.statement_id, text=Text({SOURCE_LANGUAGE: p.text, p.locale: p.text}))
         for p in proposals(session, step.id, ProposalStatus.approved)
     )
-    return replace(step, statements=step.statements + added) if added else step
+    return kind_of(step).with_proposals(step, added)
 
 
 def proposals(session: LiveSession, step_id: str, status: ProposalStatus) -> list[Proposal]:
@@ -111,48 +111,11 @@ def votes_by_contribution(session: LiveSession, step_id: str) -> dict[int, int]:
     return {response_id: count for response_id, count in rows}
 
 
-def contributions(responses: list[Response], votes: dict[int, int]) -> list[dict]:
-    """The contributions the room sees (open text and word clouds), oldest first: neither
-    withdrawn, hidden, waiting for approval nor merged into another; each with its upvotes and
-    those of the near-duplicates merged into it."""
-    merged: dict[int, list[Response]] = defaultdict(list)
-    for response in responses:
-        if response.merged_into_id is not None and not response.withdrawn:
-            merged[response.merged_into_id].append(response)
-    return [
-        {
-            "id": r.id,
-            "text": r.value,
-            "votes": votes.get(r.id, 0) + sum(votes.get(m.id, 0) for m in merged[r.id]),
-            "highlighted": r.highlighted,
-            "theme": r.theme,
-            "tags": list(r.tags or ()),
-            "merged": len(merged[r.id]),
-        }
-        for r in responses
-        if r.visible
-    ]
-
-
 def counted_values(
     step: Step, responses: list[Response], votes: dict[int, int] | None = None
 ) -> list[Any]:
-    """The values that count, withdrawn ones never: for open kinds the visible contributions
-    (see :func:`contributions`); for statements each participant's latest reaction to each
-    statement as ``{"participant", "statement", "reaction"}``; otherwise each participant's
-    latest value."""
-    kept = [r for r in responses if not r.withdrawn]
-    if kind_of(step).many:
-        return contributions(kept, votes or {})
-    latest: dict[tuple[int, str | None], Response] = {}
-    for response in kept:
-        latest[response.participant_id, response.statement] = response
-    if step.kind == "statements":
-        return [
-            {"participant": r.participant_id, "statement": r.statement, "reaction": r.value}
-            for r in latest.values()
-        ]
-    return [r.value for r in latest.values()]
+    """The values that count (:func:`facilitate.steps.counted_values`, the one rule)."""
+    return steps.counted_values(step, responses, votes)
 
 
 def step_responses(session: LiveSession, step_id: str) -> list[Response]:
@@ -169,13 +132,17 @@ def step_responses(session: LiveSession, step_id: str) -> list[Response]:
 
 
 def answer_rows(session: LiveSession, step_id: str) -> list[sa.Row]:
-    """The step's responses as rows with what counting needs (``participant_id``,
+    """The step's responses as rows with what counting needs (``id``, ``participant_id``,
     ``statement``, ``value``, ``withdrawn``), oldest first: built on every tally, so no ORM
     objects for a full room. Open kinds, which are moderated, need :func:`step_responses`."""
     return list(
         db.session.execute(
             sa.select(
-                Response.participant_id, Response.statement, Response.value, Response.withdrawn
+                Response.id,
+                Response.participant_id,
+                Response.statement,
+                Response.value,
+                Response.withdrawn,
             )
             .where(Response.session_id == session.id, Response.step_id == step_id)
             .order_by(Response.id)
@@ -203,7 +170,9 @@ def latest_value_counts(session: LiveSession, step_id: str) -> list[tuple[Any, i
     """Each distinct value among the participants' latest answers to the step, with how many
     gave it, counted by the database: what :func:`counted_values` gives for kinds where only
     each participant's latest answer counts (not open kinds, not statements), without reading
-    or decoding a row per participant. Values are compared as stored (their JSON text)."""
+    or decoding a row per participant. Values are compared as stored (their JSON text). The
+    database form of :func:`facilitate.steps.counted` for those kinds (tests/test_counting.py
+    holds the two to the same results)."""
     latest = (
         sa.select(sa.func.max(Response.id))
         .where(
@@ -312,9 +281,7 @@ def own_answer(participant: Participant, step: Step) -> Any:
             }
             for r in responses
         ]
-    if step.kind == "statements":
-        return {r.statement: r.value for r in responses} or None
-    return responses[-1].value if responses else None
+    return kind_of(step).own_answer([r.value for r in responses], [r.statement for r in responses])
 
 
 def own_votes(participant: Participant, step: Step) -> list[int]:

@@ -13,8 +13,9 @@ from typing import Any
 from ..auth.models import utcnow
 from ..content import Step
 from ..dialogue.words import normalise
+from ..steps import kind_of, presented_order, sections
+from ..steps.counting import expand
 from .joining import join_url, spaced
-from .kinds import kind_of, presented_order, sections
 from .models import LiveSession, Participant, ProposalStatus, Response
 from .queries import (
     answer_rows,
@@ -199,7 +200,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
     if step is None:
         answered: set[int] | dict[int, int] = set()
         counted = 0
-    elif many or step.kind == "statements" or team:
+    elif many or kind.per_statement or team:
         # Moderated kinds need whole responses, statements and table groups who said what.
         responses = step_responses(session, step.id) if many else answer_rows(session, step.id)
         kept = [r for r in responses if not r.withdrawn]
@@ -212,7 +213,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
         answered = answers_per_participant(session, step.id)
         counted = sum(answered.values())
         if include_results:
-            values = [v for v, n in latest_value_counts(session, step.id) for v in [v] * n]
+            values = expand(latest_value_counts(session, step.id))
     data: dict[str, Any] = {
         "step_id": step.id if step else None,
         "participant_count": len(participants)
@@ -241,7 +242,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
         ]
         if many:
             data["moderation"] = moderation(session, kept, votes)
-        if step is not None and step.kind == "statements":
+        if kind is not None and kind.takes_proposals:
             data["proposals"] = pending_proposals(session, step)
         if team:
             data["groups"] = answers_by_group(step, participants, kept)
@@ -325,9 +326,7 @@ def answers_by_group(step: Step, participants: list[Participant], responses: lis
         mine = by_participant.get(p.id, [])
         if kind_of(step).many:
             answer: Any = [r.value for r in mine]
-        elif step.kind == "statements":
-            answer = {r.statement: r.value for r in mine}
         else:
-            answer = mine[-1].value if mine else None
+            answer = kind_of(step).own_answer([r.value for r in mine], [r.statement for r in mine])
         groups.append({"id": p.id, "name": p.name, "answer": answer or None})
     return groups

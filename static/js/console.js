@@ -5,9 +5,11 @@ import { announce, el, format, ownLang, paragraphs, plural, readJson, replace, s
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { ModerationPanel, renderGroups, renderProposals } from "./moderation.js";
 import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
+import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { Countdown, renderCountdown } from "./timer.js";
 
-const strings = readJson("strings");
+const strings = withKindWords(readJson("strings"));
+await loadKinds();
 const { session: sessionId, vocabulary } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 const numbers = new Intl.NumberFormat(locale);
@@ -188,8 +190,9 @@ function renderFacts() {
     facts.push(format(strings.step_counter, { index: session.step_index + 1, count: session.step_count }));
     if (state.step && state.step.answerable) {
       facts.push(session.open && !countdown.expired ? strings.answers_open : strings.answers_closed);
-      // Every kind but quiz and ranking shows its results to the room as they grow, unless hidden.
-      const live = !["quiz", "rank"].includes(state.step.kind) && !session.hide_live_results;
+      // A kind shows its results to the room as they grow unless it waits for the reveal
+      // (quiz) or the leader hides them.
+      const live = kindOf(state.step.kind).liveResults !== false && !session.hide_live_results;
       facts.push(session.revealed ? strings.results_shown : live ? strings.results_live : strings.results_hidden);
     }
   }
@@ -302,33 +305,10 @@ function renderStep() {
       ),
     );
     if (step.multiple) parts.push(el("p", { class: "hint", text: strings.multiple_hint }));
-    if (step.kind === "rank") parts.push(el("p", { class: "hint", text: strings.rank_hint }));
   }
-  if (step.kind === "scale") {
-    parts.push(el("p", { class: "hint", text: format(strings.scale_range, { min: step.min, max: step.max }) }));
-    if (step.min_label || step.max_label) {
-      parts.push(
-        el(
-          "p",
-          { class: "hint", lang },
-          `${step.min} – ${step.min_label || ""}; ${step.max} – ${step.max_label || ""}`,
-        ),
-      );
-    }
-  }
-  if (step.kind === "open") {
-    parts.push(el("p", { class: "hint", text: format(strings.open_hint, { max: step.max_length }) }));
-  }
-  if (step.kind === "wordcloud") {
-    parts.push(el("p", { class: "hint", text: format(strings.wordcloud_hint, { max: step.max_length }) }));
-  }
-  if (step.kind === "statements" && Array.isArray(step.statements)) {
-    parts.push(
-      el("ol", { class: "option-list statement-overview" }, step.statements.map((statement) => el("li", { lang: statement.lang || lang, text: statement.text }))),
-      el("p", { class: "hint", text: strings.statements_hint }),
-    );
-  }
-  if (!step.answerable && step.kind !== "info") {
+  const kind = kindOf(step.kind);
+  if (kind.overview) parts.push(...kind.overview(step, strings, { lang, locale }));
+  if (!step.answerable && !kind.passive) {
     parts.push(el("p", { class: "muted", text: strings.nothing_to_answer }));
   }
   parts.push(renderExplanation(step, strings, "h4"));

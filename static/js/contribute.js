@@ -1,10 +1,10 @@
 // The phone's dialogue tools (docs/protocol.md): free-text forms, one's own contributions with
 // Edit and Withdraw, the room's contributions with Upvote, statements with Agree / Disagree /
-// Pass, and proposing a statement. Everything is sent through the phone's outbox; `phone` is the
+// Pass, and proposing a statement (their form: static/js/kinds/statements.js). Everything is sent through the phone's outbox; `phone` is the
 // page's context (see participant.js), `current` the step on screen. No user-visible text lives
 // here; user text is only ever set as text, never as HTML.
+import { contributionList } from "./answers.js";
 import { el, format } from "./dom.js";
-import { REACTIONS } from "./results.js";
 
 /** Focus stays where it was when a part of the page is rebuilt around the focused element. */
 export function keepingFocus(rebuild) {
@@ -13,12 +13,6 @@ export function keepingFocus(rebuild) {
   if (focused && focused !== document.body && focused !== document.activeElement && document.contains(focused)) {
     focused.focus({ preventScroll: true });
   }
-}
-
-/** An own contribution as the server sends it; lists of plain texts (older storage) too. */
-export function contributionList(value) {
-  if (!Array.isArray(value)) return [];
-  return value.map((item) => (typeof item === "string" ? { id: null, submission_id: null, text: item } : { ...item }));
 }
 
 /**
@@ -106,7 +100,7 @@ export function renderOwnContributions(phone, current, step) {
   const signature = JSON.stringify([items, open, current.editing, current.confirming]);
   if (signature === current.ownSignature) return;
   current.ownSignature = signature;
-  const words = step.kind === "wordcloud";
+  const words = Boolean(current.contribution && current.contribution.words);
   keepingFocus(() => {
     current.own.replaceChildren(
       ...(items.length
@@ -220,8 +214,8 @@ function editor(phone, current, step, item) {
   const { strings } = phone;
   const sid = item.submission_id;
   if (current.editor && current.editor.sid === sid) return current.editor.form;
-  const max = step.max_length || (step.kind === "wordcloud" ? 40 : 500);
-  const multiline = step.kind !== "wordcloud";
+  // The kind's own text form said how long and on how many lines (kinds/open.js, wordcloud.js).
+  const { max, multiline } = current.contribution || { max: step.max_length || 500, multiline: true };
   const id = `edit-${sid}`;
   const field = el(multiline ? "textarea" : "input", {
     id,
@@ -329,139 +323,4 @@ export function upvoteOptions(phone, current, step) {
     return button;
   };
   return { own, extra };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statements: three toggle buttons per statement (each press a new answer; the latest counts)
-// and a form to propose a statement, which the leader approves first.
-
-/** The participant's reaction to each statement: acknowledged, then what waits to be sent. */
-export function ownReactions(phone, step) {
-  const stored = phone.own(step.id);
-  const reactions = stored && typeof stored === "object" && !Array.isArray(stored) ? { ...stored } : {};
-  for (const entry of phone.waiting(step.id)) {
-    if (entry.event === "answer" && entry.statement) reactions[entry.statement] = entry.value;
-  }
-  return reactions;
-}
-
-export function buildStatementsForm(phone, current, step) {
-  const { strings } = phone;
-  const list = el("ul", { class: "statement-list", "aria-labelledby": "step-prompt", "aria-describedby": "statements-hint" });
-  const groups = new Map();
-
-  /** Bring the list in line with the step's statements (approved proposals join it) and show
-   * the participant's reactions as pressed buttons. */
-  function refresh() {
-    const statements = Array.isArray(current.step.statements) ? current.step.statements : [];
-    const open = phone.isOpen();
-    const reactions = ownReactions(phone, current.step);
-    statements.forEach((statement, index) => {
-      const id = String(statement.id);
-      let group = groups.get(id);
-      if (!group) {
-        group = statementGroup(statement);
-        groups.set(id, group);
-      }
-      group.text.textContent = statement.text;
-      if (statement.lang) group.text.setAttribute("lang", statement.lang);
-      if (list.children[index] !== group.item) list.insertBefore(group.item, list.children[index] || null);
-      for (const [reaction, button] of Object.entries(group.buttons)) {
-        button.setAttribute("aria-pressed", String(reactions[id] === reaction));
-        button.disabled = !open;
-      }
-    });
-    const wanted = new Set(statements.map((s) => String(s.id)));
-    for (const [id, group] of groups) {
-      if (!wanted.has(id)) {
-        group.item.remove();
-        groups.delete(id);
-      }
-    }
-  }
-
-  function statementGroup(statement) {
-    const id = String(statement.id);
-    const textId = `statement-${id}`;
-    const text = el("p", { class: "statement-text", id: textId, lang: statement.lang || null });
-    const buttons = {};
-    for (const reaction of REACTIONS) {
-      buttons[reaction] = el(
-        "button",
-        phone.ui(step, {
-          type: "button",
-          class: `button button-secondary reaction reaction-${reaction}`,
-          "aria-pressed": "false",
-          "aria-describedby": textId,
-          onclick: () => {
-            if (!phone.isOpen()) return;
-            if (buttons[reaction].getAttribute("aria-pressed") === "true") return; // already counts
-            phone.queue(current.step, { event: "answer", value: reaction, statement: id });
-          },
-        }),
-        el("span", { class: "reaction-icon", "aria-hidden": "true", text: { agree: "✓", disagree: "✕", pass: "–" }[reaction] }),
-        " ",
-        strings[reaction],
-      );
-    }
-    // The group inside the list item: a list item keeps its own role (axe: aria-allowed-role).
-    const item = el(
-      "li",
-      { class: "statement" },
-      el("div", { role: "group", "aria-labelledby": textId }, text, el("div", { class: "reaction-buttons" }, Object.values(buttons))),
-    );
-    return { item, text, buttons };
-  }
-
-  const propose = buildTextForm(phone, current, step, {
-    id: "proposal",
-    multiline: true,
-    max: step.max_length || 200,
-    label: strings.propose_label,
-    hint: strings.propose_hint,
-    button: strings.propose_send,
-    formClass: "proposal-form",
-    onText: (text) => phone.queue(current.step, { event: "propose", text }),
-  });
-  current.refresh = refresh;
-  refresh();
-  return el(
-    "div",
-    { class: "statements-form" },
-    el("p", phone.ui(step, { class: "hint", id: "statements-hint", text: strings.statements_hint })),
-    list,
-    el("h3", phone.ui(step, { class: "proposal-heading", text: strings.propose_heading })),
-    propose.form,
-  );
-}
-
-/** The statements the participant has proposed on this phone, waiting or sent. */
-export function renderOwnProposals(phone, current, step) {
-  const { strings } = phone;
-  const sent = phone.proposals(step.id).map((text) => ({ text, queued: false }));
-  const waiting = phone.waiting(step.id).filter((entry) => entry.event === "propose").map((entry) => ({ text: entry.text, queued: true }));
-  const items = [...sent, ...waiting];
-  const signature = JSON.stringify(items);
-  if (signature === current.ownSignature) return;
-  current.ownSignature = signature;
-  current.own.replaceChildren(
-    ...(items.length
-      ? [
-          el("h3", phone.ui(step, { text: strings.your_proposals })),
-          el("p", phone.ui(step, { class: "hint", text: strings.proposals_note })),
-          el(
-            "ul",
-            { class: "contributions" },
-            items.map((item) =>
-              el(
-                "li",
-                { class: item.queued ? "pending" : null },
-                el("span", { text: item.text }),
-                item.queued ? el("span", phone.ui(step, { class: "muted", text: ` (${strings.pending})` })) : null,
-              ),
-            ),
-          ),
-        ]
-      : []),
-  );
 }

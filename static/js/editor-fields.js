@@ -2,6 +2,7 @@
 // is derived from its path ("f-parts-0-steps-2-prompt-sv"), so a problem the server reports
 // at a path can be shown at its field.
 import { el, format } from "./dom.js";
+import { kindOf } from "./kinds.js";
 
 /** The element id of the field at `path` (a list of keys and indexes). */
 export function fieldId(path) {
@@ -111,22 +112,11 @@ export function nextOptionId(items) {
   return freshId("o", taken);
 }
 
-/** A new step of `kind` with the keys its kind needs, texts empty for the leader to write. */
+/** A new step of `kind` with the keys its kind needs (`blank` of static/js/kinds/<kind>.js),
+ * texts empty for the leader to write. */
 export function newStep(kind, id, year) {
-  const step = { id, kind };
-  if (kind === "info") Object.assign(step, { title: {}, body: {} });
-  else step.prompt = {};
-  if (["quiz", "poll", "rank"].includes(kind)) {
-    step.options = [
-      { id: "a", text: {} },
-      { id: "b", text: {} },
-    ];
-  }
-  if (kind === "quiz") {
-    step.options[0].correct = true;
-    Object.assign(step, { explanation: {}, source: { title: "", year } });
-  }
-  if (kind === "scale") Object.assign(step, { min: 1, max: 5 });
-  if (kind === "statements") step.statements = [{ id: "a", text: {} }];
+  const step = { id, kind, prompt: {} };
+  const own = kindOf(kind);
+  if (own.blank) own.blank(step, { year });
   return step;
 }

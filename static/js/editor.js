@@ -14,10 +14,12 @@ import {
   setAt,
   textField,
 } from "./editor-fields.js";
+import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { buildPhoneStep, uiAttributes } from "./phone-step.js";
 
-const strings = readJson("strings");
-const phoneStrings = readJson("phone-strings");
+const strings = withKindWords(readJson("strings"));
+const phoneStrings = withKindWords(readJson("phone-strings"));
+await loadKinds();
 const config = readJson("config");
 const doc = readJson("document");
 const $ = (id) => document.getElementById(id);
@@ -189,15 +191,15 @@ function stepItem(step, p, s) {
   return item;
 }
 
+/** The fields of a step: its prompt and time limit (unless it has nothing to answer), then the
+ * kind's own (`fields` of static/js/kinds/<kind>.js). */
 function kindFields(step, path) {
   const o = options();
-  if (step.kind === "info") {
-    return [
-      multilingual(doc, [...path, "title"], strings.title, o),
-      multilingual(doc, [...path, "body"], strings.body, { ...o, multiline: true }),
-    ].flat();
-  }
-  const fields = [
+  const kind = kindOf(step.kind);
+  const tools = { doc, strings, options, multilingual, numberField, textField, checkbox, itemList, getAt, setAt };
+  const own = kind.fields ? kind.fields(step, path, tools) : [];
+  if (kind.passive) return own.flat();
+  return [
     multilingual(doc, [...path, "prompt"], strings.prompt, { ...o, multiline: true }),
     numberField({
       path: [...path, "time_limit"],
@@ -207,41 +209,12 @@ function kindFields(step, path) {
       max: 3600,
       onValue: (n) => setAt(doc, [...path, "time_limit"], n),
     }),
-  ];
-  if (["quiz", "poll", "rank"].includes(step.kind)) fields.push(itemList(step, path, "options"));
-  if (["quiz", "poll"].includes(step.kind)) {
-    fields.push(
-      checkbox({
-        path: [...path, "multiple"],
-        label: strings.multiple,
-        checked: step.multiple,
-        onValue: (on) => setAt(doc, [...path, "multiple"], on ? true : undefined),
-      }),
-    );
-  }
-  if (step.kind === "quiz") {
-    const source = [...path, "source"];
-    fields.push(
-      multilingual(doc, [...path, "explanation"], strings.explanation, { ...o, multiline: true }),
-      textField({ path: [...source, "title"], label: strings.source_title, value: getAt(doc, [...source, "title"]), required: true, onValue: (v) => setAt(doc, [...source, "title"], v) }),
-      numberField({ path: [...source, "year"], label: strings.source_year, value: getAt(doc, [...source, "year"]), min: 1500, max: 2100, onValue: (n) => setAt(doc, [...source, "year"], n) }),
-      textField({ path: [...source, "url"], label: strings.source_url, value: getAt(doc, [...source, "url"]), onValue: (v) => setAt(doc, [...source, "url"], v || undefined) }),
-    );
-  }
-  if (step.kind === "scale") {
-    fields.push(
-      numberField({ path: [...path, "min"], label: strings.scale_min, value: step.min, min: 0, max: 10, onValue: (n) => setAt(doc, [...path, "min"], n) }),
-      numberField({ path: [...path, "max"], label: strings.scale_max, value: step.max, min: 1, max: 10, onValue: (n) => setAt(doc, [...path, "max"], n) }),
-      multilingual(doc, [...path, "min_label"], strings.min_label, { ...o, optional: true }),
-      multilingual(doc, [...path, "max_label"], strings.max_label, { ...o, optional: true }),
-    );
-  }
-  if (step.kind === "statements") fields.push(itemList(step, path, "statements"));
-  return fields.flat();
+    ...own,
+  ].flat();
 }
 
-/** Options (or statements) of a step: text, "correct" for quizzes, add and remove. */
-function itemList(step, path, key) {
+/** Options (or statements) of a step: text, "correct" when `correct` (quizzes), add and remove. */
+function itemList(step, path, key, { correct = false } = {}) {
   const items = step[key];
   const single = key === "options" ? strings.option : strings.statement;
   const listPath = [...path, key];
@@ -254,7 +227,7 @@ function itemList(step, path, key) {
         "div",
         { class: "editor-item" },
         multilingual(doc, [...listPath, i, "text"], format(single, { n: i + 1 }), options()),
-        step.kind === "quiz"
+        correct
           ? checkbox({
               path: [...listPath, i, "correct"],
               label: `${strings.correct} (${format(single, { n: i + 1 })})`,
@@ -328,8 +301,9 @@ function allStepIds() {
 
 function addStep(p, kind) {
   const steps = doc.parts[p].steps;
-  steps.push(newStep(kind, freshId(kind, allStepIds()), config.year));
-  render(fieldId(["parts", p, "steps", steps.length - 1, kind === "info" ? "title" : "prompt", "sv"]));
+  const step = newStep(kind, freshId(kind, allStepIds()), config.year);
+  steps.push(step);
+  render(fieldId(["parts", p, "steps", steps.length - 1, "prompt" in step ? "prompt" : "title", "sv"]));
   announce(status, format(strings.added, { position: steps.length }));
 }
 

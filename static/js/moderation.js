@@ -3,6 +3,7 @@
 // reject, and each table group's answer in team mode. No user-visible text lives here, and user
 // text is only ever set as text, never as HTML.
 import { el, format, plural, replace } from "./dom.js";
+import { kindOf } from "./kinds.js";
 
 /**
  * One list item per contribution, built once and then updated, so that a tally arriving every
@@ -298,34 +299,14 @@ export function renderProposals(list, proposals, strings, { decide, fallback }) 
  */
 export function renderGroups(body, groups, step, strings, locale) {
   const numbers = new Intl.NumberFormat(locale);
-  const optionText = (id) => {
-    const option = (step.options || []).find((o) => String(o.id) === String(id));
-    return option ? option.text : String(id);
-  };
-  const statementText = (id) => {
-    const statement = (step.statements || []).find((s) => String(s.id) === String(id));
-    return statement ? statement.text : String(id);
-  };
   const answerOf = (answer) => {
     if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length)) {
       return el("span", { class: "muted", text: strings.no_group_answer });
     }
-    if (step.kind === "open" || step.kind === "wordcloud") {
-      return el("ul", { class: "group-answer-list" }, (Array.isArray(answer) ? answer : [answer]).map((text) => el("li", { text: String(text) })));
-    }
-    if (step.kind === "rank" && Array.isArray(answer)) {
-      return el("ol", { class: "group-answer-list" }, answer.map((id) => el("li", { text: optionText(id) })));
-    }
-    if (step.kind === "statements" && typeof answer === "object") {
-      return el(
-        "ul",
-        { class: "group-answer-list" },
-        Object.entries(answer).map(([id, reaction]) => el("li", { text: format(strings.group_reaction, { statement: statementText(id), reaction: strings[reaction] || reaction }) })),
-      );
-    }
-    if (Array.isArray(answer)) return el("span", { text: answer.map(optionText).join(", ") });
-    if (typeof answer === "number") return el("span", { text: numbers.format(answer) });
-    return el("span", { text: Array.isArray(step.options) ? optionText(answer) : String(answer) });
+    // Each kind says its answers in words (kinds.js, `groupAnswer`); else the answer as text.
+    const kind = kindOf(step.kind);
+    const shown = kind.groupAnswer ? kind.groupAnswer(step, answer, { strings, numbers }) : null;
+    return shown || el("span", { text: typeof answer === "number" ? numbers.format(answer) : String(answer) });
   };
   replace(
     body,

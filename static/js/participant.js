@@ -6,18 +6,18 @@
 // leader's connection then acts as a person without a phone (`behalf`) instead of joining.
 import { announce, el, format, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
-import {
-  contributionList,
-  keepingFocus,
-  renderOwnContributions,
-  renderOwnProposals,
-  upvoteOptions,
-} from "./contribute.js";
+import { Answers } from "./answers.js";
+import { keepingFocus, upvoteOptions } from "./contribute.js";
+import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { buildPhoneStep, uiAttributes } from "./phone-step.js";
 import { isCorrect, renderExplanation, renderResults } from "./results.js";
+import { createStorage, Outbox, PAYLOADS } from "./outbox.js";
 import { clockText, Countdown } from "./timer.js";
 
-const strings = readJson("strings");
+const strings = withKindWords(readJson("strings"));
+// Every kind's browser code before the first step is drawn, so that a phone offline later
+// still draws any step (kinds.js).
+await loadKinds();
 const { code, behalf, circle } = readJson("config");
 /** Where this phone keeps its circle token (opt-in recognition across a circle's meetings). */
 const circleKey = circle ? `facilitate:circle:${circle}:token` : null;
@@ -57,34 +57,19 @@ const view = {
   behalfNameField: $("behalf-name-field"),
 };
 
-/** Step kinds where a participant sends several contributions, each its own answer. */
-const MANY = new Set(["open", "wordcloud"]);
+/** Whether a participant sends several contributions to `step` (or an outbox entry's step),
+ * each its own answer: the step view's `many`. FALLBACK until every server sends `many`: the
+ * kinds that had it (and outbox entries stored before `many` was kept with them). */
+function severalAnswers(step) {
+  if (step && typeof step.many === "boolean") return step.many;
+  return Boolean(step) && ["open", "wordcloud"].includes(step.kind);
+}
 
 // ---------------------------------------------------------------------------------------------
 // What the phone keeps: the token, the answers it has had acknowledged, and the outbox.
 
-/** localStorage that falls back to memory where storage is blocked (some private modes). */
-const storage = (() => {
-  const memory = new Map();
-  return {
-    get(key, fallback) {
-      try {
-        const raw = window.localStorage.getItem(key);
-        return raw === null ? fallback : JSON.parse(raw);
-      } catch {
-        return memory.has(key) ? memory.get(key) : fallback;
-      }
-    },
-    set(key, value) {
-      memory.set(key, value);
-      try {
-        window.localStorage.setItem(key, JSON.stringify(value));
-      } catch {
-        /* memory only */
-      }
-    },
-  };
-})();
+/** localStorage, or memory where storage is blocked (some private modes). */
+const storage = createStorage(() => window.localStorage);
 
 /** On behalf of others the keys are the leader's, per session, apart from a phone's. */
 const prefix = behalf ? `facilitate:behalf:${behalf}` : `facilitate:${code}`;
@@ -99,41 +84,38 @@ let token = behalf ? null : storage.get(keys.token, null);
 /** On behalf of others: the person answered for now (a participant id). */
 let person = behalf ? storage.get(keys.person, null) : null;
 
-function emptyAnswers(session = null) {
-  return { session, person, steps: {}, voted: {}, proposals: {} };
-}
+/** What the server has acknowledged (answers.js), kept on the phone. */
+const answers = new Answers(storage, keys.answers, person);
 
-/**
- * What the server has acknowledged, by step: {session, person, steps: {stepId: value},
- * voted: {stepId: [contribution ids]}, proposals: {stepId: [texts]}}. For open and word cloud
- * steps the value is the list of own contributions, [{id, submission_id, text, hidden, pending,
- * merged}] (`id` is null until the server has said it); for statements {statementId: reaction}.
- */
-let answers = { ...emptyAnswers(), ...storage.get(keys.answers, {}) };
-/**
- * What waits to be sent, oldest first: {key, event, session, step, kind, ...fields}, `event`
- * one of answer | edit | withdraw | upvote | propose; the fields are those of the event
- * (submission_id, value, statement, contribution, text). Entries of an earlier version of this
- * page (answers only) have no `event` and no `key`.
- */
-let outbox = storage.get(keys.outbox, []).map((entry) => ({ event: "answer", key: entry.submission_id, ...entry }));
-
-function saveAnswers() {
-  storage.set(keys.answers, answers);
-}
-function saveOutbox() {
-  storage.set(keys.outbox, outbox);
-}
-
-/** A fresh submission id (protocol: 1–64 of A–Z a–z 0–9 _ -). */
-function newSubmissionId() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") {
-    return window.crypto.randomUUID().replace(/-/g, "");
-  }
-  const bytes = new Uint8Array(16);
-  window.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("");
-}
+/** What waits to be sent (outbox.js): {key, event, session, step, kind, many, ...fields}. */
+const outbox = new Outbox({
+  storage,
+  key: keys.outbox,
+  send: (entry) => request(socket, entry.event, PAYLOADS[entry.event](entry)),
+  ready: () => joined && socket.connected,
+  stale: (entry) => (state && entry.session !== state.session.id) || (behalf && entry.person !== person),
+  on: {
+    queued: () => setStatus(strings.queued),
+    sending: () => setStatus(strings.sending),
+    done: delivered,
+    kept(entry, ack, why) {
+      if (why === "rejoin") rejoin();
+      else if (why === "retry") showAlert(ack.message);
+      setStatus(strings.queued);
+    },
+    refused(entry, ack) {
+      showAlert(ack.message);
+      setStatus("");
+      if (current && current.id === entry.step) current.dirty = false;
+      // An edit, withdrawal or upvote refused: the phone's picture of the step may be out of date.
+      return !(entry.event === "answer" || entry.event === "propose");
+    },
+    idle(needSync) {
+      if (current) updateStep();
+      if (needSync) sync();
+    },
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Connection and joining.
@@ -205,17 +187,15 @@ async function join() {
     // A new participant (first join, or a token the server did not know): start afresh.
     token = ack.token;
     storage.set(keys.token, token);
-    answers = emptyAnswers();
-    outbox = [];
-    saveAnswers();
-    saveOutbox();
+    answers.reset(null, person);
+    outbox.clear();
   }
   pendingName = null;
   joined = true;
   participant = ack.participant;
   showAlert("");
   applyState(ack.state, true);
-  flushOutbox();
+  outbox.reconnected();
 }
 
 function joinFailed(ack) {
@@ -309,29 +289,29 @@ async function actAs({ target = person, name = null } = {}) {
   showAlert("");
   renderBehalf();
   applyState(ack.state, true);
-  flushOutbox();
+  outbox.reconnected();
   return ack;
 }
 
 /** From now on the answers are `id`'s (null: a new person, not made yet). */
 function becomePerson(id) {
-  if (id !== person || answers.person !== person) {
+  if (id !== person || answers.data.person !== person) {
     person = id;
     storage.set(keys.person, person);
-    answers = emptyAnswers(answers.session);
-    saveAnswers();
+    answers.reset(answers.data.session, person);
   }
 }
 
 /** The first answer of a new person made them: they are the person answered for now. */
 function madePerson(ack) {
   const made = ack.participant;
-  for (const entry of outbox) if (entry.person === null) entry.person = made.id;
-  saveOutbox();
+  outbox.update((entry) => {
+    if (entry.person === null) entry.person = made.id;
+  });
   person = made.id;
   storage.set(keys.person, person);
-  answers.person = person;
-  saveAnswers();
+  answers.data.person = person;
+  answers.save();
   participant = made;
   people = Array.isArray(ack.people) ? ack.people : [...people, { id: made.id, name: made.name, number: null }];
   renderBehalf();
@@ -364,7 +344,7 @@ if (behalf && view.behalf) {
       // What waits to be sent is the present person's: it must go first.
       showAlert(strings.behalf_wait);
       renderBehalf();
-      flushOutbox();
+      outbox.flush();
       return;
     }
     if (!socket.connected) {
@@ -392,24 +372,14 @@ function applyState(snapshot, withAnswer) {
   // A ranking's options come in this participant's own order, in join and sync snapshots
   // only (broadcasts are the same for everyone): keep it while the step lasts.
   if (snapshot.step && Array.isArray(snapshot.presented)) presented = { step: snapshot.step.id, order: snapshot.presented };
-  if (snapshot.step && snapshot.step.kind === "rank" && presented && presented.step === snapshot.step.id) {
+  if (snapshot.step && kindOf(snapshot.step.kind).presented && presented && presented.step === snapshot.step.id) {
     snapshot.step.presented = presented.order;
   }
   state = snapshot;
   const session = snapshot.session;
-  if (answers.session !== session.id) {
-    answers = emptyAnswers(session.id);
-    saveAnswers();
-  }
+  answers.forSession(session.id);
   if (withAnswer && snapshot.step && "answer" in snapshot) {
-    const answer = snapshot.answer;
-    if (answer === null || answer === undefined || (Array.isArray(answer) && !answer.length && MANY.has(snapshot.step.kind))) {
-      delete answers.steps[snapshot.step.id];
-    } else {
-      answers.steps[snapshot.step.id] = answer;
-    }
-    if (Array.isArray(snapshot.voted)) answers.voted[snapshot.step.id] = snapshot.voted;
-    saveAnswers();
+    answers.fromSnapshot(snapshot.step, snapshot.answer, snapshot.voted, severalAnswers(snapshot.step));
   }
   render();
 }
@@ -455,10 +425,7 @@ function renderEnded() {
   show(view.counter, false);
   show(view.ended, true);
   current = null;
-  if (outbox.length) {
-    outbox = []; // the session takes no more answers
-    saveOutbox();
-  }
+  if (outbox.length) outbox.clear(); // the session takes no more answers
   setStatus("");
 }
 
@@ -479,7 +446,7 @@ function renderStep(step) {
   // A ranking's options are drawn only in this participant's own order (join and sync
   // snapshots carry it; after a broadcast it is asked for): until then the step shows without
   // them, never in the content's order.
-  if (step.kind === "rank" && step.answerable && !Array.isArray(step.presented)) {
+  if (kindOf(step.kind).presented && step.answerable && !Array.isArray(step.presented)) {
     step.presented = [];
     sync();
   }
@@ -501,22 +468,6 @@ function buildStep(step) {
   if (focusWasInside) built.heading.focus();
 }
 
-/** The ranking last sent (shown unless the participant is reordering) and a short summary. */
-function renderOwnRanking(step, mine, waiting) {
-  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
-  if (current.rank && !current.dirty && Array.isArray(latest)) current.rank.set(latest);
-  if (!Array.isArray(mine) || !mine.length) {
-    replace(current.own);
-    return;
-  }
-  replace(
-    current.own,
-    el("h3", ui(step, { text: strings.your_ranking })),
-    el("ol", { class: "own-ranking" }, mine.map((id) => el("li", { text: optionText(step, id) }))),
-    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
-  );
-}
-
 /** Bring the built step up to date: open or closed, own answers, revealed results. */
 function updateStep() {
   const { step } = current;
@@ -528,7 +479,7 @@ function updateStep() {
     current.closedNote.hidden = open;
     current.closedNote.textContent = countdown.expired ? strings.time_up_note : strings.closed;
   }
-  if (MANY.has(step.kind)) reconcileOwn(step);
+  if (severalAnswers(step)) answers.reconcile(step.id, roomContributions());
   renderOwn();
   if (state.results) {
     const mine = ownValue(step.id);
@@ -622,51 +573,18 @@ function verdict(step, mine) {
 }
 
 function ownValue(stepId) {
-  return stepId in answers.steps ? answers.steps[stepId] : null;
+  return answers.own(stepId);
 }
 
-function optionText(step, id) {
-  const option = (step.options || []).find((o) => o.id === id);
-  return option ? option.text : String(id);
-}
-
-/** The participant's own answer: preselected choices, or the list of their contributions. */
+/** The participant's own answer, as the step's kind shows it (preselected choices, the list of
+ * their contributions, their ranking). */
 function renderOwn() {
   if (!current || !current.own) return;
   const { step } = current;
-  const mine = ownValue(step.id);
-  const waiting = outbox.filter((entry) => entry.step === step.id && entry.event === "answer");
-  if (MANY.has(step.kind)) {
-    renderOwnContributions(phone, current, step);
-    return;
-  }
-  if (step.kind === "statements") {
-    if (current.refresh) current.refresh();
-    renderOwnProposals(phone, current, step);
-    return;
-  }
-  if (step.kind === "rank") {
-    renderOwnRanking(step, mine, waiting);
-    return;
-  }
-  // Poll or scale: the latest answer counts; show the one waiting to be sent, else the stored one.
-  const latest = waiting.length ? waiting[waiting.length - 1].value : mine;
-  if (current.form && !current.dirty && latest !== null && latest !== undefined) {
-    const chosen = new Set((Array.isArray(latest) ? latest : [latest]).map(String));
-    for (const input of current.form.querySelectorAll("input")) input.checked = chosen.has(input.value);
-  }
-  if (mine === null || mine === undefined) {
-    replace(current.own);
-    return;
-  }
-  const label = Array.isArray(step.options)
-    ? (Array.isArray(mine) ? mine : [mine]).map((id) => optionText(step, id)).join(", ")
-    : String(mine);
-  replace(
-    current.own,
-    el("p", ui(step, { class: "own-answer" }), format(strings.your_answer, { answer: label })),
-    isOpen() ? el("p", ui(step, { class: "hint", text: strings.change_hint })) : null,
-  );
+  const kind = kindOf(step.kind);
+  if (!kind.own) return;
+  const waiting = outbox.entries.filter((entry) => entry.step === step.id);
+  kind.own(phone, current, step, { mine: ownValue(step.id), waiting });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,13 +602,13 @@ const phone = {
   showAlert,
   send,
   own: (stepId) => ownValue(stepId),
-  waiting: (stepId) => outbox.filter((entry) => entry.step === stepId && state && entry.session === state.session.id),
+  waiting: (stepId) => outbox.entries.filter((entry) => entry.step === stepId && state && entry.session === state.session.id),
   voted: (stepId) => {
-    const ids = new Set(answers.voted[stepId] || []);
-    for (const entry of outbox) if (entry.event === "upvote" && entry.step === stepId) ids.add(entry.contribution);
+    const ids = new Set(answers.voted(stepId));
+    for (const entry of outbox.entries) if (entry.event === "upvote" && entry.step === stepId) ids.add(entry.contribution);
     return ids;
   },
-  proposals: (stepId) => answers.proposals[stepId] || [],
+  proposals: (stepId) => answers.proposals(stepId),
   queue,
   refreshOwn: () => {
     if (current) current.ownSignature = null;
@@ -714,59 +632,13 @@ function send(step, value, extra = {}) {
 /** Put an event for `step` into the outbox and send what waits. */
 function queue(step, fields) {
   showAlert("");
-  const id = newSubmissionId();
-  const entry = { key: id, session: state.session.id, step: step.id, kind: step.kind, ...fields };
-  // Answers and proposals carry their own submission id; edits and withdrawals name the
-  // contribution's; upvotes have none.
-  if ((entry.event === "answer" || entry.event === "propose") && !entry.submission_id) entry.submission_id = id;
+  const entry = { session: state.session.id, step: step.id, kind: step.kind, many: severalAnswers(step), ...fields };
   if (behalf) entry.person = person;
-  outbox.push(entry);
-  saveOutbox();
+  outbox.add(entry);
   setStatus(strings.sending);
   if (current && current.id === step.id) updateStep();
-  flushOutbox();
+  outbox.flush();
 }
-
-let flushing = false;
-let flushAgain = false;
-let retryTimer = null;
-
-/** Send everything waiting, oldest first (for a poll the last one sent is the one that counts). */
-async function flushOutbox() {
-  if (flushing) {
-    flushAgain = true;
-    return;
-  }
-  flushing = true;
-  let needSync = false;
-  do {
-    flushAgain = false;
-    for (const entry of [...outbox]) {
-      if (!joined || !socket.connected) {
-        setStatus(strings.queued);
-        break;
-      }
-      const outcome = await deliver(entry);
-      if (outcome === "sync") needSync = true;
-      if (outcome === "later") {
-        scheduleRetry();
-        break;
-      }
-    }
-  } while (flushAgain);
-  flushing = false;
-  if (current) updateStep();
-  if (needSync) sync();
-}
-
-/** The payload of each event (docs/protocol.md). */
-const PAYLOADS = {
-  answer: (e) => ({ step: e.step, value: e.value, submission_id: e.submission_id, ...(e.statement ? { statement: e.statement } : {}) }),
-  edit: (e) => ({ step: e.step, submission_id: e.submission_id, value: e.value }),
-  withdraw: (e) => ({ step: e.step, submission_id: e.submission_id }),
-  upvote: (e) => ({ step: e.step, contribution: e.contribution }),
-  propose: (e) => ({ step: e.step, text: e.text, submission_id: e.submission_id }),
-};
 
 /** What the phone says once each event has gone through. */
 const DONE = {
@@ -778,137 +650,30 @@ const DONE = {
 };
 
 /**
- * One entry: "ok", "sync" (done, and the server's view of the participant's answers is worth
- * fetching: ids of new contributions, a resend already stored, an edit or withdrawal refused),
- * "dropped" (refused for good) or "later" (kept for a resend).
+ * An entry the server has acknowledged: keep it among the answers and say so. True when the
+ * server's view of the participant's answers is worth fetching (ids of new contributions, a
+ * resend already stored).
  */
-async function deliver(entry) {
-  if ((state && entry.session !== state.session.id) || (behalf && entry.person !== person) || !(entry.event in PAYLOADS)) {
-    drop(entry);
-    return "dropped";
-  }
-  setStatus(strings.sending);
-  const ack = await request(socket, entry.event, PAYLOADS[entry.event](entry));
-  if (!ack) {
-    setStatus(strings.queued);
-    return "later";
-  }
-  // A resent upvote that had gone through is answered `already_voted`: it is done.
-  const done = ack.ok || (entry.event === "upvote" && ack.error === "already_voted");
-  if (done) {
-    drop(entry);
-    if (behalf && ack.participant && person === null) madePerson(ack);
-    if (!ack.duplicate) remember(entry, ack);
-    setStatus(strings[DONE[entry.event]]);
-    if (entry.event === "withdraw") announce(view.announcer, strings.withdrawn);
-    const many = MANY.has(entry.kind) && (entry.event === "answer" || entry.event === "edit");
-    return ack.duplicate || many ? "sync" : "ok";
-  }
-  if (ack.error === "unavailable") {
-    showAlert(ack.message);
-    setStatus(strings.queued);
-    return "later";
-  }
-  if (ack.error === "not_joined") {
-    rejoin();
-    return "later";
-  }
-  drop(entry);
-  showAlert(ack.message);
-  setStatus("");
-  if (current && current.id === entry.step) current.dirty = false;
-  // An edit, withdrawal or upvote refused: the phone's picture of the step may be out of date.
-  return entry.event === "answer" || entry.event === "propose" ? "dropped" : "sync";
+function delivered(entry, ack) {
+  if (behalf && ack.participant && person === null) madePerson(ack);
+  const several = severalAnswers(entry);
+  if (!ack.duplicate) answers.remember(entry, ack, { several, pending: Boolean(state && state.session.premoderation && !behalf) });
+  setStatus(strings[DONE[entry.event]]);
+  if (entry.event === "withdraw") announce(view.announcer, strings.withdrawn);
+  return Boolean(ack.duplicate) || (several && (entry.event === "answer" || entry.event === "edit"));
 }
 
-function drop(entry) {
-  outbox = outbox.filter((e) => e.key !== entry.key);
-  saveOutbox();
-}
-
-/** Keep what the server has acknowledged. */
-function remember(entry, ack) {
-  const { step } = entry;
-  if (entry.event === "answer") {
-    if (MANY.has(entry.kind)) {
-      answers.steps[step] = [
-        ...contributionList(answers.steps[step]),
-        {
-          id: typeof ack.contribution === "number" ? ack.contribution : null,
-          submission_id: entry.submission_id,
-          text: entry.value,
-          hidden: false,
-          pending: Boolean(state && state.session.premoderation && !behalf),
-          merged: false,
-        },
-      ];
-    } else if (entry.statement) {
-      const reactions = answers.steps[step] && typeof answers.steps[step] === "object" && !Array.isArray(answers.steps[step]) ? answers.steps[step] : {};
-      answers.steps[step] = { ...reactions, [entry.statement]: entry.value };
-    } else {
-      answers.steps[step] = entry.value;
-    }
-  } else if (entry.event === "edit") {
-    answers.steps[step] = contributionList(answers.steps[step]).map((item) =>
-      item.submission_id === entry.submission_id ? { ...item, text: entry.value } : item,
-    );
-  } else if (entry.event === "withdraw") {
-    answers.steps[step] = contributionList(answers.steps[step]).filter((item) => item.submission_id !== entry.submission_id);
-  } else if (entry.event === "upvote") {
-    answers.voted[step] = [...new Set([...(answers.voted[step] || []), entry.contribution])];
-  } else if (entry.event === "propose") {
-    answers.proposals[step] = [...(answers.proposals[step] || []), entry.text];
-  }
-  saveAnswers();
-}
-
-function scheduleRetry() {
-  if (retryTimer) return;
-  retryTimer = window.setTimeout(() => {
-    retryTimer = null;
-    if (outbox.length) flushOutbox();
-  }, RETRY_DELAY * 2);
-}
-
-/**
- * Whether the phone's picture of its own contributions may be out of date after a broadcast
- * (which carries no own answers): one waits for approval, is hidden or merged (the leader may
- * have changed that), has no id yet, or was visible and is no longer among the room's.
- */
+/** Whether the phone's picture of its own contributions may be out of date after a broadcast
+ * (answers.js, `unsure`). */
 function ownStateUnknown() {
   const step = state && state.step;
-  if (!step || !MANY.has(step.kind)) return false;
-  const own = contributionList(ownValue(step.id));
-  if (!own.length) return false;
-  if (own.some((item) => item.id === null || item.id === undefined || item.hidden || item.pending || item.merged)) return true;
-  const contributions = roomContributions();
-  if (!contributions) return false;
-  const shown = new Set(contributions.map((c) => c.id));
-  return own.some((item) => !shown.has(item.id));
+  return Boolean(step && severalAnswers(step) && answers.unsure(step.id, roomContributions()));
 }
 
 /** The contributions the room sees now (open steps), or null. */
 function roomContributions() {
   const results = state && state.results && state.results.results;
   return results && Array.isArray(results.contributions) ? results.contributions : null;
-}
-
-/** An own contribution among the room's is visible: not hidden, waiting or merged (any more). */
-function reconcileOwn(step) {
-  const contributions = roomContributions();
-  const own = ownValue(step.id);
-  if (!contributions || !Array.isArray(own)) return;
-  const shown = new Set(contributions.map((c) => c.id));
-  let changed = false;
-  const items = contributionList(own).map((item) => {
-    if (!shown.has(item.id) || !(item.hidden || item.pending || item.merged)) return item;
-    changed = true;
-    return { ...item, hidden: false, pending: false, merged: false };
-  });
-  if (changed) {
-    answers.steps[step.id] = items;
-    saveAnswers();
-  }
 }
 
 let syncing = false;
@@ -945,7 +710,7 @@ function showAlert(message) {
 }
 
 window.addEventListener("online", () => {
-  if (socket.connected && joined && outbox.length) flushOutbox();
+  if (socket.connected && joined && outbox.length) outbox.reconnected();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -990,7 +755,7 @@ let scored = false;
 
 function renderScore() {
   if (state && state.leaderboard && typeof state.leaderboard.points === "number") score = state.leaderboard;
-  if (state && state.session.revealed && state.step && state.step.kind === "quiz") scored = true;
+  if (state && state.session.revealed && state.step && Array.isArray(state.step.correct)) scored = true;
   if (score && score.points > 0) scored = true;
   const visible = Boolean(state && state.session.competitive && score && scored);
   show(view.score, visible);

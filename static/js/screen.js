@@ -8,9 +8,11 @@ import { el, format, ownLang, paragraphs, plural, readJson, replace, show } from
 import { paginate, showItems, shrinkToFit } from "./fit.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
+import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { Countdown, renderCountdown } from "./timer.js";
 
-const strings = readJson("strings");
+const strings = withKindWords(readJson("strings"));
+await loadKinds();
 const { session: sessionId } = readJson("config");
 const locale = document.documentElement.lang || "sv";
 
@@ -189,17 +191,8 @@ function renderStep(step) {
       el("ol", { class: "screen-options screen-statements" }, step.statements.map((statement) => el("li", { lang: statement.lang || null, text: statement.text }))),
     );
   }
-  if (step.kind === "scale") {
-    parts.push(
-      el(
-        "p",
-        { class: "screen-scale" },
-        el("span", { class: "scale-end" }, el("strong", { text: String(step.min) }), step.min_label ? ` ${step.min_label}` : ""),
-        el("span", { class: "scale-dots", "aria-hidden": "true", text: "…" }),
-        el("span", { class: "scale-end" }, el("strong", { text: String(step.max) }), step.max_label ? ` ${step.max_label}` : ""),
-      ),
-    );
-  }
+  const kind = kindOf(step.kind);
+  if (kind.screen) parts.push(...kind.screen(step));
   replace(view.content, parts);
   replace(view.explanation, renderExplanation(step, strings, "h2"));
 }

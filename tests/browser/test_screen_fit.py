@@ -121,6 +121,9 @@ def answer_step(people: list[Person], step: dict) -> None:
                 person.answer(sid, WORDS[(n * 3 + k) % len(WORDS)])
         elif kind == "rank":
             person.answer(sid, person.order())
+        elif kind == "points":
+            options = [o["id"] for o in step["options"]]
+            person.answer(sid, {options[n % len(options)]: step["budget"]})
         elif kind == "statements":
             for k, statement in enumerate(step["statements"]):
                 person.answer(sid, REACTIONS[(n + k) % len(REACTIONS)], statement["id"])
