@@ -1,6 +1,8 @@
-// The phone view, /j/<code>. Joins (or resumes with the token kept on the phone), shows the
-// current step, and sends answers through an outbox kept in localStorage so that nothing is
-// lost when the network drops or the page reloads. See docs/protocol.md.
+// The phone view, /j/<code>: the wiring. Joins (or resumes with the token kept on the phone,
+// phone-join.js), shows the current step (phone-current.js, the kinds' own code in kinds/), and
+// sends answers through the outbox kept in localStorage (outbox.js, answers.js: no DOM, tested
+// under Node) so that nothing is lost when the network drops or the page reloads. See
+// docs/protocol.md and docs/architecture.md ("The browser scripts").
 //
 // The same page answers on someone's behalf (/sessions/<id>/behalf, `config.behalf`): the
 // leader's connection then acts as a person without a phone (`behalf`) instead of joining.
