@@ -1,12 +1,14 @@
 // The leader console, /sessions/<id>: follows the session (`host`), shows the current step with
 // leader notes, who has answered and live results, and sends `control` actions; for dialogue
 // steps also moderation, proposed statements and (team mode) each group's answer.
-import { announce, el, format, ownLang, paragraphs, plural, readJson, replace, show } from "./dom.js";
+import { announce, el, format, plural, readJson, replace, show } from "./dom.js";
 import { connect, request, RETRY_DELAY } from "./live.js";
 import { ModerationPanel, renderGroups, renderProposals } from "./moderation.js";
-import { isCorrect, leaderboardItems, renderExplanation, renderResults, summaryList } from "./results.js";
+import { renderResults } from "./results.js";
 import { kindOf, loadKinds, withKindWords } from "./kinds.js";
 import { Countdown, renderCountdown } from "./timer.js";
+import { settingsPanel } from "./console-settings.js";
+import { leaderboard, leaderNotes, quizSummary, stepOverview } from "./console-step.js";
 
 const strings = withKindWords(readJson("strings"));
 await loadKinds();
@@ -15,8 +17,6 @@ const locale = document.documentElement.lang || "sv";
 const numbers = new Intl.NumberFormat(locale);
 
 /** The choices offered for the quiz timer (seconds; null: none) and for extra time. */
-const TIMER_CHOICES = [null, 15, 30, 60, 90];
-const EXTRA_TIME_CHOICES = [1, 1.5, 2, 3];
 
 const $ = (id) => document.getElementById(id);
 const view = {
@@ -56,9 +56,6 @@ const view = {
 };
 const timerButtons = Object.fromEntries(
   [...document.querySelectorAll("[data-timer]")].map((button) => [button.dataset.timer, button]),
-);
-const settingInputs = Object.fromEntries(
-  [...view.settingsForm.elements].filter((input) => input.name).map((input) => [input.name, input]),
 );
 const buttons = Object.fromEntries(
   [...document.querySelectorAll("[data-action]")].map((button) => [button.dataset.action, button]),
@@ -274,61 +271,8 @@ function scrollIntoList(item) {
 
 function renderStep() {
   const { step } = state;
-  if (!step) {
-    replace(view.step, el("p", { class: "muted", text: strings.no_step }));
-    replace(view.notes);
-    return;
-  }
-  const lang = step.lang || locale;
-  const parts = [
-    el("p", { class: "kind", text: strings.kinds[step.kind] || step.kind }),
-    el("h3", { class: "current-prompt", lang, text: step.prompt || "" }),
-  ];
-  if (step.body) {
-    const body = paragraphs(step.body);
-    body.setAttribute("lang", lang);
-    parts.push(body);
-  }
-  if (Array.isArray(step.options) && step.options.length) {
-    parts.push(
-      el(
-        "ol",
-        { class: "option-list", lang },
-        step.options.map((option) =>
-          el(
-            "li",
-            {},
-            el("span", { lang: ownLang(option, step), text: option.text }),
-            isCorrect(step, option) ? el("strong", { class: "correct-mark", lang: locale, text: ` ✓ ${strings.correct}` }) : null,
-          ),
-        ),
-      ),
-    );
-    if (step.multiple) parts.push(el("p", { class: "hint", text: strings.multiple_hint }));
-  }
-  const kind = kindOf(step.kind);
-  if (kind.overview) parts.push(...kind.overview(step, strings, { lang, locale }));
-  if (!step.answerable && !kind.passive) {
-    parts.push(el("p", { class: "muted", text: strings.nothing_to_answer }));
-  }
-  parts.push(renderExplanation(step, strings, "h4"));
-  replace(view.step, parts);
-
-  if (step.leader_notes) {
-    const notes = paragraphs(step.leader_notes);
-    notes.setAttribute("lang", lang);
-    replace(
-      view.notes,
-      el(
-        "aside",
-        { class: "leader-notes", "aria-labelledby": "notes-heading" },
-        el("h3", { id: "notes-heading", text: strings.notes_heading }),
-        notes,
-      ),
-    );
-  } else {
-    replace(view.notes);
-  }
+  replace(view.step, step ? stepOverview(step, strings, locale) : el("p", { class: "muted", text: strings.no_step }));
+  replace(view.notes, step ? leaderNotes(step, strings, locale) : null);
 }
 
 function renderCounts() {
@@ -443,104 +387,13 @@ function showTimer({ state: timerState, seconds, previous }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Settings: each change is sent at once (`settings`); the next snapshot shows what holds.
+// Settings (console-settings.js): each change is sent at once; the next snapshot shows what holds.
 
-function fillSelects() {
-  replace(
-    settingInputs.timer_seconds,
-    TIMER_CHOICES.map((seconds) =>
-      el("option", {
-        value: seconds === null ? "" : String(seconds),
-        text: seconds === null ? strings.timer_none : format(strings.timer_option, { seconds: numbers.format(seconds) }),
-      }),
-    ),
-  );
-  replace(
-    settingInputs.extra_time,
-    EXTRA_TIME_CHOICES.map((factor) =>
-      el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }),
-    ),
-  );
-}
-fillSelects();
-
-function settingValue(input) {
-  if (input.type === "checkbox") return input.checked;
-  if (input.name === "timer_seconds") return input.value === "" ? null : Number(input.value);
-  if (input.name === "locale") return input.value;
-  if (input.name === "second_locale") return input.value || null;
-  return Number(input.value);
-}
-
-view.settingsForm.addEventListener("submit", (event) => event.preventDefault());
-view.settingsForm.addEventListener("change", async (event) => {
-  const input = event.target;
-  if (!input.name || !(input.name in settingInputs)) return;
-  view.settingsError.textContent = "";
-  announce(view.settingsStatus, "");
-  const ack = await request(socket, "settings", { session: sessionId, [input.name]: settingValue(input) });
-  if (!ack || !ack.ok) {
-    view.settingsError.textContent = ack ? ack.message : strings.no_reply;
-    if (state) renderSettings(); // back to what holds
-    return;
-  }
-  render(ack.state);
-  announce(view.settingsStatus, strings.saved);
-});
-
-function renderSettings() {
-  const { session } = state;
-  const ended = session.status === "ended";
-  const { competitive, speed_bonus: speedBonus, team_mode: teamMode, timer_seconds: timer, extra_time: extra, premoderation } = settingInputs;
-  premoderation.checked = Boolean(session.premoderation);
-  premoderation.disabled = ended;
-  settingInputs.hide_live_results.checked = Boolean(session.hide_live_results);
-  settingInputs.hide_live_results.disabled = ended;
-  competitive.checked = Boolean(session.competitive);
-  speedBonus.checked = Boolean(session.speed_bonus);
-  teamMode.checked = Boolean(session.team_mode);
-  competitive.disabled = ended;
-  speedBonus.disabled = ended;
-  teamMode.disabled = ended || session.status !== "lobby";
-  timer.disabled = ended;
-  extra.disabled = ended;
-  const seconds = session.timer_seconds ?? null;
-  if (seconds !== null && !TIMER_CHOICES.includes(seconds)) {
-    // Set elsewhere (the REST API): offer it too, so that the list shows what holds.
-    if (![...timer.options].some((option) => option.value === String(seconds))) {
-      timer.append(el("option", { value: String(seconds), text: format(strings.timer_option, { seconds: numbers.format(seconds) }) }));
-    }
-  }
-  timer.value = seconds === null ? "" : String(seconds);
-  const factor = Number(session.extra_time || 1);
-  if (![...extra.options].some((option) => Number(option.value) === factor)) {
-    extra.append(el("option", { value: String(factor), text: format(strings.extra_option, { factor: numbers.format(factor) }) }));
-  }
-  extra.value = [...extra.options].find((option) => Number(option.value) === factor).value;
-  settingInputs.locale.value = session.locale || "sv";
-  settingInputs.second_locale.value = session.second_locale || "";
-  settingInputs.locale.disabled = ended;
-  settingInputs.second_locale.disabled = ended;
-}
+const settings = settingsPanel({ view, strings, numbers, socket, sessionId, state: () => state, render });
+const renderSettings = () => settings.render(state.session);
 
 // ---------------------------------------------------------------------------------------------
 // Competitive mode: the leaderboard; quiz parts: what the group knew most and least about.
 
-function renderLeaderboard() {
-  const board = state.session.competitive && Array.isArray(state.leaderboard) ? state.leaderboard : null;
-  view.leaderboardPanel.hidden = !board;
-  if (!board) return;
-  if (!board.length) {
-    replace(view.leaderboard, el("li", { class: "muted no-marker", text: strings.no_points }));
-    return;
-  }
-  replace(view.leaderboard, leaderboardItems(board, strings, locale));
-}
-
-function renderSummary() {
-  // Not in the lobby: nothing has been answered yet.
-  const summary = state.session.status === "lobby" ? null : state.quiz_summary;
-  view.summaryPanel.hidden = !summary;
-  if (!summary) return;
-  replace(view.summary, summaryList(summary, strings, locale));
-}
+const renderLeaderboard = () => leaderboard(view, state, strings, locale);
+const renderSummary = () => quizSummary(view, state, strings, locale);

@@ -15,7 +15,8 @@ import {
   textField,
 } from "./editor-fields.js";
 import { kindOf, loadKinds, withKindWords } from "./kinds.js";
-import { buildPhoneStep, uiAttributes } from "./phone-step.js";
+import { previewer } from "./editor-preview.js";
+import { problemList } from "./editor-problems.js";
 
 const strings = withKindWords(readJson("strings"));
 const phoneStrings = withKindWords(readJson("phone-strings"));
@@ -339,126 +340,12 @@ function removePart(p) {
   render("add-part");
 }
 
-// --- the preview ------------------------------------------------------------------------------
-// The step as a phone shows it: the server checks the unsaved document as saving would and
-// sends the step as a phone gets it (in the page's language); the phone's own step forms draw
-// it. Whatever would be sent only says that nothing is.
+// --- the preview (editor-preview.js) and problems (editor-problems.js) ---------------------
 
-const locale = document.documentElement.lang || "sv";
+const { clearProblems, showProblems } = problemList(editor, strings);
+const showPreview = previewer({ doc, config, strings, phoneStrings, clearProblems, showProblems });
 
-function notSent() {
-  $("preview-alert").textContent = "";
-  announce($("preview-sent"), phoneStrings.not_sent);
-}
-
-/** The page context of the phone's step forms (see phone-step.js), answering open and inert. */
-const previewPage = {
-  strings: phoneStrings,
-  locale,
-  numbers: new Intl.NumberFormat(locale),
-  ui: uiAttributes(locale),
-  isOpen: () => true,
-  showAlert: (message) => {
-    $("preview-alert").textContent = message || "";
-  },
-  send: notSent,
-  queue: notSent,
-  own: () => null,
-  waiting: () => [],
-  voted: () => new Set(),
-  proposals: () => [],
-  refreshOwn: () => {},
-  focusField: () => {},
-};
-
-async function fetchPreview(p, s) {
-  const response = await fetch(config.preview_url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf, Accept: "application/json" },
-    body: JSON.stringify({ module: doc, part: p, step: s }),
-    credentials: "same-origin",
-  });
-  return { ok: response.ok, body: await response.json() };
-}
-
-async function showPreview(p, s) {
-  let answer;
-  try {
-    answer = await fetchPreview(p, s);
-  } catch {
-    announce($("save-status"), strings.preview_failed); // offline, or not the editor's answer
-    return;
-  }
-  if (!answer.ok) {
-    // The same problems as saving would meet, shown the same way; no stale preview stays.
-    show($("preview"), false);
-    showProblems(answer.body.message, answer.body.problems || []);
-    return;
-  }
-  clearProblems();
-  const { step } = answer.body;
-  const { current, parts } = buildPhoneStep(previewPage, step);
-  if (current.refresh) current.refresh();
-  const container = $("preview-step");
-  container.setAttribute("lang", step.lang || locale);
-  replace(container, parts);
-  $("preview-alert").textContent = "";
-  $("preview-sent").textContent = "";
-  show($("preview"), true);
-  $("preview-heading").focus();
-  $("preview-close").onclick = () => {
-    show($("preview"), false);
-    replace(container);
-    $(`preview-${p}-${s}`)?.focus();
-  };
-}
-
-// --- saving and problems --------------------------------------------------------------------
-
-function clearProblems() {
-  for (const node of editor.querySelectorAll("[aria-invalid]")) {
-    node.removeAttribute("aria-invalid");
-    node.removeAttribute("aria-describedby");
-  }
-  for (const node of editor.querySelectorAll(".field-error")) node.remove();
-  show($("error-summary"), false);
-}
-
-/** The field a problem's path points at: the path itself, its Swedish text, or the nearest
- * field above it. */
-function fieldFor(path) {
-  for (let end = path.length; end > 0; end -= 1) {
-    const base = path.slice(0, end);
-    for (const candidate of [fieldId(base), fieldId([...base, "sv"]), fieldId([...base, "title"])]) {
-      const node = document.getElementById(candidate);
-      if (node && editor.contains(node)) return node;
-    }
-  }
-  return null;
-}
-
-function showProblems(message, problems) {
-  clearProblems();
-  const summary = $("error-summary");
-  const list = el("ul");
-  problems.forEach((problem, i) => {
-    const field = fieldFor(problem.path);
-    const errorId = `problem-${i}`;
-    if (field) {
-      field.setAttribute("aria-invalid", "true");
-      const described = field.getAttribute("aria-describedby");
-      field.setAttribute("aria-describedby", described ? `${described} ${errorId}` : errorId);
-      field.closest(".field, fieldset").append(el("p", { class: "field-error", id: errorId, text: problem.message }));
-    }
-    const where = field && field.labels && field.labels[0] ? field.labels[0].textContent : problem.location;
-    list.append(
-      el("li", {}, field ? el("a", { href: `#${field.id}`, text: `${where}: ${problem.message}` }) : `${problem.location}: ${problem.message}`),
-    );
-  });
-  replace(summary, el("h2", { text: message || strings.problems }), list);
-  show(summary, true);
-  summary.focus();
-}
+// --- saving ---------------------------------------------------------------------------------
 
 async function save() {
   const button = $("save");

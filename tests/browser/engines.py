@@ -77,6 +77,15 @@ def missing(engine: str, chromium: str) -> str | None:
 # --- the phone, whichever engine it runs in ----------------------------------------------------
 
 
+#: Whether the first element matching ``css`` comes before the focused one in the page.
+BEFORE_FOCUS = """(css) => {
+  const target = document.querySelector(css);
+  const focused = document.activeElement;
+  if (!target || !focused || focused === document.body || target === focused) return false;
+  return Boolean(target.compareDocumentPosition(focused) & Node.DOCUMENT_POSITION_FOLLOWING);
+}"""
+
+
 class Phone:
     """A phone-sized browser window. Subclasses drive one engine; the checks are shared."""
 
@@ -106,7 +115,8 @@ class Phone:
         raise NotImplementedError
 
     def press(self, key: str) -> None:
-        """Press a key (``Tab``, ``Enter``, ``Space``, ``ArrowRight``) where the focus is."""
+        """Press a key (``Tab``, ``Shift+Tab``, ``Enter``, ``Space``, ``ArrowRight``) where the
+        focus is."""
         raise NotImplementedError
 
     def screenshot(self, path: Path) -> None:
@@ -199,12 +209,17 @@ class Phone:
         self.wait(script, what=what)
 
     def tab_to(self, css: str, limit: int = 80) -> None:
-        """Press Tab until the keyboard focus is on ``css``."""
+        """Press Tab until the keyboard focus is on ``css`` — Shift+Tab when it comes before the
+        focus, as a person goes back to it, rather than Tab past the end of the page: in Firefox
+        (headless, under Marionette) the focus that wraps round through the browser's own,
+        hidden, interface comes back only in name (``document.activeElement`` is the button, but
+        no focus event fired and Enter activates nothing)."""
+        key = "Shift+Tab" if self.run(BEFORE_FOCUS, css) else "Tab"
         for _ in range(limit):
             if self.run("(css) => document.activeElement?.matches(css) ?? false", css):
                 return
-            self.press("Tab")
-        pytest.fail(f"{self.engine}: Tab never reached {css}")
+            self.press(key)
+        pytest.fail(f"{self.engine}: {key} never reached {css}")
 
 
 class PlaywrightPhone(Phone):
@@ -297,8 +312,13 @@ class SeleniumPhone(Phone):
 
     def press(self, key: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
 
-        ActionChains(self.driver).send_keys(self.keys[key]).perform()
+        actions = ActionChains(self.driver)
+        if key.startswith("Shift+"):
+            actions.key_down(Keys.SHIFT).send_keys(self.keys[key[6:]]).key_up(Keys.SHIFT).perform()
+        else:
+            actions.send_keys(self.keys[key]).perform()
 
     def screenshot(self, path: Path) -> None:
         if hasattr(self.driver, "get_full_page_screenshot_as_file"):  # Firefox

@@ -164,11 +164,6 @@ def pick(phone: engines.Phone, value: str) -> None:
         phone.click(".answer-form button[type=submit]")
 
 
-def first_id(phone: engines.Phone, place: int = 0) -> str:
-    """The id of the ranked option at ``place`` (from 0)."""
-    return phone.run("(n) => document.querySelectorAll('.rank-item')[n].dataset.id", place)
-
-
 OUTBOX_EMPTY = """() => Object.keys(localStorage).filter((k) => k.endsWith(':outbox'))
     .every((k) => JSON.parse(localStorage.getItem(k)).length === 0)"""
 
@@ -300,15 +295,11 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
         phone.press("Enter")
         phone.expect_count(".rank-item", placed)
     first = phone.texts(".rank-item .rank-option")[0]
-    if phone.engine == "firefox":
-        # Known defect (issue 21's closing note): in Firefox the keyboard move after tapping
-        # every option into place does not act; the buttons are tapped here instead.
-        phone.click(f".rank-item[data-id='{first_id(phone)}'] .rank-buttons button:nth-child(2)")
-        phone.click(f".rank-item[data-id='{first_id(phone, 1)}'] .rank-buttons button:nth-child(2)")
-    else:
-        phone.tab_to(".rank-item:first-child .rank-buttons button:nth-child(2)")  # move down
-        phone.press("Enter")
-        phone.press("Enter")  # the focus stays on the moved option's button
+    # Back to the first option by Shift+Tab (engines.Phone.tab_to), then moved down twice by
+    # Enter alone: the focus stays on the moved option's button.
+    phone.tab_to(".rank-item:first-child .rank-buttons button:nth-child(2)")  # move down
+    phone.press("Enter")
+    phone.press("Enter")
     phone.wait(
         "(text) => document.querySelectorAll('.rank-item .rank-option')[2].textContent === text",
         first,
