@@ -1,0 +1,91 @@
+"""The analysis in a worker process (facilitate.analysis.worker): the same answers as computed in
+place, in the request's language, from another process on the same database; a worker that
+takes too long is stopped and reported, never waited for."""
+
+import os
+
+import pytest
+
+from facilitate.analysis import explain, worker
+from facilitate.core.i18n import in_language
+from facilitate.exports.schemas import ExportFilter
+from facilitate.extensions import db
+
+from .analysisdata import STATEMENTS_STEP, plant
+from .conftest import new_app
+
+
+@worker.task
+def _process_id() -> int:
+    """Which process runs a task (a task of this test only)."""
+    return os.getpid()
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = new_app(DATABASE_URL=f"sqlite:///{tmp_path / 'analysis.sqlite3'}")
+    yield app
+    with app.app_context():
+        db.drop_all()
+
+
+@pytest.fixture
+def planted(app):
+    return plant(app, people=12)
+
+
+def _everything(app, mode: str, language: str):
+    app.config["ANALYSIS_WORKER"] = mode
+    selection = ExportFilter()
+    with app.test_request_context(), in_language(language):
+        return (
+            explain.themes_for(selection),
+            explain.opinions_for(selection, None),
+            explain.opinions_for(selection, STATEMENTS_STEP),
+            explain.opinions_for(selection, "no-such-step"),
+            explain.participation_for(selection),
+        )
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_worker_gives_the_same_answers_as_in_place(app, planted, language):
+    inline = _everything(app, "inline", language)
+    in_worker = _everything(app, "process", language)
+    assert in_worker == inline
+    themes, opinions, one, unknown, (places, _unit, times) = in_worker
+    assert len([t for t in themes["themes"] if t["source"] == "found"]) >= 2
+    assert [len(o["groups"]) for o in opinions] == [2]
+    assert one == opinions and unknown is None
+    assert len(places) >= 14 and times
+    if language == "en":
+        assert "Snowball" in themes["method"] and "grupperas" not in themes["method"]
+
+
+def test_the_work_runs_in_another_process_only_when_asked(app):
+    with app.test_request_context():
+        app.config["ANALYSIS_WORKER"] = "process"
+        assert worker.run(_process_id) != os.getpid()
+        app.config["ANALYSIS_WORKER"] = "inline"
+        assert worker.run(_process_id) == os.getpid()
+        # auto: outside a gevent server, in place.
+        app.config["ANALYSIS_WORKER"] = "auto"
+        assert worker.run(_process_id) == os.getpid()
+
+
+def test_an_in_memory_database_is_analysed_in_place():
+    app = new_app()
+    app.config["ANALYSIS_WORKER"] = "process"
+    with app.test_request_context():
+        assert worker.run(_process_id) == os.getpid()
+
+
+def test_a_worker_that_takes_too_long_is_stopped(app, planted, caplog):
+    app.config.update(ANALYSIS_WORKER="process", ANALYSIS_TIMEOUT=0.01)
+    with app.test_request_context(), pytest.raises(worker.WorkerError):
+        explain.themes_for(ExportFilter())
+    assert "ran longer than" in caplog.text
+
+
+def test_only_registered_functions_run_in_a_worker(app):
+    with app.test_request_context(), pytest.raises(ValueError):
+        worker.run(os.getpid)
