@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from ..content import Step, library
 from ..core.i18n import localized, percent
-from ..exports.queries import step_statement
+from ..exports.queries import Dataset, step_statement
 from ..exports.schemas import ExportFilter
 from ..exports.summaries import min_group_size
 from . import queries, worker
@@ -240,3 +240,39 @@ def _participation_for(selection: ExportFilter):
 def participation_for(selection: ExportFilter):
     """``(per municipality, "day" | "week", over time)`` of ``selection``."""
     return worker.run(_participation_for, selection)
+
+
+@task
+def _sections_for(selection: ExportFilter) -> dict:
+    return sections(queries.analysis_dataset(selection))
+
+
+def sections(dataset: Dataset) -> dict:
+    """Themes, opinion groups and participation of ``dataset`` (already read: hidden and
+    unapproved contributions are left out here), for the DOCX report and the JSON export."""
+    dataset = queries.analysed(dataset)
+    places = queries.per_municipality(dataset)
+    unit, times = queries.over_time(dataset)
+    return {
+        "themes": themes_body(queries.themes(dataset)),
+        "opinions": [opinions_body(o) for o in queries.opinions(dataset)],
+        "participation": (places, unit, times),
+    }
+
+
+def sections_of(dataset: Dataset) -> dict:
+    """:func:`sections` of an export's ``dataset``: under the gevent server read anew from its
+    filter and computed in a worker process, so the export does not hold up live sessions
+    meanwhile; else from the rows already read."""
+    if worker.in_worker():
+        return worker.run(_sections_for, dataset.filter)
+    return sections(dataset)
+
+
+def export_section(dataset: Dataset) -> dict:
+    """The JSON export's ``analysis``: themes and opinion groups as the API gives them."""
+    found = sections_of(dataset)
+    return {
+        "themes": found["themes"],
+        "opinions": {"method": method_opinions(), "steps": found["opinions"]},
+    }
