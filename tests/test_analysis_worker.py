@@ -89,3 +89,20 @@ def test_a_worker_that_takes_too_long_is_stopped(app, planted, caplog):
 def test_only_registered_functions_run_in_a_worker(app):
     with app.test_request_context(), pytest.raises(ValueError):
         worker.run(os.getpid)
+
+
+def test_a_worker_reads_postgresql_as_the_server_does(tmp_path):
+    """With PostgreSQL (several server processes) the worker opens its own connection to it."""
+    from . import services
+
+    if {"initdb", "postgres"} & set(services.missing_programs()):
+        pytest.skip("PostgreSQL is not installed (make cluster-deps)")
+    with services.postgres(tmp_path / "postgres") as url:
+        app = new_app(DATABASE_URL=url)
+        try:
+            plant(app, people=12)
+            assert _everything(app, "process", "sv") == _everything(app, "inline", "sv")
+        finally:
+            with app.app_context():
+                db.drop_all()
+                db.engine.dispose()
