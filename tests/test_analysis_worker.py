@@ -5,14 +5,17 @@ takes too long is stopped and reported, never waited for."""
 import os
 
 import pytest
+import sqlalchemy as sa
 
 from facilitate.analysis import explain, worker
+from facilitate.auth import Role, User
+from facilitate.auth.operations import create_token
 from facilitate.core.i18n import in_language
 from facilitate.exports.schemas import ExportFilter
 from facilitate.extensions import db
 
 from .analysisdata import STATEMENTS_STEP, plant
-from .conftest import new_app
+from .conftest import log_in, new_app
 
 
 @worker.task
@@ -84,6 +87,29 @@ def test_a_worker_that_takes_too_long_is_stopped(app, planted, caplog):
     with app.test_request_context(), pytest.raises(worker.WorkerError):
         explain.themes_for(ExportFilter())
     assert "ran longer than" in caplog.text
+
+
+def test_a_failed_analysis_is_a_clear_503_on_pages_and_api(app, planted, make_user, client):
+    make_user(email="analys@example.org", role=Role.analyst)
+    with app.app_context():
+        token = create_token(db.session.scalar(sa.select(User).where(User.role == Role.analyst)))
+        db.session.commit()
+    app.config.update(ANALYSIS_WORKER="process", ANALYSIS_TIMEOUT=0.01)
+    api = client.get("/api/v1/analysis/themes", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 503
+    assert api.get_json()["error"] == "analysis_unavailable"
+    exported = client.get(
+        "/api/v1/export",
+        query_string={"format": "json"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert exported.status_code == 503
+    assert exported.get_json()["error"] == "analysis_unavailable"
+    assert log_in(client, email="analys@example.org").status_code == 302
+    for path in ("/analysis/themes", "/analysis/opinions", "/analysis/participation"):
+        page = client.get(path, headers={"Accept-Language": "en"})
+        assert page.status_code == 503
+        assert "Try again" in page.get_data(as_text=True)
 
 
 def test_only_registered_functions_run_in_a_worker(app):

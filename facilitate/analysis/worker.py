@@ -55,7 +55,9 @@ JOBS_PER_WORKER = 20
 
 
 class WorkerError(RuntimeError):
-    """The worker process failed or took too long."""
+    """The worker process failed or took too long; ``code`` is the public error code."""
+
+    code = "analysis_unavailable"
 
 
 def task(func: Callable[..., Any]) -> Callable[..., Any]:
