@@ -24,6 +24,11 @@ def _process_id() -> int:
     return os.getpid()
 
 
+@worker.task
+def _fails() -> None:
+    raise RuntimeError("a bug in an analysis")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = new_app(DATABASE_URL=f"sqlite:///{tmp_path / 'analysis.sqlite3'}")
@@ -67,7 +72,12 @@ def test_a_worker_gives_the_same_answers_as_in_place(app, planted, language):
 def test_the_work_runs_in_another_process_only_when_asked(app):
     with app.test_request_context():
         app.config["ANALYSIS_WORKER"] = "process"
-        assert worker.run(_process_id) != os.getpid()
+        child = worker.run(_process_id)
+        assert child != os.getpid()
+        # A task that fails is the request's error; the worker stays for the next one.
+        with pytest.raises(worker.WorkerError):
+            worker.run(_fails)
+        assert worker.run(_process_id) == child
         app.config["ANALYSIS_WORKER"] = "inline"
         assert worker.run(_process_id) == os.getpid()
         # auto: outside a gevent server, in place.

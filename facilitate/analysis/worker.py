@@ -96,12 +96,14 @@ def run(func: Callable[..., Any], *args: Any) -> Any:
     timeout = current_app.config["ANALYSIS_TIMEOUT"]
     with _slots(current_app.config["ANALYSIS_WORKERS"]):
         worker = _idle_worker(settings) or Worker(settings)
-        answer = worker.call(name, job, timeout)
-        if worker.jobs < JOBS_PER_WORKER:
-            _idle.append(worker)
-        else:
-            worker.stop()
-        return answer
+        try:
+            return worker.call(name, job, timeout)
+        finally:
+            # Kept for the next request unless it died, was stopped or has done its share.
+            if worker.alive() and worker.jobs < JOBS_PER_WORKER:
+                _idle.append(worker)
+            else:
+                worker.stop()
 
 
 def _settings() -> dict[str, Any]:
