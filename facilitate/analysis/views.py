@@ -15,11 +15,12 @@ from ..exports.schemas import ExportFilter, FilterError
 from ..exports.summaries import min_group_size
 from ..extensions import db
 from ..sessions.messages import message
-from . import charts, explain
+from . import charts, explain, worker
 from .operations import AnalysisError, accept_theme_tag
 from .worker import WorkerError
 
 bp = Blueprint("analysis_pages", __name__, url_prefix="/analysis")
+bp.record_once(lambda state: worker.start_ahead(state.app))
 
 #: Query arguments of the pages that are not part of the filter.
 PAGE_ARGUMENTS = ("step",)

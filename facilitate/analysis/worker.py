@@ -8,11 +8,13 @@ measured stalls of 5–7 s of ``/healthz`` with the read on the loop and the com
 thread). So :func:`run` hands the whole task (read and computation) to a worker: ``python -m
 facilitate.analysis.worker``, a process with its own app and engine on the same
 ``DATABASE_URL`` (SQLite in WAL mode and PostgreSQL both serve a second reader), running at a
-lower CPU priority than the server. The request's greenlet waits on the worker's pipe through
-gevent's cooperative ``subprocess``; the loop goes on serving the live sessions.
+lower CPU priority than the server once it has started. The request's greenlet waits on the
+worker's pipe through gevent's cooperative ``subprocess``; the loop goes on serving the live
+sessions.
 
-A worker is started on the first analysis request and kept for the next ones (starting one
-costs seconds of CPU: the app and scikit-learn); it does one task at a time, in a fresh
+A worker is started with the server (:func:`start_ahead`: starting one costs seconds of CPU,
+the app and scikit-learn, which the first analysis request should not wait for) and kept for
+the next requests; it does one task at a time, in a fresh
 database session each, so it always reads what is committed. At most ``ANALYSIS_WORKERS`` run
 at once; further analysis requests wait (cooperatively) for one. A worker that fails, dies or
 runs longer than ``ANALYSIS_TIMEOUT`` seconds is an error of that request (logged; a killed
@@ -104,6 +106,19 @@ def run(func: Callable[..., Any], *args: Any) -> Any:
                 _idle.append(worker)
             else:
                 worker.stop()
+
+
+def start_ahead(app) -> None:
+    """Under the gevent server (``ANALYSIS_WORKER=auto``), start one worker as the server
+    starts, so that the first analysis request does not wait for its start (seconds of the
+    worker's own CPU, at its lower priority). Elsewhere nothing."""
+    with app.app_context():
+        if current_app.config["ANALYSIS_WORKER"] != "auto" or not in_worker():
+            return
+        settings = pickle.dumps(_settings())
+    import gevent
+
+    gevent.spawn(lambda: _idle.append(Worker(settings)))
 
 
 def _settings() -> dict[str, Any]:
@@ -223,8 +238,6 @@ def main() -> None:
     the server closes the pipe."""
     jobs, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers
-    with contextlib.suppress(OSError):
-        os.nice(NICENESS)
     logging.basicConfig(level=logging.WARNING)
     try:
         settings = pickle.loads(_receive(jobs))
@@ -235,6 +248,10 @@ def main() -> None:
     from . import explain  # noqa: F401 - imports the tasks and scikit-learn before the first job
 
     app = create_app(settings)
+    # Started (at the server's priority, so the first analysis need not wait long for it); from
+    # here on the live server goes first.
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     while True:
         try:
             job = pickle.loads(_receive(jobs))
