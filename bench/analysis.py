@@ -31,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 MODULE, PART = "strategiskt-forum", "principer"
 OPEN_STEP, STATEMENTS_STEP = "principer-i-praktiken", "principer-pastaenden"
 PROPOSALS = 23
+#: The bench users' password (the password policy refuses weak ones).
+PASSWORD = "correct horse battery"
 
 TOPICS = {
     "sv": [
@@ -85,8 +87,8 @@ def build(path: Path, contributions: int, people: int, seed: int = 19):
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
-        leader = create_user("leader@bench.example", Role.leader, "x" * 12, min_length=1)
-        analyst = create_user("analyst@bench.example", Role.analyst, "x" * 12, min_length=1)
+        leader = create_user("leader@bench.example", Role.leader, PASSWORD, min_length=10)
+        analyst = create_user("analyst@bench.example", Role.analyst, PASSWORD, min_length=10)
         db.session.flush()
         token = create_token(analyst)
         sessions = []

@@ -108,6 +108,14 @@ class Defaults:
     #: Reports and summaries show counts from fewer people than this as "fewer than N"
     #: (docs/export-format.md); 1 shows every count.
     EXPORT_MIN_GROUP_SIZE = 3
+    #: Where an analysis (themes, opinion groups, participation) reads and computes: ``auto``
+    #: in a separate worker process under the gevent server (so live sessions never wait for
+    #: it), else in place; ``process`` always in a worker; ``inline`` never (docs/analysis.md).
+    ANALYSIS_WORKER = "auto"
+    #: Analysis workers running at once; further analysis requests wait for one.
+    ANALYSIS_WORKERS = 2
+    #: Seconds an analysis worker may run before it is stopped and the request fails.
+    ANALYSIS_TIMEOUT = 300
 
     LANGUAGES = ("sv", "en", "fi")
     BABEL_DEFAULT_LOCALE = "sv"

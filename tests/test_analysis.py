@@ -4,6 +4,7 @@ hidden and withdrawn contributions never quoted; only analysts and admins; bad i
 with a message."""
 
 import io
+import json
 import re
 
 import jsonschema
@@ -297,3 +298,45 @@ def test_docx_report_has_the_analysis_sections(client, api, token):
     assert len(tables) == 3
     places = next(t for t in tables if t.rows[0].cells[0].text == "Kommun")
     assert len(places.rows) == 15
+
+
+def _json_export(client, token, **params):
+    response = client.get(
+        "/api/v1/export",
+        query_string={"format": "json", **params},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_json_export_carries_themes_and_opinions_as_the_api(client, api, token):
+    from facilitate.exports.json_writer import schema
+
+    document = _json_export(client, token, include_hidden="1")
+    jsonschema.validate(document, schema())
+    analysis = document["analysis"]
+    themes = api("/themes").get_json()
+    del themes["filter"]
+    assert analysis["themes"] == themes
+    opinions = api("/opinions").get_json()
+    del opinions["filter"]
+    assert analysis["opinions"] == opinions
+    (step,) = analysis["opinions"]["steps"]
+    assert [g["size"] for g in step["groups"]] == [6, 6]
+    # The responses list the hidden contribution, flagged, as the filter asked; the analysis
+    # never counts or quotes it, nor the withdrawn one.
+    assert any(r["hidden"] for r in document["responses"])
+    quoted = json.dumps(analysis, ensure_ascii=False)
+    assert HIDDEN_TEXT not in quoted and WITHDRAWN_TEXT not in quoted
+    assert any(q in FOREST for t in analysis["themes"]["themes"] for q in t["quotes"])
+    assert analysis["themes"]["contributions"] == len(TRANSPORT) + len(CARE) + len(FOREST)
+
+
+def test_json_export_never_shows_groups_below_the_threshold(app, client, analyst, token):
+    made = plant(app, people=2, seed=5)
+    analysis = _json_export(client, token, session=made.session)["analysis"]
+    (step,) = analysis["opinions"]["steps"]
+    assert step["groups"] == [] and step["points"] == []
+    assert step["participants"] is None and step["left_out"] is None
+    assert all(t["people"] is None for t in analysis["themes"]["themes"])

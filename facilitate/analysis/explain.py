@@ -8,13 +8,14 @@ from flask_babel import ngettext
 
 from ..content import Step, library
 from ..core.i18n import localized, percent
-from ..exports.queries import step_statement
+from ..exports.queries import Dataset, step_statement
 from ..exports.schemas import ExportFilter
 from ..exports.summaries import min_group_size
-from . import queries
+from . import queries, worker
 from .opinions import Finding
 from .queries import StepOpinions
 from .themes import Theme
+from .worker import task
 
 
 def _people(count: int) -> int | None:
@@ -203,18 +204,20 @@ def group_name(letter: str, size: int) -> str:
     )
 
 
-# --- whole answers (their computations run off the event loop) --------------------------------
+# --- whole answers: read and computed in a worker process (:mod:`.worker`) ---------------------
 
 
+@task
 def _themes_for(selection: ExportFilter) -> dict:
     return themes_body(queries.themes(queries.analysis_dataset(selection)))
 
 
 def themes_for(selection: ExportFilter) -> dict:
     """The themes of ``selection`` as the page and the API show them."""
-    return _themes_for(selection)
+    return worker.run(_themes_for, selection)
 
 
+@task
 def _opinions_for(selection: ExportFilter, step: str | None) -> list[dict] | None:
     dataset = queries.analysis_dataset(selection)
     if step is not None and not queries.statements_steps(dataset, step):
@@ -225,9 +228,10 @@ def _opinions_for(selection: ExportFilter, step: str | None) -> list[dict] | Non
 def opinions_for(selection: ExportFilter, step: str | None) -> list[dict] | None:
     """The opinion groups of ``selection``'s statements steps (of ``step`` only, when given);
     None when ``step`` is not a statements step of the selection."""
-    return _opinions_for(selection, step)
+    return worker.run(_opinions_for, selection, step)
 
 
+@task
 def _participation_for(selection: ExportFilter):
     dataset = queries.analysis_dataset(selection)
     return queries.per_municipality(dataset), *queries.over_time(dataset)
@@ -235,4 +239,40 @@ def _participation_for(selection: ExportFilter):
 
 def participation_for(selection: ExportFilter):
     """``(per municipality, "day" | "week", over time)`` of ``selection``."""
-    return _participation_for(selection)
+    return worker.run(_participation_for, selection)
+
+
+@task
+def _sections_for(selection: ExportFilter) -> dict:
+    return sections(queries.analysis_dataset(selection))
+
+
+def sections(dataset: Dataset) -> dict:
+    """Themes, opinion groups and participation of ``dataset`` (already read: hidden and
+    unapproved contributions are left out here), for the DOCX report and the JSON export."""
+    dataset = queries.analysed(dataset)
+    places = queries.per_municipality(dataset)
+    unit, times = queries.over_time(dataset)
+    return {
+        "themes": themes_body(queries.themes(dataset)),
+        "opinions": [opinions_body(o) for o in queries.opinions(dataset)],
+        "participation": (places, unit, times),
+    }
+
+
+def sections_of(dataset: Dataset) -> dict:
+    """:func:`sections` of an export's ``dataset``: under the gevent server read anew from its
+    filter and computed in a worker process, so the export does not hold up live sessions
+    meanwhile; else from the rows already read."""
+    if worker.in_worker():
+        return worker.run(_sections_for, dataset.filter)
+    return sections(dataset)
+
+
+def export_section(dataset: Dataset) -> dict:
+    """The JSON export's ``analysis``: themes and opinion groups as the API gives them."""
+    found = sections_of(dataset)
+    return {
+        "themes": found["themes"],
+        "opinions": {"method": method_opinions(), "steps": found["opinions"]},
+    }

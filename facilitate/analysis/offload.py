@@ -1,4 +1,6 @@
-"""Where the analysis computes: off the live server's event loop.
+"""Where the analysis computes when it runs in the server's own process (``ANALYSIS_WORKER=
+inline``; by default a whole analysis runs in a worker process instead, see
+:mod:`facilitate.analysis.worker`, and this runs the computations in place there).
 
 The server runs on gevent: one OS thread whose event loop serves every live session. The
 analysis computations are seconds of CPU on large selections (tokenising, TF-IDF, k-means,
@@ -12,7 +14,8 @@ The read of the selection before it (the export's rows, :func:`facilitate.export
 runs in the request's greenlet, as every export does: SQLAlchemy's connection pool and the
 Flask contexts are not safe to use from a native thread under gevent (a trial that read in the
 worker left a live request hanging). That read pauses for the other greenlets every few hundred
-rows (:func:`facilitate.exports.queries.cooperate`); bench/analysis.md measures the effect.
+rows (:func:`facilitate.exports.queries.cooperate`), which is not enough: the read is blocking C
+code and held live sessions up for seconds (bench/results.md, "Issue #19"); hence the worker.
 
 Outside a monkey-patched server (the CLI, tests, a plain WSGI server), or when already in a
 worker, it runs in the calling thread.

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ..exports.schemas import ExportFilter
 from ..extensions import db
 from ..sessions.models import Response
-from . import queries
+from . import queries, worker
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +20,28 @@ class AnalysisError(Exception):
         super().__init__(code)
 
 
+@worker.task
+def _theme_members(selection: ExportFilter, key: str) -> tuple[str | None, list[int]] | None:
+    """The suggested tag and the contributions of ``selection``'s theme ``key`` (None when
+    there is no such theme), computed in a worker under the server (:mod:`.worker`)."""
+    theme = next(
+        (t for t in queries.themes(queries.analysis_dataset(selection)) if t.key == key), None
+    )
+    return None if theme is None else (theme.suggested_tag, [c.id for c in theme.members])
+
+
 def accept_theme_tag(selection: ExportFilter, key: str, tag: str) -> int:
     """Give every contribution of the theme ``key`` (of ``selection``'s themes) the theme's
     suggested tag ``tag``, as a runtime tag beside the leader's; then the contributions count
     under that area in every page, export and report. Returns how many contributions the theme
     has. The themes are computed anew: if they changed since the analyst saw them (new
     contributions, another filter), nothing is changed (``theme_changed``)."""
-    theme = next(
-        (t for t in queries.themes(queries.analysis_dataset(selection)) if t.key == key), None
-    )
-    if theme is None:
+    found = worker.run(_theme_members, selection, key)
+    if found is None:
         raise AnalysisError("theme_changed")
-    if not tag or tag != theme.suggested_tag:
+    suggested, ids = found
+    if not tag or tag != suggested:
         raise AnalysisError("not_suggested_tag")
-    ids = [c.id for c in theme.members]
     for chunk in queries.chunks(ids):
         # The contributions and the near-duplicates merged into them (part of them).
         found = sa.select(Response).where(

@@ -32,9 +32,14 @@ DAYS_SHOWN = 62
 
 def analysis_dataset(selection: ExportFilter) -> Dataset:
     """The selection's rows, never with hidden or unapproved contributions."""
-    dataset = load(replace(selection, include_hidden=False))
-    dataset.rows = [r for r in dataset.rows if not r.hidden and not r.awaiting_approval]
-    return dataset
+    return analysed(load(replace(selection, include_hidden=False)))
+
+
+def analysed(dataset: Dataset) -> Dataset:
+    """``dataset`` without hidden or unapproved contributions (never analysed)."""
+    return replace(
+        dataset, rows=[r for r in dataset.rows if not r.hidden and not r.awaiting_approval]
+    )
 
 
 # --- themes -------------------------------------------------------------------------------------

@@ -4,14 +4,13 @@ Every picture has its content in words as alternative text and its numbers in a 
 report's other charts."""
 
 import io
-from dataclasses import replace
 
 from docx.shared import Cm
 from flask_babel import gettext as _
 
 from ..exports.charts import ChartBar
 from ..exports.labels import printable
-from . import explain, queries
+from . import explain
 from .pictures import opinion_map_png
 
 PICTURE_WIDTH = Cm(15)
@@ -19,19 +18,13 @@ PICTURE_WIDTH = Cm(15)
 MAX_THEMES = 15
 
 
-def _analysed(dataset):
-    """The report's dataset without hidden or unapproved contributions (never analysed)."""
-    return replace(
-        dataset, rows=[r for r in dataset.rows if not r.hidden and not r.awaiting_approval]
-    )
-
-
 def write(report) -> None:
-    """Add the sections to ``report`` (a :class:`facilitate.exports.docx_writer._Report`)."""
-    dataset = _analysed(report.dataset)
-    themes(report, explain.themes_body(queries.themes(dataset)))
-    opinions(report, [explain.opinions_body(o) for o in queries.opinions(dataset)])
-    participation(report, dataset)
+    """Add the sections to ``report`` (a :class:`facilitate.exports.docx_writer._Report`),
+    computed where they do not hold up live sessions (:func:`.explain.sections_of`)."""
+    found = explain.sections_of(report.dataset)
+    themes(report, found["themes"])
+    opinions(report, found["opinions"])
+    participation(report, *found["participation"])
 
 
 def themes(report, body: dict) -> None:
@@ -112,9 +105,8 @@ def opinions(report, steps: list[dict]) -> None:
             )
 
 
-def participation(report, dataset) -> None:
+def participation(report, places, unit: str, times) -> None:
     report.heading(_("Deltagande"), 1)
-    places = queries.per_municipality(dataset)
     title = _("Deltagare per kommun")
     report.chart(title, _bars(places))
     report.table(
@@ -122,7 +114,6 @@ def participation(report, dataset) -> None:
         [_("Kommun"), _("Sessioner"), _("Deltagare")],
         [[c.label, str(c.sessions), str(c.shown)] for c in places],
     )
-    unit, times = queries.over_time(dataset)
     if times:
         title = _("Svar per dag") if unit == "day" else _("Svar per vecka")
         report.chart(title, _bars(times))

@@ -1,27 +1,39 @@
 """The analysis pages under the analyst filter: themes of open input, opinion groups of
 statements steps, and participation in pictures. Analysts and admins only.
 
-The computation runs in the analyst's own request, in a worker thread (see
-:mod:`facilitate.analysis.offload`): nothing is computed ahead or in the background. Reading the
-rows still runs on the event loop and can hold live sessions up for seconds on a large
-selection (issue 19's note)."""
+The analysis runs for the analyst's own request, nothing ahead or in the background; under the
+server the whole of it (the read and the computation) in a worker process, so live sessions
+are never held up (:mod:`facilitate.analysis.worker`)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..api.auth import error_response
 from ..auth.decorators import analyst_required
 from ..exports.pages import filtered_page, request_filter
 from ..exports.schemas import ExportFilter, FilterError
 from ..exports.summaries import min_group_size
 from ..extensions import db
 from ..sessions.messages import message
-from . import charts, explain
+from . import charts, explain, worker
 from .operations import AnalysisError, accept_theme_tag
+from .worker import WorkerError
 
 bp = Blueprint("analysis_pages", __name__, url_prefix="/analysis")
+bp.record_once(lambda state: worker.start_ahead(state.app))
 
 #: Query arguments of the pages that are not part of the filter.
 PAGE_ARGUMENTS = ("step",)
+
+
+@bp.app_errorhandler(WorkerError)
+def analysis_unavailable(failure: WorkerError):
+    """An analysis that could not be made (logged by the worker's caller): a clear, translated
+    503 on every page and API request that needed one, never a bare server error."""
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return error_response(failure.code)
+    return render_template("error.html", status=503, message=message(failure.code)), 503
 
 
 def parse_filter(values, ignore: tuple[str, ...] = PAGE_ARGUMENTS) -> ExportFilter:

@@ -39,6 +39,7 @@ STATUS = {
     "no_matching_sessions": 404,
     "unknown_session": 404,
     "unavailable": 503,
+    "analysis_unavailable": 503,
 }
 
 

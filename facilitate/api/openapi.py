@@ -259,7 +259,10 @@ _RESPONSES = {
     ),
     "NotFound": _json(_ref("Error"), "`not_found`: no such session."),
     "Unavailable": _json(
-        _ref("Error"), "`unavailable`: the database failed; nothing was changed. Try again."
+        _ref("Error"),
+        "`unavailable`: the database failed; nothing was changed. Try again. "
+        "`analysis_unavailable`: an analysis could not be made (its worker failed or ran "
+        "longer than `ANALYSIS_TIMEOUT`); try again, or with a smaller selection.",
     ),
     "Conflict": _json(
         _ref("Error"),

@@ -160,6 +160,10 @@ def export_file():
         selection = ExportFilter.parse(
             request.args, ignore=("format", "language"), refuse_empty=True
         )
+        # The token's use is committed first: an export reads (and, with the analysis, computes)
+        # for seconds, and an open write would hold SQLite's write lock all that time, so live
+        # answers would wait for it and fail (``unavailable``).
+        db.session.commit()
         made = export(
             selection, format, user=user, actor=user.email, channel="api", language=language
         )

@@ -63,7 +63,12 @@ def instance_name() -> str:
 
 
 def write(dataset: Dataset) -> bytes:
-    return json.dumps(document(dataset), ensure_ascii=False, indent=1).encode("utf-8")
+    """The export document, with the selection's themes and opinion groups under ``analysis``
+    (not in a transfer document: a central server computes its own)."""
+    from ..analysis.explain import export_section
+
+    body = {**document(dataset), "analysis": export_section(dataset)}
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _texts(text: Text | None) -> dict[str, str] | None:

@@ -106,6 +106,9 @@ _MESSAGES = {
     "unknown_statements_step": lambda: _(
         "Det finns inget steg med påståenden med det id:t i urvalet."
     ),
+    "analysis_unavailable": lambda: _(
+        "Analysen kunde inte göras just nu. Försök igen om en stund, eller med ett mindre urval."
+    ),
 }
 
 
