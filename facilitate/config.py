@@ -114,6 +114,9 @@ class Defaults:
     ANALYSIS_WORKER = "auto"
     #: Analysis workers running at once; further analysis requests wait for one.
     ANALYSIS_WORKERS = 2
+    #: Whether the gevent server starts one analysis worker as it starts (so the first analysis
+    #: request does not wait seconds for it), or only on the first analysis request.
+    ANALYSIS_WORKER_AHEAD = True
     #: Seconds an analysis worker may run before it is stopped and the request fails.
     ANALYSIS_TIMEOUT = 300
 

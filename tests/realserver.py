@@ -37,6 +37,10 @@ def server_env(instance: Path, **settings: str) -> dict[str, str]:
     the developer's; ``settings`` are added as they are (e.g. ``FACILITATE_PUBLIC_URL``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATE_")}
     env["FACILITATE_INSTANCE_PATH"] = str(instance)
+    # Most servers here analyse nothing: their analysis worker starts on the first analysis
+    # request, not with every server (seconds of CPU each); tests/test_analysis_server.py
+    # starts it ahead as `facilitate serve` does.
+    env["FACILITATE_ANALYSIS_WORKER_AHEAD"] = "0"
     env.update(settings)
     return env
 

@@ -36,6 +36,7 @@ def test_a_participant_is_answered_while_a_large_analysis_runs(tmp_path):
         # The phone answers far more often than a person does; the limits have their own tests.
         FACILITATE_ANSWER_LIMIT_PER_PARTICIPANT="100000 per minute",
         FACILITATE_EVENT_LIMIT_PER_CONNECTION="1000 per second",
+        FACILITATE_ANALYSIS_WORKER_AHEAD="1",
     )
     with (
         open(tmp_path / "server.log", "w") as log,

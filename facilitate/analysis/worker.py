@@ -113,7 +113,10 @@ def start_ahead(app) -> None:
     starts, so that the first analysis request does not wait for its start (seconds of the
     worker's own CPU, at its lower priority). Elsewhere nothing."""
     with app.app_context():
-        if current_app.config["ANALYSIS_WORKER"] != "auto" or not in_worker():
+        config = current_app.config
+        if config["ANALYSIS_WORKER"] != "auto" or not config["ANALYSIS_WORKER_AHEAD"]:
+            return
+        if not in_worker():
             return
         settings = pickle.dumps(_settings())
     import gevent
