@@ -288,9 +288,9 @@ def export_command(format_: str, output: str, include_hidden: bool, language: st
     """Export results across sessions (docs/export-format.md); the export is logged."""
     import getpass
 
+    from .core.messages import message
     from .exports.operations import export
     from .exports.schemas import ExportFilter, FilterError, parse_language
-    from .sessions.messages import message
 
     try:
         selection = ExportFilter.parse({**filters, "include_hidden": "1" if include_hidden else ""})

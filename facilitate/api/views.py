@@ -8,6 +8,7 @@ from ..authoring.queries import visible_modules
 from ..circles.queries import circle_for
 from ..content.model import SOURCE_LANGUAGE
 from ..core.i18n import current_locale
+from ..core.messages import message
 from ..exports.operations import export
 from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_language
 from ..extensions import db
@@ -15,7 +16,6 @@ from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
 from ..sessions.live import broadcast
-from ..sessions.messages import message
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from ..sync.imports import ImportRefused, import_document, parse, refusal_status

@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
 from ..core.i18n import select_locale
+from ..core.messages import error
 from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
@@ -27,7 +28,6 @@ from .live import (
     screen_room,
     tallies,
 )
-from .messages import error
 from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
 from .schemas import (

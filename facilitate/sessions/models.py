@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
 from ..authoring.models import ModuleVersion
 from ..circles.models import Circle, CircleMember
+from ..core.errors import DomainError
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 
@@ -21,12 +23,13 @@ class SessionStatus(enum.Enum):
     ended = "ended"
 
 
-class SessionStateError(Exception):
-    """An illegal transition, e.g. ``next`` on the last step; ``code`` is the public error code."""
+class SessionError(DomainError):
+    """A request about a live session that cannot be carried out; ``code`` is the public error
+    code. (Raised by operations and queries alike; ``operations.SessionError`` is this class.)"""
 
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+
+class SessionStateError(DomainError):
+    """An illegal transition, e.g. ``next`` on the last step; ``code`` is the public error code."""
 
 
 class LiveSession(db.Model):

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.models import utcnow
 from ..content import library
+from ..core.time import utcnow
 from ..extensions import db
 from .kinds import InvalidAnswer, kind_of
 from .models import (

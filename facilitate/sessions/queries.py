@@ -20,6 +20,7 @@ from .models import (
     Proposal,
     ProposalStatus,
     Response,
+    SessionError,
     SessionStatus,
     Vote,
 )
@@ -38,8 +39,6 @@ def session_for(user: User, session_id: int, *, control: bool = True) -> LiveSes
     """The session ``user`` may see (``control=False``) or lead (``control=True``): its own
     leader and admins may do both, analysts may only read. Raises ``SessionError`` with
     ``not_found`` or ``forbidden``; the one rule for pages, ``/live`` and the REST API."""
-    from .operations import SessionError
-
     session = db.session.get(LiveSession, session_id) if 0 < session_id <= MAX_SESSION_ID else None
     if session is None:
         raise SessionError("not_found")

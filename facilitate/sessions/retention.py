@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..auth.models import utcnow
+from ..core.time import utcnow
 from ..extensions import db
 from .models import LiveSession, Participant, Proposal, Response, SessionStatus, Vote
 from .queries import session_results

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..core.errors import DomainError
 from ..core.numbers import whole_number
 from .moderation import DECISIONS, MODERATION_ACTIONS
 from .operations import ACTIONS
@@ -16,11 +17,10 @@ _STEP = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
-class PayloadError(Exception):
+class PayloadError(DomainError):
     """A payload that is not of the event's form; ``code`` is the public error code."""
 
     def __init__(self, code: str = "invalid_payload"):
-        self.code = code
         super().__init__(code)
 
 

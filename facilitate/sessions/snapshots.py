@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from ..auth.models import utcnow
 from ..content import Step
+from ..core.time import utcnow
 from ..dialogue.words import normalise
 from .joining import join_url, spaced
 from .kinds import kind_of, presented_order, sections

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-from ..core.i18n import in_language
+from .i18n import in_language
 
 # i18n: the messages below answer a participant's or leader's action that did not go through.
 _MESSAGES = {
