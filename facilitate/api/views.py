@@ -15,7 +15,7 @@ from ..extensions import db
 from ..sessions import operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
-from ..sessions.live import broadcast
+from ..sessions.live import announce
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from ..sync.imports import ImportRefused, import_document, parse, refusal_status
@@ -110,8 +110,8 @@ def control(session_id: int):
     session = _session(session_id, control=True)
     action = Control.parse()
     operations.control(session, action.action, action.step, action.seconds)
+    announce(session, state=True)
     db.session.commit()
-    broadcast(session)
     return _session_body(session)
 
 
@@ -121,8 +121,8 @@ def change_settings(session_id: int):
     """Competitive mode, speed bonus, team mode, quiz timer and extra time."""
     session = _session(session_id, control=True)
     operations.configure(session, **schemas.settings())
+    announce(session, state=True)
     db.session.commit()
-    broadcast(session)
     return _session_body(session)
 
 

@@ -2,7 +2,7 @@
 commits, and answers with an acknowledgement; see docs/protocol.md."""
 
 import logging
-from functools import wraps
+from functools import partial, wraps
 
 import sqlalchemy as sa
 from flask import current_app, g, request
@@ -12,6 +12,7 @@ from flask_socketio import join_room, leave_room
 from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
+from ..core.after_commit import after_commit
 from ..core.i18n import select_locale
 from ..core.messages import error
 from ..core.namespace import Namespace
@@ -21,12 +22,11 @@ from ..extensions import db, socketio
 from . import answers, moderation, operations
 from .live import (
     NAMESPACE,
-    broadcast,
+    announce,
     host_room,
     participant_room,
     participants_room,
     screen_room,
-    tallies,
 )
 from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
@@ -198,11 +198,11 @@ class LiveNamespace(Namespace):
         # Read before the commit expires them: no query to load them again.
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
+        announce(session, tally=True)
         db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))
-        tallies.changed(session)
         return {
             "ok": True,
             "token": new_token or join.token,
@@ -249,9 +249,9 @@ class LiveNamespace(Namespace):
             person, request_.step, request_.value, request_.submission_id, request_.statement
         )
         identity = _identity(person)
+        announce(person.session, tally=True)
         db.session.commit()
         _remember(**identity)  # the leader's connection stays in the room it is in
-        tallies.changed(person.session)
         return {"ok": True, "duplicate": duplicate, **_made(person)}
 
     def _new_person(self) -> Participant:
@@ -271,8 +271,8 @@ class LiveNamespace(Namespace):
         participant = self._participant(sends=True)
         request_ = ContributionRequest.parse(data, with_value=True)
         moderation.edit(participant, request_.step, request_.submission_id, request_.value)
+        announce(participant.session, tally=True)
         db.session.commit()
-        tallies.changed(participant.session)
         return {"ok": True}
 
     @acknowledged
@@ -281,8 +281,8 @@ class LiveNamespace(Namespace):
         participant = self._participant()
         request_ = ContributionRequest.parse(data)
         moderation.withdraw(participant, request_.step, request_.submission_id)
+        announce(participant.session, tally=True)
         db.session.commit()
-        tallies.changed(participant.session)
         return {"ok": True}
 
     @acknowledged
@@ -293,9 +293,9 @@ class LiveNamespace(Namespace):
         participant = self._participant(creates=True)
         moderation.upvote(participant, request_.step, request_.contribution)
         identity = _identity(participant)
+        announce(participant.session, tally=True)
         db.session.commit()
         _remember(**identity)
-        tallies.changed(participant.session)
         return {"ok": True, **(_made(participant) if new else {})}
 
     @acknowledged
@@ -308,10 +308,9 @@ class LiveNamespace(Namespace):
             participant, request_.step, request_.text, request_.submission_id
         )
         identity = _identity(participant)
+        announce(participant.session, tally=not duplicate)
         db.session.commit()
         _remember(**identity)
-        if not duplicate:
-            tallies.changed(participant.session)
         ack = {"ok": True, "duplicate": duplicate}
         return {**ack, **_made(participant)} if new else ack
 
@@ -349,8 +348,8 @@ class LiveNamespace(Namespace):
         control = ControlRequest.parse(data)
         session = self._led_session(control.session)
         operations.control(session, control.action, control.step, control.seconds)
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -359,8 +358,8 @@ class LiveNamespace(Namespace):
         request_ = SettingsRequest.parse(data)
         session = self._led_session(request_.session)
         operations.configure(session, **request_.settings)
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -376,8 +375,8 @@ class LiveNamespace(Namespace):
             theme=request_.theme,
             tags=request_.tags,
         )
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -386,8 +385,8 @@ class LiveNamespace(Namespace):
         request_ = ReviewRequest.parse(data)
         session = self._led_session(request_.session)
         moderation.review(session, request_.proposal, request_.decision)
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -397,15 +396,13 @@ class LiveNamespace(Namespace):
         request_ = RemoveRequest.parse(data)
         session = self._led_session(request_.session)
         moderation.remove_participant(session, request_.participant)
-        db.session.commit()
         room = participant_room(request_.participant)
-        socketio.emit("removed", {"session": session.id}, to=room, namespace=NAMESPACE)
-        socketio.close_room(room, namespace=NAMESPACE)
-        for known in list(_connections.values()):
-            if known.get("participant_id") == request_.participant:
-                known.pop("participant_id", None)  # this process's connections forget them
-        tallies.changed(session)
-        broadcast(session)
+        removed = {"session": session.id}
+        after_commit(partial(socketio.emit, "removed", removed, to=room, namespace=NAMESPACE))
+        after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
+        after_commit(partial(_forget, request_.participant))
+        announce(session, state=True, tally=True)
+        db.session.commit()
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -503,6 +500,13 @@ class LiveNamespace(Namespace):
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
         return session_for(user, session_id)
+
+
+def _forget(participant_id: int) -> None:
+    """This process's connections of a removed participant forget who they were."""
+    for known in list(_connections.values()):
+        if known.get("participant_id") == participant_id:
+            known.pop("participant_id", None)
 
 
 def _person(participant: Participant) -> dict:
