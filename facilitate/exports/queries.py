@@ -27,17 +27,10 @@ from ..circles.municipalities import by_name, municipality
 from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..core.i18n import localized
+from ..dialogue.models import Proposal, ProposalStatus, Vote
 from ..extensions import db
 from ..sessions.kinds import kind_of
-from ..sessions.models import (
-    LiveSession,
-    Participant,
-    Proposal,
-    ProposalStatus,
-    Response,
-    SessionStatus,
-    Vote,
-)
+from ..sessions.models import LiveSession, Participant, Response, SessionStatus
 from .schemas import ExportFilter
 
 

@@ -2,7 +2,6 @@
 
 import json
 from collections import defaultdict
-from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,18 +10,15 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import Role, User
 from ..authoring.queries import session_module
 from ..content import Part, Step
-from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..extensions import db
+from . import hooks
 from .kinds import kind_of
 from .models import (
     LiveSession,
     Participant,
-    Proposal,
-    ProposalStatus,
     Response,
     SessionError,
     SessionStatus,
-    Vote,
 )
 
 
@@ -64,32 +60,12 @@ def session_by_code(code: str) -> LiveSession | None:
 
 
 def session_step(session: LiveSession, step_id: str | None) -> Step | None:
-    """A step of the session's part as the session runs it: a statements step carries the
-    statements participants proposed and the leader approved, after the module's own."""
+    """A step of the session's part as the session runs it: as the module has it, extended by
+    the features plugged in (a statements step carries the statements participants proposed
+    and the leader approved, after the module's own: see ``dialogue``)."""
     part = part_of(session)
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
-    if step is None or step.kind != "statements":
-        return step
-    added = tuple(
-        Option(id=p.statement_id, text=Text({SOURCE_LANGUAGE: p.text, p.locale: p.text}))
-        for p in proposals(session, step.id, ProposalStatus.approved)
-    )
-    return replace(step, statements=step.statements + added) if added else step
-
-
-def proposals(session: LiveSession, step_id: str, status: ProposalStatus) -> list[Proposal]:
-    """The statements participants proposed for a step, with ``status``, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .where(
-                Proposal.session_id == session.id,
-                Proposal.step_id == step_id,
-                Proposal.status == status,
-            )
-            .order_by(Proposal.id)
-        )
-    )
+    return hooks.extended_step(session, step) if step is not None else None
 
 
 def current_step(session: LiveSession) -> Step | None:
@@ -97,17 +73,6 @@ def current_step(session: LiveSession) -> Step | None:
     if session.current_step is None or session.status is SessionStatus.ended:
         return None
     return session_step(session, session.current_step)
-
-
-def votes_by_contribution(session: LiveSession, step_id: str) -> dict[int, int]:
-    """Upvotes per contribution (response id) of a step."""
-    rows = db.session.execute(
-        sa.select(Vote.response_id, sa.func.count())
-        .join(Response, Response.id == Vote.response_id)
-        .where(Response.session_id == session.id, Response.step_id == step_id)
-        .group_by(Vote.response_id)
-    )
-    return {response_id: count for response_id, count in rows}
 
 
 def contributions(responses: list[Response], votes: dict[int, int]) -> list[dict]:
@@ -231,7 +196,7 @@ def roster(session: LiveSession) -> list[sa.Row]:
 
 
 def _results(session: LiveSession, step: Step, responses: list[Response]) -> dict:
-    votes = votes_by_contribution(session, step.id) if kind_of(step).many else None
+    votes = hooks.vote_counts(session, step.id) if kind_of(step).many else None
     return {
         "step": step.id,
         "kind": step.kind,
@@ -314,15 +279,3 @@ def own_answer(participant: Participant, step: Step) -> Any:
     if step.kind == "statements":
         return {r.statement: r.value for r in responses} or None
     return responses[-1].value if responses else None
-
-
-def own_votes(participant: Participant, step: Step) -> list[int]:
-    """The contributions of ``step`` the participant has upvoted."""
-    return list(
-        db.session.scalars(
-            sa.select(Vote.response_id)
-            .join(Response, Response.id == Vote.response_id)
-            .where(Vote.participant_id == participant.id, Response.step_id == step.id)
-            .order_by(Vote.response_id)
-        )
-    )

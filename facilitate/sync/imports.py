@@ -27,17 +27,10 @@ from ..content import ContentError, build_document, check_document, content_hash
 from ..content.document import canonical_json
 from ..core.errors import DomainError
 from ..core.time import utcnow
+from ..dialogue.models import Proposal, ProposalStatus, Vote
 from ..exports.json_writer import FORMAT, VERSION, schema
 from ..extensions import db
-from ..sessions.models import (
-    LiveSession,
-    Participant,
-    Proposal,
-    ProposalStatus,
-    Response,
-    SessionStatus,
-    Vote,
-)
+from ..sessions.models import LiveSession, Participant, Response, SessionStatus
 from ..sessions.retention import delete_raw
 from .transfer import snapshot_hash
 
