@@ -18,6 +18,7 @@ from facilitate.content import library
 from facilitate.dialogue import moderation
 from facilitate.extensions import db
 from facilitate.sessions import operations
+from facilitate.sessions import people as session_people
 from facilitate.sessions.kinds import kind_of
 from facilitate.sessions.models import LiveSession
 
@@ -104,7 +105,7 @@ def populate(
                     if n % 2 == 0:
                         tokens[n] = recognise(participant, tokens.get(n))
                     phones.append(participant)
-                phones.append(people.new_proxy(session, f"Utan telefon {c}", "sv"))
+                phones.append(session_people.new_proxy(session, f"Utan telefon {c}", "sv"))
                 operations.control(session, "start")
                 for step in part.steps:
                     if not kind_of(step).answerable:

@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
 from ..core.after_commit import after_commit
+from ..core.errors import DomainError
 from ..core.i18n import select_locale
 from ..core.messages import error
 from ..core.namespace import Namespace
@@ -133,7 +134,7 @@ def acknowledged(handler):
             if not storable(data):
                 raise PayloadError()
             return handler(self, data)
-        except (PayloadError, operations.SessionError) as failure:
+        except DomainError as failure:  # every refusal: payload, session, dialogue, circle
             if failure.code == "session_ended" and _sent_by_phone(handler.__name__):
                 _leave_session()  # a phone of an ended session is told so, and leaves
             db.session.rollback()
