@@ -62,10 +62,12 @@ def _sqlite_pragmas(connection, _record) -> None:
 def _configure_i18n(app: Flask) -> None:
     from .core.browser_kinds import step_kinds
     from .core.i18n import babel_locale_selector, template_helpers
+    from .steps import kind_names
 
     babel.init_app(app, locale_selector=babel_locale_selector)
     app.context_processor(template_helpers)
     app.add_template_global(step_kinds)
+    app.add_template_global(kind_names)  # each step kind's name, in the page's language
 
 
 def _configure_security(app: Flask) -> None:
@@ -129,10 +131,12 @@ def _register_blueprints(app: Flask) -> None:
     from .core import errors
     from .core.views import bp as core_bp
     from .exports.views import bp as analysis_bp
+    from .home.views import bp as home_bp
     from .sessions.views import bp as sessions_bp
     from .sync.views import bp as sync_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(circles_bp)
     app.register_blueprint(authoring_bp)

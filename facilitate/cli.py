@@ -12,6 +12,7 @@ from . import config, create_app
 from .content import ContentError, library, validate_paths
 from .core.network import base_url
 from .extensions import db
+from .steps import prompt_count, quiz_count
 
 DEMO_EMAIL = "ledare@example.org"
 #: gunicorn's gevent worker serves every connection of one process; see docs/deploy.md.
@@ -206,7 +207,7 @@ def modules_list():
         for part in module.parts:
             click.echo(
                 f"  {part.id}  {part.title}  "
-                f"[{len(part.steps)} steps, {part.quiz_count} quiz, {part.prompt_count} prompts]"
+                f"[{len(part.steps)} steps, {quiz_count(part)} quiz, {prompt_count(part)} prompts]"
             )
 
 
@@ -288,9 +289,9 @@ def export_command(format_: str, output: str, include_hidden: bool, language: st
     """Export results across sessions (docs/export-format.md); the export is logged."""
     import getpass
 
+    from .core.messages import message
     from .exports.operations import export
     from .exports.schemas import ExportFilter, FilterError, parse_language
-    from .sessions.messages import message
 
     try:
         selection = ExportFilter.parse({**filters, "include_hidden": "1" if include_hidden else ""})

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from .core.after_commit import CommittingSession
+
 #: Stable constraint names, so that migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,7 +38,8 @@ class Base(NeverReusedIds, DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+#: Its session carries out what waits for a commit once the commit succeeded (core/after_commit).
+db = SQLAlchemy(model_class=Base, session_options={"class_": CommittingSession})
 migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()

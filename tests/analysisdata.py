@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from facilitate.auth import Role
 from facilitate.auth.operations import create_user
 from facilitate.circles.operations import create_circle
+from facilitate.dialogue import moderation
 from facilitate.extensions import db
-from facilitate.sessions import moderation, operations
+from facilitate.sessions import operations
 
 MODULE, PART = "strategiskt-forum", "principer"
 OPEN_STEP, STATEMENTS_STEP = "principer-i-praktiken", "principer-pastaenden"

@@ -15,8 +15,10 @@ from facilitate.auth.operations import create_user
 from facilitate.circles.municipalities import MUNICIPALITIES
 from facilitate.circles.operations import create_circle, recognise
 from facilitate.content import library
+from facilitate.dialogue import moderation
 from facilitate.extensions import db
-from facilitate.sessions import moderation, operations
+from facilitate.sessions import operations
+from facilitate.sessions import people as session_people
 from facilitate.sessions.models import LiveSession
 from facilitate.steps import kind_of
 
@@ -105,7 +107,7 @@ def populate(
                     if n % 2 == 0:
                         tokens[n] = recognise(participant, tokens.get(n))
                     phones.append(participant)
-                phones.append(moderation.new_proxy(session, f"Utan telefon {c}", "sv"))
+                phones.append(session_people.new_proxy(session, f"Utan telefon {c}", "sv"))
                 operations.control(session, "start")
                 for step in part.steps:
                     if not kind_of(step).answerable:

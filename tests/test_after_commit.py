@@ -95,6 +95,72 @@ def test_the_console_delete_tells_the_phones_once_committed(app, client, live):
     assert len(_ended_states(phone)) == 1
 
 
+def _heard(*clients) -> list[str]:
+    """The names of the events ``clients`` received since last asked."""
+    return [m["name"] for sio in clients for m in sio.get_received(NS)]
+
+
+def test_a_control_whose_commit_fails_is_told_to_nobody(app, live):
+    """The console's ``next``, the phones' ``state``, the screen's ``screen_state`` and the
+    tallies: none of them goes out for a change the database did not keep."""
+    live.control("start")
+    phone, screen = live.phone(locale="sv"), live.screen()
+    _heard(phone, screen, live.host)
+
+    restore = _failing_commits()
+    try:
+        refused = live.control("next")
+        hidden = live.leader_call("settings", hide_live_results=True)
+    finally:
+        restore()
+
+    assert refused["ok"] is False and refused["error"] == "unavailable"
+    assert hidden["ok"] is False and hidden["error"] == "unavailable"
+    assert _heard(phone, screen, live.host) == []
+    with app.app_context():
+        session = db.session.get(LiveSession, live.id)
+        assert session.current_step == "demografi-intro" and not session.hide_live_results
+    # Once the database keeps changes again, they are told as ever.
+    assert live.control("next")["ok"]
+    assert "state" in _heard(phone) and "screen_state" in _heard(screen)
+
+
+def test_a_removal_whose_commit_fails_leaves_the_phone_in(app, live):
+    live.control("start")
+    phone = live.phone(locale="sv")
+    _heard(phone, live.host)
+
+    restore = _failing_commits()
+    try:
+        refused = live.leader_call("remove", participant=phone.ack["participant"]["id"])
+    finally:
+        restore()
+
+    assert refused["error"] == "unavailable"
+    assert _heard(phone, live.host) == []
+    assert call(phone, "sync")["ok"]  # still a participant, and told nothing false
+
+
+def test_a_rest_control_whose_commit_fails_is_told_to_nobody(app, client, live):
+    live.control("start")
+    phone = live.phone(locale="sv")
+    _heard(phone, live.host)
+    token = _token(app)
+
+    restore = _failing_commits()
+    try:
+        response = client.post(
+            f"/api/v1/sessions/{live.id}/control",
+            json={"action": "next"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    finally:
+        restore()
+
+    assert response.status_code == 503 and response.json["error"] == "unavailable"
+    assert _heard(phone, live.host) == []
+
+
 def test_queued_actions_run_on_commit_and_are_dropped_on_rollback(app):
     ran = []
     with app.app_context():

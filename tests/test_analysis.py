@@ -14,8 +14,8 @@ from docx import Document
 
 from facilitate.auth import Role, User
 from facilitate.auth.operations import create_token
+from facilitate.dialogue import moderation
 from facilitate.extensions import db
-from facilitate.sessions import moderation
 from facilitate.sessions.models import LiveSession, Response
 
 from .analysisdata import (

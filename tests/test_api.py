@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from facilitate.auth import ApiToken, Role, User
 from facilitate.auth.operations import create_token
 from facilitate.content import library
+from facilitate.core.messages import message
 from facilitate.extensions import db
 from facilitate.sessions.kinds import kind_of
-from facilitate.sessions.messages import message
 from facilitate.sessions.models import LiveSession, Response
 
 API = "/api/v1"

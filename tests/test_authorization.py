@@ -27,8 +27,8 @@ ANALYSTS = {"analyst", "admin"}
 HTTP = {
     "auth.login": ("GET", "/login", EVERYONE),
     "auth.logout": ("POST", "/logout", SIGNED_IN),
-    "core.index": ("GET", "/", EVERYONE),
-    "core.module_library": ("GET", "/modules", SIGNED_IN),
+    "home.index": ("GET", "/", EVERYONE),
+    "home.module_library": ("GET", "/modules", SIGNED_IN),
     "core.healthz": ("GET", "/healthz", EVERYONE),
     "core.choose_language": ("GET", "/language/fi", EVERYONE),
     "core.privacy": ("GET", "/integritet", EVERYONE),

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from facilitate import create_app
 from facilitate.cli import cli
 from facilitate.content import ContentError, load_library, validate_paths
+from facilitate.steps import prompt_count, quiz_count
 
 MODULE = {
     "id": "demo",
@@ -86,7 +87,7 @@ def test_valid_module_loads_into_immutable_objects(tmp_path):
     step = module.step("q1")
     assert [o.id for o in step.options if o.correct] == ["b"]
     assert step.source.year == 2024
-    assert module.parts[0].quiz_count == 1 and module.parts[0].prompt_count == 1
+    assert quiz_count(module.parts[0]) == 1 and prompt_count(module.parts[0]) == 1
     assert module.step("d1").tags == ("focus.civil-preparedness",)
     assert step.topic == "county" and module.step("d1").topic is None
     assert (

@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from facilitate.auth.operations import create_token
+from facilitate.dialogue.models import Proposal, Vote
 from facilitate.extensions import db
-from facilitate.sessions.models import Participant, Proposal, Response, Vote
+from facilitate.sessions.models import Participant, Response
 
 from .conftest import answer, call, events, texts
 from .test_dialogue_live import first_step

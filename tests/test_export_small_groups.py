@@ -14,9 +14,10 @@ from openpyxl import load_workbook
 
 from facilitate.auth import Role, User
 from facilitate.auth.operations import create_token
+from facilitate.dialogue.models import Vote
 from facilitate.exports.summaries import Fewer
 from facilitate.extensions import db
-from facilitate.sessions.models import Participant, Response, Vote
+from facilitate.sessions.models import Participant, Response
 
 from .exportdata import populate
 

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from facilitate.auth import User
 from facilitate.auth.operations import create_token
+from facilitate.dialogue.models import Proposal, Vote
 from facilitate.extensions import db
-from facilitate.sessions.models import LiveSession, Participant, Proposal, Response, Vote
+from facilitate.sessions.models import LiveSession, Participant, Response
 from facilitate.steps import all_kinds as step_kinds
 
 from .conftest import answer, call

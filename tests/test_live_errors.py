@@ -10,7 +10,7 @@ import requests
 import socketio
 
 from facilitate import create_app
-from facilitate.sessions.messages import message
+from facilitate.core.messages import message
 
 from .realserver import cli, running_server, server_env
 

@@ -9,8 +9,9 @@ from facilitate import create_app
 from facilitate.auth import User
 from facilitate.auth.models import utcnow
 from facilitate.auth.operations import create_token
+from facilitate.dialogue.models import Proposal, Vote
 from facilitate.extensions import db
-from facilitate.sessions.models import LiveSession, Participant, Proposal, Response, Vote
+from facilitate.sessions.models import LiveSession, Participant, Response
 
 from .conftest import answer, call, csrf_token, events
 

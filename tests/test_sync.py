@@ -14,11 +14,13 @@ from facilitate.auth import Role
 from facilitate.auth.operations import create_token, create_user
 from facilitate.authoring.models import ModuleVersion
 from facilitate.circles.models import Circle, CircleMember
+from facilitate.dialogue import moderation
+from facilitate.dialogue.models import Proposal, Vote
 from facilitate.exports.operations import export
 from facilitate.exports.schemas import ExportFilter
 from facilitate.extensions import db
-from facilitate.sessions import moderation, operations
-from facilitate.sessions.models import LiveSession, Participant, Proposal, Response, Vote
+from facilitate.sessions import operations
+from facilitate.sessions.models import LiveSession, Participant, Response
 from facilitate.sync.transfer import encoded, transfer_document
 
 from .conftest import new_app

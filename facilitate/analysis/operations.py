@@ -4,6 +4,7 @@ import logging
 
 import sqlalchemy as sa
 
+from ..core.errors import DomainError
 from ..exports.schemas import ExportFilter
 from ..extensions import db
 from ..sessions.models import Response
@@ -12,12 +13,8 @@ from . import queries, worker
 log = logging.getLogger(__name__)
 
 
-class AnalysisError(Exception):
+class AnalysisError(DomainError):
     """An analysis action that cannot be done; ``code`` is the public error code."""
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
 
 
 @worker.task

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 
 from ..api.auth import error_response
 from ..auth.decorators import analyst_required
+from ..core.messages import message
 from ..exports.pages import filtered_page, request_filter
 from ..exports.schemas import ExportFilter, FilterError
 from ..exports.summaries import min_group_size
 from ..extensions import db
-from ..sessions.messages import message
 from . import charts, explain, worker
 from .operations import AnalysisError, accept_theme_tag
 from .worker import WorkerError

@@ -169,7 +169,7 @@ class Worker:
         self.jobs = 0
         # Under the gevent server this is gevent's subprocess: waiting on it is cooperative.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "facilitate.analysis.worker"],
+            [sys.executable, "-m", "facilitate.analysis_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -236,9 +236,10 @@ def _receive(stream) -> bytes:
     return data
 
 
-def main() -> None:
+def main(create_app: Callable[[dict], Any]) -> None:
     """The worker: settings from stdin, then jobs from stdin and their answers to stdout, until
-    the server closes the pipe."""
+    the server closes the pipe; ``create_app`` builds the app the tasks run in (the entry point,
+    ``facilitate/analysis_worker.py``, passes the app factory)."""
     jobs, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers
     logging.basicConfig(level=logging.WARNING)
@@ -246,9 +247,7 @@ def main() -> None:
         settings = pickle.loads(_receive(jobs))
     except EOFError:
         return
-    from .. import create_app
     from ..core.i18n import in_language
-    from . import explain  # noqa: F401 - imports the tasks and scikit-learn before the first job
 
     app = create_app(settings)
     # Started (at the server's priority, so the first analysis need not wait long for it); from
@@ -267,10 +266,3 @@ def main() -> None:
         except Exception:
             answer = pickle.dumps(("error", traceback.format_exc()))
         _send(answers, answer)
-
-
-if __name__ == "__main__":
-    # Run as ``python -m``, this file is ``__main__``; the tasks register in the real module.
-    from facilitate.analysis.worker import main as worker_main
-
-    worker_main()

@@ -15,9 +15,9 @@ from flask import g, jsonify, request
 from ..auth.models import Role, User
 from ..auth.operations import touch_token
 from ..auth.queries import user_by_token
+from ..core.errors import DomainError
+from ..core.messages import message
 from ..extensions import db
-from ..sessions.messages import message
-from ..sessions.operations import SessionError
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,10 @@ STATUS = {
 }
 
 
-class ApiError(Exception):
+class ApiError(DomainError):
     """A request the API refuses; ``code`` is the public error code."""
 
     def __init__(self, code: str = "invalid_payload"):
-        self.code = code
         super().__init__(code)
 
 
@@ -96,7 +95,7 @@ def api_view(*roles: Role):
                 if roles and not user.has_role(*roles):
                     raise ApiError("forbidden")
                 response = view(*args, **kwargs)
-            except (ApiError, SessionError) as failure:
+            except DomainError as failure:  # every feature's refusal
                 db.session.rollback()  # nothing of a refused request is kept ...
                 used = touch_token(token)  # ... but the token was used
                 response = error_response(failure.code)

@@ -8,13 +8,13 @@ from ..authoring.queries import visible_modules
 from ..circles.queries import circle_for
 from ..content.model import SOURCE_LANGUAGE
 from ..core.i18n import current_locale
+from ..core.messages import message
 from ..exports.operations import export
 from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_language
 from ..extensions import db
 from ..sessions import operations, retention
 from ..sessions.joining import join_url
-from ..sessions.live import broadcast
-from ..sessions.messages import message
+from ..sessions.live import announce
 from ..sessions.models import LiveSession
 from ..sessions.queries import part_of, participant_count, session_for, session_results
 from ..steps import kind_of
@@ -113,8 +113,8 @@ def control(session_id: int):
     session = _session(session_id, control=True)
     action = Control.parse()
     operations.control(session, action.action, action.step, action.seconds)
+    announce(session, state=True)
     db.session.commit()
-    broadcast(session)
     return _session_body(session)
 
 
@@ -124,8 +124,8 @@ def change_settings(session_id: int):
     """Competitive mode, speed bonus, team mode, quiz timer and extra time."""
     session = _session(session_id, control=True)
     operations.configure(session, **schemas.settings())
+    announce(session, state=True)
     db.session.commit()
-    broadcast(session)
     return _session_body(session)
 
 

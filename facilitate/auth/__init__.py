@@ -13,19 +13,17 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(Role, "Role")
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
-
-
-#: Key in the Flask session of the login's id (see :class:`LoginSession`).
-LOGIN_KEY = "login"
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     """The user of this request's login, checked on every request and at socket connect: a
     login that was ended (logout, password change) is no login."""
+    from .operations import LOGIN_KEY
     from .queries import user_by_login
 
     login_id = session.get(LOGIN_KEY)

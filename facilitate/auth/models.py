@@ -1,18 +1,17 @@
 """Accounts: users with a role, and API tokens (only their hashes are stored)."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["ApiToken", "LoginSession", "Role", "User", "utcnow"]
 
 
 class Role(enum.Enum):

@@ -1,15 +1,16 @@
 """Changes to accounts. These flush; the caller (view or CLI command) commits."""
 
-import hashlib
 import logging
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 from zxcvbn import zxcvbn
 
+from ..core.errors import DomainError
+from ..core.time import utcnow
+from ..core.tokens import hash_token, new_token
 from ..extensions import db
-from .models import ApiToken, LoginSession, Role, User, utcnow
+from .models import ApiToken, LoginSession, Role, User
 from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -18,12 +19,15 @@ log = logging.getLogger(__name__)
 TOKEN_PREFIX = "fct_"
 
 
-class AccountError(Exception):
+#: Key in the Flask session of the login's id (see :class:`LoginSession`).
+LOGIN_KEY = "login"
+
+
+class AccountError(DomainError):
     """A change to accounts that cannot be made; ``code`` is stable, the message is for people."""
 
     def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
+        super().__init__(code, message)
 
 
 def normalise_email(email: str) -> str:
@@ -90,13 +94,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_token(user: User) -> str:
     """Create an API token for ``user`` and return it; only its hash is kept."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + new_token(32)
     db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
     db.session.flush()
     log.info("created an API token for user %d", user.id)
@@ -114,7 +114,7 @@ def touch_token(token: str) -> ApiToken | None:
 def start_login(user: User, max_age_days: int) -> str:
     """A new login of ``user``: returns the random id its session cookie carries. Logins
     older than ``max_age_days`` are deleted on the way."""
-    login_id = secrets.token_urlsafe(32)
+    login_id = new_token(32)
     db.session.execute(
         sa.delete(LoginSession).where(
             LoginSession.user_id == user.id,

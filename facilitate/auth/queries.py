@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from ..core.time import utcnow
+from ..core.tokens import hash_token
 from ..extensions import db
-from .models import ApiToken, LoginSession, User, utcnow
-from .operations import hash_token, normalise_email
+from .models import ApiToken, LoginSession, User
+from .operations import normalise_email
 
 
 def user_by_email(email: str) -> User | None:

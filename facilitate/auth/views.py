@@ -16,9 +16,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.network import safe_next
 from ..core.throttle import throttle
 from ..extensions import db
-from . import LOGIN_KEY
 from .forms import LoginForm
-from .operations import authenticate, end_login, normalise_email, start_login
+from .operations import LOGIN_KEY, authenticate, end_login, normalise_email, start_login
 
 bp = Blueprint("auth", __name__)
 
@@ -27,7 +26,7 @@ bp = Blueprint("auth", __name__)
 def login():
     """The login page. A wrong e-mail and a wrong password get the same answer."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -51,7 +50,7 @@ def login():
             throttle().give_back(**keys)
             login_id = start_login(user, current_app.config["LOGIN_MAX_AGE_DAYS"])
             db.session.commit()
-            target = safe_next(request.args.get("next"), url_for("core.index"))
+            target = safe_next(request.args.get("next"), url_for("home.index"))
             # A new session: nothing of before the login (its CSRF token) carries over.
             session.clear()
             session[LOGIN_KEY] = login_id

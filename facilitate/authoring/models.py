@@ -5,7 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
 from ..content import (
     Module,
     Problem,
@@ -20,6 +20,8 @@ from ..content import (
     to_document,
 )
 from ..content.document import canonical_json
+from ..core.errors import DomainError
+from ..core.time import utcnow
 from ..extensions import db
 from .models import AuthoredModule, ModuleVersion
 from .queries import authored, may_edit
@@ -30,15 +32,14 @@ log = logging.getLogger(__name__)
 MAX_ID_LENGTH = 64
 
 
-class AuthoringError(Exception):
+class AuthoringError(DomainError):
     """A change that cannot be made; ``code`` is the public error code, ``problems`` the
     content problems when the code is ``invalid_content``."""
 
     def __init__(self, code: str, problems: list[Problem] | None = None, **params: Any):
-        self.code = code
+        super().__init__(code)
         self.problems = problems or []
         self.params = params
-        super().__init__(code)
 
 
 def slug(text: str, fallback: str = "modul") -> str:

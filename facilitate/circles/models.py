@@ -6,7 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
+from ..core.errors import DomainError
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 
@@ -32,6 +34,13 @@ class Circle(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     leader: Mapped[User] = relationship()
+    #: The circle's sessions, oldest first (read only; a session says whose meeting it is). By
+    #: name: sessions stand on circles, not the other way round.
+    meetings = relationship("LiveSession", viewonly=True, order_by="LiveSession.id")
+
+
+class CircleError(DomainError):
+    """A circle that cannot be made or used; ``code`` is the public error code."""
 
 
 class CircleMember(db.Model):

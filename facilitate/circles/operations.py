@@ -1,15 +1,14 @@
 """Changes to circles. These flush; the caller (view, API, Socket.IO handler) commits."""
 
 import logging
-import secrets
 
 import sqlalchemy as sa
 
 from ..auth.models import User
 from ..authoring.queries import module_for
+from ..core.tokens import hash_token, new_token
 from ..extensions import db
-from ..sessions.operations import SessionError, hash_token
-from .models import Circle, CircleMember
+from .models import Circle, CircleError, CircleMember
 from .municipalities import municipality
 
 log = logging.getLogger(__name__)
@@ -21,24 +20,24 @@ NAME_MAX_LENGTH = 120
 def _text(value: object, missing: str) -> str:
     text = " ".join(value.split()) if isinstance(value, str) else ""
     if not text:
-        raise SessionError(missing)
+        raise CircleError(missing)
     if len(text) > NAME_MAX_LENGTH:
-        raise SessionError("text_too_long")
+        raise CircleError("text_too_long")
     return text
 
 
 def create_circle(
     leader: User, name: object, municipality_id: object, organiser: object, module_id: object
 ) -> Circle:
-    """A new circle led by ``leader``. Raises :class:`SessionError` with ``circle_name_missing``,
+    """A new circle led by ``leader``. Raises :class:`CircleError` with ``circle_name_missing``,
     ``organiser_missing``, ``text_too_long``, ``unknown_municipality`` or ``unknown_module``."""
     clean_name = _text(name, "circle_name_missing")
     place = municipality(municipality_id) if isinstance(municipality_id, str) else None
     if place is None:
-        raise SessionError("unknown_municipality")
+        raise CircleError("unknown_municipality")
     clean_organiser = _text(organiser, "organiser_missing")
     if module_for(leader, module_id) is None:
-        raise SessionError("unknown_module")
+        raise CircleError("unknown_module")
     circle = Circle(
         name=clean_name,
         municipality=place.id,
@@ -69,12 +68,10 @@ def recognise(participant, token: str | None) -> str | None:
             participant.circle_member = member
             db.session.flush()
             return token
-    new_token = secrets.token_urlsafe(24)
+    fresh = new_token()
     if participant.circle_member is not None:
-        participant.circle_member.token_hash = hash_token(new_token)
+        participant.circle_member.token_hash = hash_token(fresh)
     else:
-        participant.circle_member = CircleMember(
-            circle_id=circle_id, token_hash=hash_token(new_token)
-        )
+        participant.circle_member = CircleMember(circle_id=circle_id, token_hash=hash_token(fresh))
     db.session.flush()
-    return new_token
+    return fresh

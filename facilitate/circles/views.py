@@ -6,12 +6,12 @@ from flask_login import current_user
 from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..authoring.queries import any_module, visible_modules
+from ..core.messages import message
 from ..extensions import db
-from ..sessions.messages import message
-from ..sessions.operations import SessionError
 from . import operations
+from .models import CircleError
 from .municipalities import by_name, municipality
-from .queries import circle_for, circles_of, meetings
+from .queries import circle_for, circles_of
 
 bp = Blueprint("circles", __name__, url_prefix="/circles")
 
@@ -58,7 +58,7 @@ def new():
                 request.form.get("organiser"),
                 request.form.get("module"),
             )
-        except SessionError as failure:
+        except CircleError as failure:
             error = failure.code
         else:
             db.session.commit()
@@ -80,9 +80,9 @@ def circle(circle_id: int):
     """A circle: its meetings so far and a start button per part of its module."""
     try:
         found = circle_for(current_user, circle_id)
-    except SessionError as failure:
+    except CircleError as failure:
         abort(403 if failure.code == "forbidden" else 404)
-    held = meetings(found)
+    held = found.meetings
     return render_template(
         "circles/circle.html",
         circle=found,

@@ -11,17 +11,8 @@ from typing import Any
 
 import yaml
 
-from .model import SOURCE_LANGUAGE, Module, Part, Source, Step, Text
-
-#: Languages written first, in this order; any others follow alphabetically.
-LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "fi")
-
-
-def text(value: Text) -> dict[str, str]:
-    """A text's languages, Swedish first."""
-    order = [c for c in LANGUAGE_ORDER if c in value.values]
-    order += sorted(c for c in value.values if c not in LANGUAGE_ORDER)
-    return {code: value.values[code] for code in order}
+from .model import Module, Part, Source, Step
+from .model import text_document as text
 
 
 def _source(source: Source) -> dict[str, Any]:

@@ -97,20 +97,6 @@ class Part:
     #: What the leader needs at hand, shown on the library before the meeting.
     materials: tuple[Text, ...] = ()
 
-    @property
-    def quiz_count(self) -> int:
-        """Steps with right answers (quiz questions)."""
-        from ..steps import kind_of
-
-        return sum(1 for step in self.steps if kind_of(step).scored)
-
-    @property
-    def prompt_count(self) -> int:
-        """Steps that ask the room what it thinks."""
-        from ..steps import kind_of
-
-        return sum(1 for step in self.steps if kind_of(step).asks_opinion)
-
 
 @dataclass(frozen=True, slots=True)
 class Module:
@@ -168,3 +154,14 @@ class Library:
 
     def __iter__(self):
         return iter(self.modules.values())
+
+
+#: Languages a text is written out in first, in this order; any others follow alphabetically.
+LANGUAGE_ORDER = (SOURCE_LANGUAGE, "en", "fi")
+
+
+def text_document(value: Text) -> dict[str, str]:
+    """A text's languages as the module files write them, Swedish first."""
+    order = [c for c in LANGUAGE_ORDER if c in value.values]
+    order += sorted(c for c in value.values if c not in LANGUAGE_ORDER)
+    return {code: value.values[code] for code in order}

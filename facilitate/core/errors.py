@@ -1,9 +1,20 @@
-"""Error pages: HTML for people, JSON ``{"error", "message"}`` for API and JSON clients."""
+"""Domain errors, and error pages: HTML for people, JSON ``{"error", "message"}`` for API and
+JSON clients."""
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A request the domain refuses: ``code`` is the public error code (the key of its message
+    in :mod:`facilitate.core.messages`); the message, where given, is for people and logs.
+    Every feature's refusals derive from this one class, so a boundary can catch them all."""
+
+    def __init__(self, code: str, message: str | None = None):
+        self.code = code
+        super().__init__(code if message is None else message)
 
 
 def _messages() -> dict[int, str]:

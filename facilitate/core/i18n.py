@@ -177,11 +177,9 @@ def percent(share: float | None) -> str:
 
 
 def template_helpers() -> dict:
-    from ..auth.models import Role
-    from ..steps import kind_names
-
+    """The ground floor's helpers in every template; features add their own globals when the
+    app is built (``Role`` by :mod:`facilitate.auth`, ``kind_names`` by the app factory)."""
     return {
-        "Role": Role,
         "name_max_length": current_app.config["NAME_MAX_LENGTH"],
         "current_locale": current_locale,
         "language_names": lambda: {c: language_name(c) for c in current_app.config["LANGUAGES"]},
@@ -191,6 +189,5 @@ def template_helpers() -> dict:
         "number": number,
         "percent": percent,
         "plural_forms": plural_forms,
-        "kind_names": kind_names,
         "plural_rules_locale": plural_rules_locale,
     }

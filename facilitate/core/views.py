@@ -1,13 +1,12 @@
-"""Home page, module library, accessibility statement, health check and the language menu."""
+"""Pages of the whole app: accessibility statement, privacy notice, health check and the language
+menu (the home page is :mod:`facilitate.home`)."""
 
 import logging
 from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
-from ..authoring.queries import visible_modules
 from ..extensions import db
 from .i18n import LOCALE_COOKIE
 from .network import safe_next
@@ -20,40 +19,6 @@ bp = Blueprint("core", __name__)
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 #: When the accessibility statement was last reviewed against the software (update with it).
 STATEMENT_REVIEWED = date(2026, 11, 23)
-
-
-@bp.get("/")
-def index():
-    """Logged-in users land where their work is: analysts on the analyst pages, leaders and
-    admins in the module library; everyone else sees what this is."""
-    from ..auth.models import Role
-
-    if current_user.is_authenticated:
-        if current_user.role is Role.analyst:
-            return redirect(url_for("analysis.sessions"))
-        return redirect(url_for("core.module_library"))
-    return render_template("core/index.html")
-
-
-@bp.get("/modules")
-@login_required
-def module_library():
-    """The module library: every module and its parts, where a session is started from (for
-    one of the leader's circles following the module, if they choose one)."""
-    from ..auth.models import Role
-    from ..circles.municipalities import MUNICIPALITIES
-    from ..circles.queries import circles_of
-
-    circles: dict[str, list] = {}
-    if current_user.has_role(Role.leader):
-        for circle in circles_of(current_user):
-            circles.setdefault(circle.module_id, []).append(circle)
-    return render_template(
-        "core/library.html",
-        modules=visible_modules(current_user),
-        circles=circles,
-        municipalities=MUNICIPALITIES,
-    )
 
 
 @bp.get("/tillganglighet")
@@ -93,7 +58,7 @@ def privacy():
 @bp.get("/language/<code>")
 def choose_language(code: str):
     """Remember the chosen language and go back to the page the choice was made on."""
-    response = redirect(safe_next(request.args.get("next"), url_for("core.index")))
+    response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LOCALE_COOKIE,

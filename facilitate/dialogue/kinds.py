@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..content import Step
-from ..content.document import text
+from ..content.model import text_document as text
 from ..core.numbers import whole_number
 from ..steps import ContentProblem, InvalidAnswer, StepKind, option_views, register, render
 from ..steps.summary import Table, amount, small

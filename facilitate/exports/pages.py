@@ -3,7 +3,7 @@ the request's filter and the page around it."""
 
 from flask import render_template, request
 
-from ..sessions.messages import message
+from ..core.messages import message
 from .queries import filter_options
 from .schemas import ExportFilter, FilterError
 from .summaries import Fewer

@@ -27,16 +27,9 @@ from ..circles.municipalities import by_name, municipality
 from ..content import Step, library
 from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..core.i18n import localized
+from ..dialogue.models import Proposal, ProposalStatus, Vote
 from ..extensions import db
-from ..sessions.models import (
-    LiveSession,
-    Participant,
-    Proposal,
-    ProposalStatus,
-    Response,
-    SessionStatus,
-    Vote,
-)
+from ..sessions.models import LiveSession, Participant, Response, SessionStatus
 from ..steps import counted, kind_of
 from .schemas import ExportFilter
 

@@ -17,6 +17,7 @@ from ..authoring.queries import any_module, every_module
 from ..circles.models import Circle
 from ..circles.municipalities import municipality
 from ..content import library
+from ..core.errors import DomainError
 from ..extensions import db
 from ..sessions.models import LiveSession
 
@@ -27,12 +28,8 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
 
-class FilterError(Exception):
+class FilterError(DomainError):
     """A filter or format that cannot be used; ``code`` is the public error code."""
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
 
 
 @dataclass(frozen=True)

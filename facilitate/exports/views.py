@@ -12,8 +12,8 @@ from ..auth.decorators import analyst_required
 from ..authoring.queries import any_module, session_module
 from ..content import library
 from ..core.i18n import current_locale, localized
+from ..core.messages import message
 from ..extensions import db
-from ..sessions.messages import message
 from ..steps import kind_of
 from . import summaries
 from .labels import column_headings, filter_names, kind_names

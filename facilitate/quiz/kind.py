@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..content import Step
-from ..content.document import text
+from ..content.model import text_document as text
 from ..steps import ContentProblem, InvalidAnswer, StepKind, option_views, register, render
 from ..steps.summary import Table, small
 from . import scoring

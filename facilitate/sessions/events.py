@@ -2,7 +2,9 @@
 commits, and answers with an acknowledgement; see docs/protocol.md."""
 
 import logging
-from functools import wraps
+from collections.abc import Callable
+from functools import partial, wraps
+from types import MethodType
 
 import sqlalchemy as sa
 from flask import current_app, g, request
@@ -12,38 +14,34 @@ from flask_socketio import join_room, leave_room
 from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
+from ..core.after_commit import after_commit
+from ..core.errors import DomainError
 from ..core.i18n import select_locale
+from ..core.messages import error
 from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
-from . import answers, moderation, operations
+from . import answers, hooks, operations, people
 from .live import (
     NAMESPACE,
-    broadcast,
+    announce,
     host_room,
     participant_room,
     participants_room,
     screen_room,
-    tallies,
 )
-from .messages import error
 from .models import LiveSession, Participant, SessionStatus
 from .queries import session_for
 from .schemas import (
     AnswerRequest,
     BehalfRequest,
-    ContributionRequest,
     ControlRequest,
     JoinRequest,
-    ModerateRequest,
     PayloadError,
-    ProposeRequest,
     RemoveRequest,
-    ReviewRequest,
     SessionRequest,
     SettingsRequest,
-    UpvoteRequest,
     requested_locale,
 )
 from .snapshots import host_state, participant_state, screen_state
@@ -136,8 +134,8 @@ def acknowledged(handler):
             if not storable(data):
                 raise PayloadError()
             return handler(self, data)
-        except (PayloadError, operations.SessionError) as failure:
-            if failure.code == "session_ended" and handler.__name__ in PARTICIPANT_EVENTS:
+        except DomainError as failure:  # every refusal: payload, session, dialogue, circle
+            if failure.code == "session_ended" and _sent_by_phone(handler.__name__):
                 _leave_session()  # a phone of an ended session is told so, and leaves
             db.session.rollback()
             return error(failure.code, _locale())
@@ -149,11 +147,67 @@ def acknowledged(handler):
     return wrapper
 
 
-#: The events a participant's phone sends as that participant.
-PARTICIPANT_EVENTS = {"on_answer", "on_edit", "on_withdraw", "on_upvote", "on_propose", "on_sync"}
+#: The events a participant's phone sends as that participant (besides those that features
+#: add as a participant's: ``hooks.register_event``).
+PARTICIPANT_EVENTS = {"on_answer", "on_sync"}
+
+
+def _sent_by_phone(handler_name: str) -> bool:
+    added = hooks.events.get(handler_name.removeprefix("on_"))
+    return handler_name in PARTICIPANT_EVENTS or (added is not None and added[1])
+
+
+#: The events features add, each wrapped once in :func:`acknowledged`, by handler name.
+_added: dict[str, Callable] = {}
 
 
 class LiveNamespace(Namespace):
+    """The ``/live`` namespace: the session's own events are its ``on_<event>`` methods; the
+    events features add (the dialogue tools') come from ``hooks.events`` and get the same
+    treatment. Their handlers are functions of the namespace and the payload, and use the
+    public methods below to know who is asking."""
+
+    def __getattr__(self, name: str):
+        event = name.removeprefix("on_") if name.startswith("on_") else None
+        if event not in hooks.events:
+            raise AttributeError(name)
+        if name not in _added:
+            _added[name] = acknowledged(hooks.events[event][0])
+        return MethodType(_added[name], self)
+
+    # --- for the handlers of added events -------------------------------------------------
+
+    def participant(self, *, sends: bool = False, creates: bool = False) -> Participant:
+        """This connection's participant, checked (see :meth:`_participant`)."""
+        return self._participant(sends=sends, creates=creates)
+
+    def led_session(self, session_id: int) -> LiveSession:
+        """The session, if this connection's user leads it (see :meth:`_led_session`)."""
+        return self._led_session(session_id)
+
+    def newcomer(self) -> bool:
+        """Whether this connection has no participant yet (the leader's, about to answer for a
+        new person)."""
+        return _connection().get("participant_id") is None
+
+    def identity(self, participant: Participant) -> dict:
+        """Who ``participant`` is, read now (before the commit expires the rows)."""
+        return _identity(participant)
+
+    def remember(self, identity: dict) -> None:
+        """This connection is the participant of ``identity`` (after the commit)."""
+        _remember(**identity)
+
+    def made(self, person: Participant) -> dict:
+        """What the ack of a new person's first event adds (see :func:`_made`)."""
+        return _made(person)
+
+    def host_ack(self, session: LiveSession) -> dict:
+        """A leader event's ack: ok, with the console's new snapshot."""
+        return {"ok": True, "state": host_state(session, _locale())}
+
+    # --- the session's own events ---------------------------------------------------------
+
     def trigger_event(self, event, *args):
         """An event nobody handles is refused like any other: ``unknown_event``."""
         if hasattr(self, f"on_{event or ''}"):
@@ -198,11 +252,11 @@ class LiveNamespace(Namespace):
         # Read before the commit expires them: no query to load them again.
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
+        announce(session, tally=True)
         db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))
-        tallies.changed(session)
         return {
             "ok": True,
             "token": new_token or join.token,
@@ -249,9 +303,9 @@ class LiveNamespace(Namespace):
             person, request_.step, request_.value, request_.submission_id, request_.statement
         )
         identity = _identity(person)
+        announce(person.session, tally=True)
         db.session.commit()
         _remember(**identity)  # the leader's connection stays in the room it is in
-        tallies.changed(person.session)
         return {"ok": True, "duplicate": duplicate, **_made(person)}
 
     def _new_person(self) -> Participant:
@@ -261,59 +315,7 @@ class LiveNamespace(Namespace):
         if pending is None:
             raise operations.SessionError("not_joined")
         session = self._led_session(pending["session"])
-        return moderation.new_proxy(
-            session, pending["name"], pending["locale"], pending["token_hash"]
-        )
-
-    @acknowledged
-    def on_edit(self, data):
-        """Change one's own open contribution while the step is open."""
-        participant = self._participant(sends=True)
-        request_ = ContributionRequest.parse(data, with_value=True)
-        moderation.edit(participant, request_.step, request_.submission_id, request_.value)
-        db.session.commit()
-        tallies.changed(participant.session)
-        return {"ok": True}
-
-    @acknowledged
-    def on_withdraw(self, data):
-        """Take back one's own open contribution while the step is open."""
-        participant = self._participant()
-        request_ = ContributionRequest.parse(data)
-        moderation.withdraw(participant, request_.step, request_.submission_id)
-        db.session.commit()
-        tallies.changed(participant.session)
-        return {"ok": True}
-
-    @acknowledged
-    def on_upvote(self, data):
-        """Upvote someone else's contribution, once."""
-        request_ = UpvoteRequest.parse(data)
-        new = _connection().get("participant_id") is None
-        participant = self._participant(creates=True)
-        moderation.upvote(participant, request_.step, request_.contribution)
-        identity = _identity(participant)
-        db.session.commit()
-        _remember(**identity)
-        tallies.changed(participant.session)
-        return {"ok": True, **(_made(participant) if new else {})}
-
-    @acknowledged
-    def on_propose(self, data):
-        """Propose a statement for the leader to approve; a resend is recognised by its id."""
-        request_ = ProposeRequest.parse(data)
-        new = _connection().get("participant_id") is None
-        participant = self._participant(sends=True, creates=True)
-        duplicate = moderation.propose(
-            participant, request_.step, request_.text, request_.submission_id
-        )
-        identity = _identity(participant)
-        db.session.commit()
-        _remember(**identity)
-        if not duplicate:
-            tallies.changed(participant.session)
-        ack = {"ok": True, "duplicate": duplicate}
-        return {**ack, **_made(participant)} if new else ack
+        return people.new_proxy(session, pending["name"], pending["locale"], pending["token_hash"])
 
     @acknowledged
     def on_sync(self, data=None):
@@ -349,8 +351,8 @@ class LiveNamespace(Namespace):
         control = ControlRequest.parse(data)
         session = self._led_session(control.session)
         operations.control(session, control.action, control.step, control.seconds)
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -359,35 +361,8 @@ class LiveNamespace(Namespace):
         request_ = SettingsRequest.parse(data)
         session = self._led_session(request_.session)
         operations.configure(session, **request_.settings)
+        announce(session, state=True)
         db.session.commit()
-        broadcast(session)
-        return {"ok": True, "state": host_state(session, _locale())}
-
-    @acknowledged
-    def on_moderate(self, data):
-        """The leader hides, approves, highlights, merges, themes or tags a contribution."""
-        request_ = ModerateRequest.parse(data)
-        session = self._led_session(request_.session)
-        moderation.moderate(
-            session,
-            request_.contribution,
-            request_.action,
-            into=request_.into,
-            theme=request_.theme,
-            tags=request_.tags,
-        )
-        db.session.commit()
-        broadcast(session)
-        return {"ok": True, "state": host_state(session, _locale())}
-
-    @acknowledged
-    def on_proposal(self, data):
-        """The leader approves (the room then reacts to it) or rejects a proposed statement."""
-        request_ = ReviewRequest.parse(data)
-        session = self._led_session(request_.session)
-        moderation.review(session, request_.proposal, request_.decision)
-        db.session.commit()
-        broadcast(session)
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -396,16 +371,14 @@ class LiveNamespace(Namespace):
         neither answer nor resume; what they sent is deleted."""
         request_ = RemoveRequest.parse(data)
         session = self._led_session(request_.session)
-        moderation.remove_participant(session, request_.participant)
-        db.session.commit()
+        people.remove_participant(session, request_.participant)
         room = participant_room(request_.participant)
-        socketio.emit("removed", {"session": session.id}, to=room, namespace=NAMESPACE)
-        socketio.close_room(room, namespace=NAMESPACE)
-        for known in list(_connections.values()):
-            if known.get("participant_id") == request_.participant:
-                known.pop("participant_id", None)  # this process's connections forget them
-        tallies.changed(session)
-        broadcast(session)
+        removed = {"session": session.id}
+        after_commit(partial(socketio.emit, "removed", removed, to=room, namespace=NAMESPACE))
+        after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
+        after_commit(partial(_forget, request_.participant))
+        announce(session, state=True, tally=True)
+        db.session.commit()
         return {"ok": True, "state": host_state(session, _locale())}
 
     @acknowledged
@@ -418,7 +391,7 @@ class LiveNamespace(Namespace):
         session = self._led_session(request_.session)
         locale = _locale()
         if request_.person is not None:
-            person = moderation.proxy(session, request_.person, locale)
+            person = people.proxy(session, request_.person, locale)
         elif session.status is SessionStatus.ended:
             raise operations.SessionError("session_ended")
         else:
@@ -434,13 +407,13 @@ class LiveNamespace(Namespace):
             "session": session.id,
             "name": request_.name,
             "locale": locale,
-            "token_hash": moderation.new_token_hash(),
+            "token_hash": people.new_token_hash(),
         }
         _remember(session_id=session.id, behalf=pending)
         return {
             "ok": True,
             "participant": _person(person) if person else None,
-            "people": moderation.proxies(session),
+            "people": people.proxies(session),
             "state": participant_state(session, locale, person, seed=pending["token_hash"]),
         }
 
@@ -505,6 +478,13 @@ class LiveNamespace(Namespace):
         return session_for(user, session_id)
 
 
+def _forget(participant_id: int) -> None:
+    """This process's connections of a removed participant forget who they were."""
+    for known in list(_connections.values()):
+        if known.get("participant_id") == participant_id:
+            known.pop("participant_id", None)
+
+
 def _person(participant: Participant) -> dict:
     return {"id": participant.id, "name": participant.name}
 
@@ -512,7 +492,7 @@ def _person(participant: Participant) -> dict:
 def _made(person: Participant) -> dict:
     """What the ack of a new person's first event adds: who they are now, and everyone the
     leader answers for (with their numbers, for the default names)."""
-    return {"participant": _person(person), "people": moderation.proxies(person.session)}
+    return {"participant": _person(person), "people": people.proxies(person.session)}
 
 
 # Registered once on the shared extension; every socketio.init_app() takes it over.

@@ -51,9 +51,10 @@ def listened(room: str) -> bool:
 
 
 def broadcast(session: LiveSession, *, committed: bool = True) -> None:
-    """After a transition: every client of the session gets a new snapshot in its language.
-    With ``committed=False`` the snapshots are built now but sent only once the transaction
-    commits (for a change that is followed by more, e.g. deleting the session it ends).
+    """Every client of the session gets a new snapshot in its language, now: called once the
+    change is committed (queue it with :func:`announce`). With ``committed=False`` the
+    snapshots are built now but sent only once the transaction commits (for a change that is
+    followed by more, e.g. deleting the session it ends).
 
     Participant broadcasts carry no ``answer`` field: a phone keeps the answers it has sent and
     gets the stored ones in every ``join`` and ``sync`` snapshot.
@@ -77,6 +78,17 @@ def broadcast(session: LiveSession, *, committed: bool = True) -> None:
             emit(
                 "screen_state", screen_state(session, session.locale), to=room, namespace=NAMESPACE
             )
+
+
+def announce(session: LiveSession, *, state: bool = False, tally: bool = False) -> None:
+    """Tell the session's clients of a change once the current transaction has committed, and
+    never if it does not: ``tally`` schedules new counts (:class:`TallyScheduler`), ``state``
+    broadcasts new snapshots built from what was committed (:func:`broadcast`). Handlers,
+    views and pages announce, then commit."""
+    if tally:
+        after_commit(partial(tallies.changed_id, session.id))
+    if state:
+        after_commit(partial(broadcast, session))
 
 
 def _emit_after_commit(event: str, data: dict, **kwargs) -> None:

@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
 from ..authoring.models import ModuleVersion
 from ..circles.models import Circle, CircleMember
+from ..core.errors import DomainError
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 
@@ -21,12 +23,13 @@ class SessionStatus(enum.Enum):
     ended = "ended"
 
 
-class SessionStateError(Exception):
-    """An illegal transition, e.g. ``next`` on the last step; ``code`` is the public error code."""
+class SessionError(DomainError):
+    """A request about a live session that cannot be carried out; ``code`` is the public error
+    code. (Raised by operations and queries alike; ``operations.SessionError`` is this class.)"""
 
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+
+class SessionStateError(DomainError):
+    """An illegal transition, e.g. ``next`` on the last step; ``code`` is the public error code."""
 
 
 class LiveSession(db.Model):
@@ -335,54 +338,3 @@ class Response(db.Model):
         return (
             not self.withdrawn and not self.hidden and self.approved and self.merged_into_id is None
         )
-
-
-class Vote(db.Model):
-    """An upvote of an open contribution: one per participant per contribution."""
-
-    __tablename__ = "votes"
-    __table_args__ = (sa.UniqueConstraint("response_id", "participant_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ProposalStatus(enum.Enum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-
-
-class Proposal(db.Model):
-    """A statement a participant proposes for a statements step; the room reacts to it once the
-    leader approves it. Its statement id in answers is ``p<id>``."""
-
-    __tablename__ = "proposals"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "step_id", "submission_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
-    )
-    step_id: Mapped[str] = mapped_column(sa.String(64))
-    submission_id: Mapped[str] = mapped_column(sa.String(64))
-    text: Mapped[str] = mapped_column(sa.Text)
-    #: The language it was written in (the proposer's).
-    locale: Mapped[str] = mapped_column(sa.String(8), default="sv")
-    status: Mapped[ProposalStatus] = mapped_column(
-        sa.Enum(ProposalStatus, native_enum=False, length=16), default=ProposalStatus.pending
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def statement_id(self) -> str:
-        return f"p{self.id}"

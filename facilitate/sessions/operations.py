@@ -1,6 +1,5 @@
 """Changes to live sessions. These flush; the caller (Socket.IO handler, view, CLI) commits."""
 
-import hashlib
 import logging
 import secrets
 from typing import Any
@@ -9,15 +8,25 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..auth.models import User, utcnow
+from ..auth.models import User
 from ..authoring.operations import ensure_version
 from ..authoring.queries import module_for
 from ..circles.models import Circle
 from ..circles.municipalities import municipality as find_municipality
 from ..content import Part, Step
+from ..core import tokens
+from ..core.time import utcnow
+from ..core.tokens import hash_token
 from ..extensions import db
 from ..steps import InvalidAnswer, kind_of, presented_order
-from .models import LiveSession, Participant, Response, SessionStateError, SessionStatus
+from .models import (
+    LiveSession,
+    Participant,
+    Response,
+    SessionError,
+    SessionStateError,
+    SessionStatus,
+)
 from .queries import part_of, participant_count, session_by_code, session_step
 
 log = logging.getLogger(__name__)
@@ -39,18 +48,6 @@ ACTIONS = (
 )
 #: Extra-time factors a session may use (WCAG 2.2.1 Timing Adjustable).
 EXTRA_TIME_FACTORS = (1.0, 1.5, 2.0, 3.0)
-
-
-class SessionError(Exception):
-    """A request that cannot be carried out; ``code`` is the public error code."""
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _new_code() -> str:
@@ -257,7 +254,7 @@ def join(
         raise SessionError("name_required")  # a table group answers under its group's name
     if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
         raise SessionError("session_full")
-    new_token = secrets.token_urlsafe(24)
+    new_token = tokens.new_token()
     # By id: setting ``session=`` would load every participant of the session first (the
     # relationship's other side), which makes each join slower the fuller the room is. The
     # session is set as already loaded, without that event, so the caller gets it for free.

@@ -11,17 +11,15 @@ from .. import steps
 from ..auth.models import Role, User
 from ..authoring.queries import session_module
 from ..content import Part, Step
-from ..content.model import SOURCE_LANGUAGE, Option, Text
 from ..extensions import db
 from ..steps import kind_of
+from . import hooks
 from .models import (
     LiveSession,
     Participant,
-    Proposal,
-    ProposalStatus,
     Response,
+    SessionError,
     SessionStatus,
-    Vote,
 )
 
 
@@ -38,8 +36,6 @@ def session_for(user: User, session_id: int, *, control: bool = True) -> LiveSes
     """The session ``user`` may see (``control=False``) or lead (``control=True``): its own
     leader and admins may do both, analysts may only read. Raises ``SessionError`` with
     ``not_found`` or ``forbidden``; the one rule for pages, ``/live`` and the REST API."""
-    from .operations import SessionError
-
     session = db.session.get(LiveSession, session_id) if 0 < session_id <= MAX_SESSION_ID else None
     if session is None:
         raise SessionError("not_found")
@@ -65,32 +61,12 @@ def session_by_code(code: str) -> LiveSession | None:
 
 
 def session_step(session: LiveSession, step_id: str | None) -> Step | None:
-    """A step of the session's part as the session runs it: a statements step carries the
-    statements participants proposed and the leader approved, after the module's own."""
+    """A step of the session's part as the session runs it: as the module has it, extended by
+    the features plugged in (a statements step carries the statements participants proposed
+    and the leader approved, after the module's own: see ``dialogue``)."""
     part = part_of(session)
     step = next((s for s in part.steps if s.id == step_id), None) if part else None
-    if step is None or not kind_of(step).takes_proposals:
-        return step
-    added = tuple(
-        Option(id=p.statement_id, text=Text({SOURCE_LANGUAGE: p.text, p.locale: p.text}))
-        for p in proposals(session, step.id, ProposalStatus.approved)
-    )
-    return kind_of(step).with_proposals(step, added)
-
-
-def proposals(session: LiveSession, step_id: str, status: ProposalStatus) -> list[Proposal]:
-    """The statements participants proposed for a step, with ``status``, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .where(
-                Proposal.session_id == session.id,
-                Proposal.step_id == step_id,
-                Proposal.status == status,
-            )
-            .order_by(Proposal.id)
-        )
-    )
+    return hooks.extended_step(session, step) if step is not None else None
 
 
 def current_step(session: LiveSession) -> Step | None:
@@ -98,17 +74,6 @@ def current_step(session: LiveSession) -> Step | None:
     if session.current_step is None or session.status is SessionStatus.ended:
         return None
     return session_step(session, session.current_step)
-
-
-def votes_by_contribution(session: LiveSession, step_id: str) -> dict[int, int]:
-    """Upvotes per contribution (response id) of a step."""
-    rows = db.session.execute(
-        sa.select(Vote.response_id, sa.func.count())
-        .join(Response, Response.id == Vote.response_id)
-        .where(Response.session_id == session.id, Response.step_id == step_id)
-        .group_by(Vote.response_id)
-    )
-    return {response_id: count for response_id, count in rows}
 
 
 def counted_values(
@@ -201,7 +166,7 @@ def roster(session: LiveSession) -> list[sa.Row]:
 
 
 def _results(session: LiveSession, step: Step, responses: list[Response]) -> dict:
-    votes = votes_by_contribution(session, step.id) if kind_of(step).many else None
+    votes = hooks.vote_counts(session, step.id) if kind_of(step).many else None
     return {
         "step": step.id,
         "kind": step.kind,
@@ -282,15 +247,3 @@ def own_answer(participant: Participant, step: Step) -> Any:
             for r in responses
         ]
     return kind_of(step).own_answer([r.value for r in responses], [r.statement for r in responses])
-
-
-def own_votes(participant: Participant, step: Step) -> list[int]:
-    """The contributions of ``step`` the participant has upvoted."""
-    return list(
-        db.session.scalars(
-            sa.select(Vote.response_id)
-            .join(Response, Response.id == Vote.response_id)
-            .where(Vote.participant_id == participant.id, Response.step_id == step.id)
-            .order_by(Vote.response_id)
-        )
-    )

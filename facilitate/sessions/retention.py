@@ -7,20 +7,19 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..auth.models import utcnow
+from ..core.time import utcnow
 from ..extensions import db
-from .models import LiveSession, Participant, Proposal, Response, SessionStatus, Vote
+from . import hooks
+from .models import LiveSession, Participant, Response, SessionStatus
 from .queries import session_results
 
 log = logging.getLogger(__name__)
 
 
 def delete_raw(session_id: int) -> None:
-    """Votes, proposals, responses and participants of a session (in the order the foreign
-    keys need, whatever the database enforces)."""
-    responses = sa.select(Response.id).where(Response.session_id == session_id)
-    db.session.execute(sa.delete(Vote).where(Vote.response_id.in_(responses)))
-    db.session.execute(sa.delete(Proposal).where(Proposal.session_id == session_id))
+    """Responses and participants of a session, and what features keep with them (votes,
+    proposals), in the order the foreign keys need, whatever the database enforces."""
+    hooks.clean_up(session_id=session_id)  # what features keep with them (dialogue's votes)
     db.session.execute(
         sa.update(Response).where(Response.session_id == session_id).values(merged_into_id=None)
     )

@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from ..auth.models import utcnow
 from ..content import Step
-from ..dialogue.words import normalise
+from ..core.time import utcnow
 from ..steps import kind_of, presented_order, sections
 from ..steps.counting import expand
+from . import hooks
 from .joining import join_url, spaced
-from .models import LiveSession, Participant, ProposalStatus, Response
+from .models import LiveSession, Participant, Response
 from .queries import (
     answer_rows,
     answers_per_participant,
@@ -24,13 +24,10 @@ from .queries import (
     current_step,
     latest_value_counts,
     own_answer,
-    own_votes,
     part_of,
     participant_count,
-    proposals,
     roster,
     step_responses,
-    votes_by_contribution,
 )
 
 
@@ -88,8 +85,8 @@ def participant_state(
         state["results"] = tally(session, include_results=True)["results"]
     if participant is not None:
         state["answer"] = own_answer(participant, step) if step is not None and not new else None
-        if step is not None and kind_of(step).many:
-            state["voted"] = [] if new else own_votes(participant, step)
+        if step is not None:
+            state.update(hooks.participant_parts(session, step, participant, new))
     # A ranking's options in this participant's own (shuffled, recorded) order.
     seed = participant.token_hash if participant is not None else seed
     order = presented_order(step, seed) if step is not None and seed else None
@@ -205,7 +202,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
         responses = step_responses(session, step.id) if many else answer_rows(session, step.id)
         kept = [r for r in responses if not r.withdrawn]
         answered, counted = {r.participant_id for r in kept}, len(kept)
-        votes = votes_by_contribution(session, step.id) if many else {}
+        votes = hooks.vote_counts(session, step.id) if many else {}
         if include_results:
             values = counted_values(step, responses, votes)
     else:
@@ -240,10 +237,7 @@ def _tally(session: LiveSession, *, include_results: bool, include_people: bool)
             }
             for number, (id_, name, proxy) in enumerate(participants, start=1)
         ]
-        if many:
-            data["moderation"] = moderation(session, kept, votes)
-        if kind is not None and kind.takes_proposals:
-            data["proposals"] = pending_proposals(session, step)
+        data.update(hooks.host_tally_parts(session, step, kept, votes))
         if team:
             data["groups"] = answers_by_group(step, participants, kept)
     return data
@@ -258,62 +252,6 @@ def room_tally(host: dict, *, include_results: bool) -> dict:
         "answered_count": host["answered_count"],
         "results": host["results"] if include_results else None,
     }
-
-
-#: Contributions compared for near-duplicates (the newest this many), to keep tallies cheap.
-SIMILAR_WINDOW = 300
-#: Share of words two contributions must have in common to be suggested as near-duplicates.
-SIMILAR_FROM = 0.6
-
-
-def moderation(session: LiveSession, responses: list[Response], votes: dict[int, int]) -> list:
-    """Every contribution (withdrawn ones aside) as the leader moderates it, oldest first, each
-    with an earlier one it looks like a near-duplicate of (same words, mostly)."""
-    words: dict[int, frozenset[str]] = {}
-    seen: list[Response] = []
-    items = []
-    for r in responses:
-        similar = None
-        if r.merged_into_id is None and len(responses) - len(items) <= SIMILAR_WINDOW:
-            mine = words[r.id] = frozenset(normalise(r.value).split())
-            similar = next(
-                (o.id for o in reversed(seen) if _alike(mine, words[o.id])),
-                None,
-            )
-            seen.append(r)
-        items.append(
-            {
-                "id": r.id,
-                "text": r.value,
-                "votes": votes.get(r.id, 0),
-                "hidden": r.hidden,
-                "pending": not r.approved,
-                "highlighted": r.highlighted,
-                "merged_into": r.merged_into_id,
-                "theme": r.theme,
-                "tags": list(r.tags or ()),
-                "edited": r.edited_at is not None,
-                "by_leader": r.participant.proxy,
-                # In team mode a contribution is a table group's, and says so; otherwise the
-                # leader, like the room, sees no author.
-                "group": r.participant.name if session.team_mode else None,
-                "similar_to": similar,
-            }
-        )
-    return items
-
-
-def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
-    if not a or not b:
-        return False
-    return a == b or len(a & b) / len(a | b) >= SIMILAR_FROM
-
-
-def pending_proposals(session: LiveSession, step: Step) -> list[dict]:
-    return [
-        {"id": p.id, "text": p.text, "lang": p.locale}
-        for p in proposals(session, step.id, ProposalStatus.pending)
-    ]
 
 
 def answers_by_group(step: Step, participants: list[Participant], responses: list) -> list:

@@ -10,11 +10,12 @@ from ..auth.decorators import role_required
 from ..auth.models import Role
 from ..authoring.queries import session_module
 from ..content import library
+from ..core.errors import DomainError
 from ..core.i18n import current_locale, in_language, prefer_locale
+from ..core.messages import message
 from ..extensions import db
 from . import operations, retention
 from .joining import join_url, qr_svg, spaced
-from .messages import message
 from .models import LiveSession, SessionStatus
 from .queries import session_by_code, session_for
 
@@ -47,11 +48,11 @@ def start():
             circle=circle_for(current_user, circle_id) if circle_id else None,
             municipality=request.form.get("municipality") or None,
         )
-    except operations.SessionError as failure:
+    except DomainError as failure:  # the session's refusals and the circle's
         if failure.code == "unknown_municipality":
             # A choice of the start form: said on the library page, where it is chosen again.
             flash(message(failure.code), "error")
-            return redirect(url_for("core.module_library"))
+            return redirect(url_for("home.module_library"))
         abort(403 if failure.code == "forbidden" else 400, description=message(failure.code))
     if request.form.get("municipality") == "":
         current_user.last_municipality = None  # "no municipality" chosen: offered next time
@@ -114,7 +115,7 @@ def delete(session_id: int):
     retention.end_and_delete(session)
     db.session.commit()
     flash(_("Sessionen och alla dess svar är raderade."), "success")
-    return redirect(url_for("core.module_library"))
+    return redirect(url_for("home.module_library"))
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")

@@ -5,19 +5,26 @@ Below every feature: ``content``, ``sessions``, ``exports``, ``analysis``, ``aut
 step's kind, never its name. See docs/architecture.md, "How to add a step kind".
 """
 
+from ..core.messages import register_messages
 from .counting import contribution_values, counted, counted_values
 from .protocol import ContentProblem, InvalidAnswer, StepKind, option_views, render
 from .registry import (
     all_kinds,
     column_headings,
+    kind_message,
     kind_named,
     kind_names,
     kind_of,
     presented_order,
+    prompt_count,
+    quiz_count,
     register,
     register_section,
     sections,
 )
+
+# The error messages kinds bring are found wherever a code's message is asked for.
+register_messages(kind_message)
 
 __all__ = [
     "ContentProblem",
@@ -33,6 +40,8 @@ __all__ = [
     "kind_of",
     "option_views",
     "presented_order",
+    "prompt_count",
+    "quiz_count",
     "register",
     "register_section",
     "render",

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..content.model import Step, Text
+from ..core.errors import DomainError
 
 
-class InvalidAnswer(Exception):
+class InvalidAnswer(DomainError):
     """A value that does not fit the step; ``code`` is the public error code."""
 
     def __init__(self, code: str = "invalid_value"):
-        self.code = code
         super().__init__(code)
 
 
@@ -161,7 +161,7 @@ class StepKind:
 
     def content_document(self, step: Step) -> dict[str, Any]:
         """The step's keys between ``kind`` and ``tags``, in the schema's order."""
-        from ..content.document import text
+        from ..content.model import text_document as text
 
         data: dict[str, Any] = {"prompt": text(step.prompt)}  # type: ignore[arg-type]
         if step.time_limit is not None:

@@ -68,6 +68,16 @@ def kind_of(step: Step) -> StepKind:
     return kind_named(step.kind)
 
 
+def quiz_count(part) -> int:
+    """The steps of ``part`` with right answers (quiz questions)."""
+    return sum(1 for step in part.steps if kind_of(step).scored)
+
+
+def prompt_count(part) -> int:
+    """The steps of ``part`` that ask the room what it thinks."""
+    return sum(1 for step in part.steps if kind_of(step).asks_opinion)
+
+
 def presented_order(step: Step, seed: str) -> list[str] | None:
     """The order of options shown to the participant with ``seed``, for kinds that shuffle
     them per participant; None for the others (the content's order)."""

@@ -19,23 +19,18 @@ import jsonschema
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.models import Role, User, utcnow
+from ..auth.models import Role, User
 from ..authoring.models import ModuleVersion
 from ..circles.models import Circle, CircleMember
 from ..circles.municipalities import municipality
 from ..content import ContentError, build_document, check_document, content_hash, to_document
 from ..content.document import canonical_json
+from ..core.errors import DomainError
+from ..core.time import utcnow
+from ..dialogue.models import Proposal, ProposalStatus, Vote
 from ..exports.json_writer import FORMAT, VERSION, schema
 from ..extensions import db
-from ..sessions.models import (
-    LiveSession,
-    Participant,
-    Proposal,
-    ProposalStatus,
-    Response,
-    SessionStatus,
-    Vote,
-)
+from ..sessions.models import LiveSession, Participant, Response, SessionStatus
 from ..sessions.retention import delete_raw
 from .transfer import snapshot_hash
 
@@ -53,14 +48,13 @@ def refusal_status(code: str) -> int:
     return STATUS.get(code, 400)
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
     """A document that cannot be imported: ``code`` is the public error code, ``detail`` says
     where in the document (a JSON path) and what is wrong, in English."""
 
     def __init__(self, code: str, detail: str = ""):
-        self.code = code
+        super().__init__(code, f"{code}: {detail}")
         self.detail = detail
-        super().__init__(f"{code}: {detail}")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import utcnow
+from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
 

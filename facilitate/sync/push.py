@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.models import utcnow
+from ..core.time import utcnow
 from ..extensions import db
 from ..sessions.models import LiveSession, SessionStatus
 from .models import SyncReceipt

@@ -19,11 +19,12 @@ from ..authoring.queries import session_module
 from ..content import content_hash, to_document
 from ..content.model import SOURCE_LANGUAGE
 from ..core.i18n import in_language
+from ..dialogue.models import Proposal, Vote
 from ..exports import json_writer
 from ..exports.queries import load
 from ..exports.schemas import ExportFilter
 from ..extensions import db
-from ..sessions.models import LiveSession, Participant, Proposal, Response, Vote
+from ..sessions.models import LiveSession, Participant, Response
 
 #: The fields of a session entry that make up its snapshot, besides its ``record``.
 SNAPSHOT_FIELDS = ("uid", "module", "part", "status", "started_at", "ended_at", "module_version")

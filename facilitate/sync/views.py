@@ -18,9 +18,9 @@ from flask_login import current_user
 
 from ..auth.decorators import role_required
 from ..auth.models import Role
+from ..core.messages import message
 from ..exports.views import analyst_required
 from ..extensions import db
-from ..sessions.messages import message
 from ..sessions.models import LiveSession, SessionStatus
 from ..sessions.operations import SessionError
 from ..sessions.queries import session_for

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from facilitate import create_app
+from facilitate.dialogue import moderation
 from facilitate.extensions import db
-from facilitate.sessions import moderation
 from facilitate.sessions.models import LiveSession
 
 from ..analysisdata import plant

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...content import Step
-from ...content.document import text
+from ...content.model import text_document as text
 from ...core.numbers import whole_number
 from ..protocol import InvalidAnswer, StepKind, option_views
 from ..registry import register

@@ -1,29 +1,21 @@
 """What happens to open contributions and proposed statements after they are sent: their
-authors edit, withdraw and upvote them; the leader moderates them. These flush; the caller
-commits. See docs/protocol.md for the events and docs/content-format.md for the step kinds."""
+authors edit, withdraw and upvote them; the leader moderates them and reviews proposals.
+These flush; the caller commits. See docs/protocol.md for the events and
+docs/content-format.md for the step kinds."""
 
 import logging
-import secrets
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.models import utcnow
 from ..content import library
+from ..core.time import utcnow
 from ..extensions import db
+from ..sessions.models import LiveSession, Participant, Response, SessionError
+from ..sessions.queries import session_step
 from ..steps import InvalidAnswer, kind_of
-from .models import (
-    LiveSession,
-    Participant,
-    Proposal,
-    ProposalStatus,
-    Response,
-    SessionStatus,
-    Vote,
-)
-from .operations import SessionError, hash_token
-from .queries import roster, session_step
+from .models import Proposal, ProposalStatus, Vote
 
 log = logging.getLogger(__name__)
 
@@ -276,72 +268,18 @@ def review(session: LiveSession, proposal_id: int, decision: str) -> Proposal:
     return proposal
 
 
-def proxy(session: LiveSession, person: int, locale: str) -> Participant:
-    """Someone without a phone whose answers the leader enters, already in the session."""
-    if session.status is SessionStatus.ended:
-        raise SessionError("session_ended")
-    participant = db.session.get(Participant, person) if 0 < person < 2**31 else None
-    if participant is None or participant.session_id != session.id or not participant.proxy:
-        raise SessionError("unknown_person")
-    participant.locale = locale
-    return participant
-
-
-def new_proxy(
-    session: LiveSession, name: str | None, locale: str, token_hash: str | None = None
-) -> Participant:
-    """A new person without a phone, optionally named: made with their first answer, so that
-    the room never counts someone who has not answered anything. ``token_hash`` is the one
-    chosen for them when the leader picked "new person" (their ranking order follows it)."""
-    if session.status is SessionStatus.ended:
-        raise SessionError("session_ended")
-    participant = Participant(
-        session=session,
-        token_hash=token_hash or new_token_hash(),
-        name=name,
-        locale=locale,
-        proxy=True,
-    )
-    db.session.add(participant)
-    db.session.flush()
-    log.info("session %d: the leader answers for a new person %d", session.id, participant.id)
-    return participant
-
-
-def remove_participant(session: LiveSession, participant_id: int) -> None:
-    """The leader takes a participant out (a fake or disruptive one): the participant, their
-    token, answers, votes and proposals are deleted, so their phone cannot resume and nothing
-    of theirs counts. Flushes; the caller commits."""
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.session_id != session.id:
-        raise SessionError("unknown_participant")
-    theirs = sa.select(Response.id).where(Response.participant_id == participant_id)
-    db.session.execute(
-        sa.delete(Vote).where(
-            sa.or_(Vote.participant_id == participant_id, Vote.response_id.in_(theirs))
+def delete_rows(*, session_id: int | None = None, participant_id: int | None = None) -> None:
+    """The votes and proposals of a session, or of one participant (their own votes and the
+    votes for their contributions), before the responses and participants go."""
+    if session_id is not None:
+        responses = sa.select(Response.id).where(Response.session_id == session_id)
+        db.session.execute(sa.delete(Vote).where(Vote.response_id.in_(responses)))
+        db.session.execute(sa.delete(Proposal).where(Proposal.session_id == session_id))
+    if participant_id is not None:
+        theirs = sa.select(Response.id).where(Response.participant_id == participant_id)
+        db.session.execute(
+            sa.delete(Vote).where(
+                sa.or_(Vote.participant_id == participant_id, Vote.response_id.in_(theirs))
+            )
         )
-    )
-    db.session.execute(
-        sa.update(Response).where(Response.merged_into_id.in_(theirs)).values(merged_into_id=None)
-    )
-    db.session.execute(sa.delete(Proposal).where(Proposal.participant_id == participant_id))
-    db.session.execute(sa.delete(Response).where(Response.participant_id == participant_id))
-    db.session.execute(sa.delete(Participant).where(Participant.id == participant_id))
-    db.session.flush()
-    db.session.expire_all()
-    log.info("session %d: the leader removed participant %d", session.id, participant_id)
-
-
-def new_token_hash() -> str:
-    """The token hash of someone without a phone: of a token never handed out."""
-    return hash_token(secrets.token_urlsafe(24))
-
-
-def proxies(session: LiveSession) -> list[dict]:
-    """The people the leader answers for in ``session``, in joining order, each with their
-    number among the session's participants (their default name "Deltagare 4")."""
-    return [
-        {"id": row.id, "name": row.name, "number": number}
-        for number, row in enumerate(roster(session), start=1)
-        if row.proxy
-    ]
+        db.session.execute(sa.delete(Proposal).where(Proposal.participant_id == participant_id))

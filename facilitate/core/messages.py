@@ -1,8 +1,10 @@
 """Error codes and their messages, translated for whoever receives them."""
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 
-from ..core.i18n import in_language
+from .i18n import in_language
 
 # i18n: the messages below answer a participant's or leader's action that did not go through.
 _MESSAGES = {
@@ -112,11 +114,27 @@ _MESSAGES = {
 }
 
 
+#: Where messages not written here come from (step kinds bring their own error messages: the
+#: step-kind registry adds its lookup): ``lookup(code)`` → a message function or None.
+_more: list[Callable[[str], Callable[[], str] | None]] = []
+
+
+def register_messages(lookup: Callable[[str], Callable[[], str] | None]) -> None:
+    _more.append(lookup)
+
+
+def _render(code: str) -> Callable[[], str]:
+    found = _MESSAGES.get(code)
+    for lookup in _more:
+        if found is not None:
+            break
+        found = lookup(code)
+    return found or _MESSAGES["invalid_payload"]
+
+
 def message(code: str, locale: str | None = None) -> str:
     """The message for ``code`` in ``locale`` (or the request's language)."""
-    from ..steps.registry import kind_message
-
-    render = _MESSAGES.get(code) or kind_message(code) or _MESSAGES["invalid_payload"]
+    render = _render(code)
     if locale is None:
         return render()
     with in_language(locale):
