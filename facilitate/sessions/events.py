@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..auth.queries import user_by_token
 from ..circles.operations import recognise
 from ..core.i18n import select_locale
+from ..core.loaded import still_loaded
 from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
@@ -198,7 +199,8 @@ class LiveNamespace(Namespace):
         # Read before the commit expires them: no query to load them again.
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
-        db.session.commit()
+        with still_loaded(participant if new_token else None):  # a new row: nobody changed it
+            db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))
