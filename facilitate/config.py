@@ -92,7 +92,8 @@ class Defaults:
     MAX_MESSAGE_BYTES = 16 * 1024
     #: REST API request bodies larger than this are refused (bytes).
     API_MAX_BODY_BYTES = 16 * 1024
-    #: Live tallies to the leader and big screen are sent at most this often (seconds).
+    #: Live tallies to the leader and big screen are sent at most this often (seconds); less
+    #: often while a tally is costly (sessions/live.py: TALLY_SHARE, TALLY_MAX_INTERVAL).
     TALLY_INTERVAL = 0.25
     #: Answers arriving within this many seconds are stored in one commit (group commit); each
     #: is still acknowledged only after its commit. 0 still groups what is already waiting.

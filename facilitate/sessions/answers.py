@@ -19,12 +19,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from gevent.event import Event
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db, socketio
 from . import operations
 from .live import tallies
 from .models import LiveSession, Participant, Response
+from .queries import session_step
 
 log = logging.getLogger(__name__)
 
@@ -132,31 +132,50 @@ def _store(batch: list[_Answer]) -> None:
             answer.done.set()
 
 
+@dataclass(eq=False)
+class _Who:
+    """What checking an answer needs of its participant, read as a row (no ORM object per
+    participant of a batch): :func:`operations.response_values` reads these attributes."""
+
+    id: int
+    session_id: int
+    token_hash: str
+    proxy: bool
+    session: LiveSession | None = None
+
+
+#: Built once, like the join's statements (queries.py): every batch runs them.
+_WHO = sa.select(
+    Participant.id, Participant.session_id, Participant.token_hash, Participant.proxy
+).where(Participant.id.in_(sa.bindparam("ids", expanding=True)))
+_SEEN = sa.select(Response.participant_id, Response.step_id, Response.submission_id).where(
+    Response.participant_id.in_(sa.bindparam("ids", expanding=True)),
+    Response.submission_id.in_(sa.bindparam("submissions", expanding=True)),
+)
+
+
 def _store_together(batch: list[_Answer]) -> list[int]:
     """The common case: one transaction for the batch. Returns the ids of the sessions that got
     answers (ids, so that nothing is loaded again after the commit)."""
-    ids = {a.participant_id for a in batch}
-    participants = {
-        p.id: p for p in db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids)))
-    }
-    # Their sessions (mostly one) by id, set as each participant's: a joined eager load was
-    # compiled anew for every batch (bench/NOTES.md).
+    ids = list({a.participant_id for a in batch})
+    participants = {row.id: _Who(*row) for row in db.session.execute(_WHO, {"ids": ids})}
+    # Their sessions (mostly one) by id.
     sessions = {
         id_: db.session.get(LiveSession, id_)
         for id_ in {p.session_id for p in participants.values()}
     }
     for participant in participants.values():
-        set_committed_value(participant, "session", sessions[participant.session_id])
+        participant.session = sessions[participant.session_id]
     seen = {
         tuple(row)
         for row in db.session.execute(
-            sa.select(Response.participant_id, Response.step_id, Response.submission_id).where(
-                Response.participant_id.in_(ids),
-                Response.submission_id.in_({a.submission_id for a in batch}),
-            )
+            _SEEN, {"ids": ids, "submissions": list({a.submission_id for a in batch})}
         )
     }
-    fresh: list[tuple[_Answer, Participant]] = []
+    # Each step as its session runs it, looked up once per batch: nothing changes the session
+    # within this transaction.
+    steps: dict[tuple[int, str], Any] = {}
+    fresh: list[tuple[_Answer, _Who]] = []
     rows: list[dict] = []
     for answer in batch:
         participant = participants.get(answer.participant_id)
@@ -165,18 +184,22 @@ def _store_together(batch: list[_Answer]) -> list[int]:
         elif answer.key in seen:
             answer.outcome = True
         else:
+            where = (participant.session_id, answer.step_id)
+            if where not in steps:
+                steps[where] = session_step(participant.session, answer.step_id)
             try:
-                response = operations.new_response(
+                values = operations.response_values(
                     participant,
                     answer.step_id,
                     answer.value,
                     answer.submission_id,
                     answer.statement,
+                    step=steps[where],
                 )
             except operations.SessionError as error:
                 answer.outcome = error.code
                 continue
-            rows.append(_row(response))
+            rows.append(_row(values))
             seen.add(answer.key)
             fresh.append((answer, participant))
     if not fresh:
@@ -197,20 +220,22 @@ def _store_together(batch: list[_Answer]) -> list[int]:
     return stored
 
 
-def _row(response: Response) -> dict:
-    """The response as an INSERT's values, column defaults (``created_at``) filled in as the
-    ORM would."""
-    row = {}
-    for column in COLUMNS:
-        value = getattr(response, column.key)
-        if value is None and column.default is not None:
-            default = column.default
-            value = default.arg(None) if default.is_callable else default.arg
-        row[column.key] = value
+#: Columns an answer's values leave to their defaults, with those defaults.
+_DEFAULTS = [(c.key, c.default) for c in COLUMNS if c.default is not None]
+
+
+def _row(values: dict) -> dict:
+    """An answer's values (:func:`operations.response_values`) as an INSERT's row: every
+    column, defaults (``created_at``, ``tags``...) filled in as the ORM would."""
+    row = dict.fromkeys(c.key for c in COLUMNS)
+    row.update(values)
+    for key, default in _DEFAULTS:
+        if key not in values:
+            row[key] = default.arg(None) if default.is_callable else default.arg
     return row
 
 
-def _store_one_by_one(batch: list[_Answer], participants: dict[int, Participant]) -> list[int]:
+def _store_one_by_one(batch: list[_Answer], participants: dict[int, _Who]) -> list[int]:
     sessions = []
     for answer in batch:
         participant = participants[answer.participant_id]

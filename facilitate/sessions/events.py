@@ -17,6 +17,7 @@ from ..circles.operations import recognise
 from ..core.after_commit import after_commit
 from ..core.errors import DomainError
 from ..core.i18n import select_locale
+from ..core.loaded import still_loaded
 from ..core.messages import error
 from ..core.namespace import Namespace
 from ..core.text import storable
@@ -253,7 +254,8 @@ class LiveNamespace(Namespace):
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
         announce(session, tally=True)
-        db.session.commit()
+        with still_loaded(participant if new_token else None):  # a new row: nobody changed it
+            db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))

@@ -2,6 +2,7 @@
 while answers come in. Rooms are named here and nowhere else."""
 
 import logging
+import time
 from functools import partial
 
 from flask import Flask, current_app
@@ -137,13 +138,28 @@ def emit_tally(session: LiveSession) -> None:
             socketio.emit("tally", room, to=name, namespace=NAMESPACE)
 
 
+#: A session's tallies take at most this share of the time between them: the interval grows
+#: past ``TALLY_INTERVAL`` when building and sending one takes longer than this share of it
+#: (a room of thousands, or a busy machine). Derived from how long the last one took.
+TALLY_SHARE = 0.1
+#: ...but the console and the big screen still hear at least this often (seconds) while
+#: answers come in.
+TALLY_MAX_INTERVAL = 2.0
+
+
 class TallyScheduler:
-    """At most one tally per session per ``TALLY_INTERVAL``: the first answer in a window
-    schedules it, later ones in the same window ride along. The pending set is only a
-    scheduling hint of this process; the answers themselves are in the database."""
+    """At most one tally per session per interval: the first change in a window schedules it,
+    later ones in the same window ride along, and the tally sent at the window's end is built
+    from the database then, so it counts every change committed before it (the last change of a
+    burst always gets a tally that includes it). The interval is ``TALLY_INTERVAL``, or longer
+    when a tally is costly (:data:`TALLY_SHARE`). What is kept here — the pending set and each
+    session's last tally cost — is only scheduling state of this process; the answers
+    themselves are in the database."""
 
     def __init__(self) -> None:
         self._pending: set[int] = set()
+        #: Seconds the last tally of each session took to build and send.
+        self._cost: dict[int, float] = {}
 
     def changed(self, session: LiveSession) -> None:
         interval = current_app.config["TALLY_INTERVAL"]
@@ -163,24 +179,38 @@ class TallyScheduler:
             return
         self._schedule(session_id, interval)
 
+    def interval(self, session_id: int, interval: float) -> float:
+        """How long the next tally of the session waits: ``interval``, or long enough that
+        its last tally's cost is at most :data:`TALLY_SHARE` of it (at most
+        :data:`TALLY_MAX_INTERVAL`)."""
+        cost = self._cost.get(session_id, 0.0)
+        return max(interval, min(TALLY_MAX_INTERVAL, cost / TALLY_SHARE))
+
     def _schedule(self, session_id: int, interval: float) -> None:
         if session_id in self._pending:
             return
         self._pending.add(session_id)
         socketio.start_background_task(
-            self._later, current_app._get_current_object(), session_id, interval
+            self._later,
+            current_app._get_current_object(),
+            session_id,
+            self.interval(session_id, interval),
         )
 
     def _later(self, app: Flask, session_id: int, interval: float) -> None:
         socketio.sleep(interval)
         self._pending.discard(session_id)
         with app.app_context():
+            started = time.perf_counter()
             try:
                 session = db.session.get(LiveSession, session_id)
-                if session is not None:
-                    emit_tally(session)
+                if session is None:
+                    self._cost.pop(session_id, None)
+                    return
+                emit_tally(session)
             except Exception:  # a tally is a courtesy; the next answer schedules another
                 log.exception("tally for session %d failed", session_id)
+            self._cost[session_id] = time.perf_counter() - started
 
 
 tallies = TallyScheduler()

@@ -302,9 +302,27 @@ def new_response(
 ) -> Response:
     """The response an answer is stored as (not yet added); whether it is a resend is the
     caller's to check. Raises :class:`SessionError` for answers that are not accepted now or do
-    not fit the step. Shared by :func:`answer` and the group commit (``answers.py``)."""
+    not fit the step. See :func:`response_values`."""
+    return Response(**response_values(participant, step_id, value, submission_id, statement))
+
+
+def response_values(
+    participant: Participant,
+    step_id: str,
+    value: Any,
+    submission_id: str,
+    statement: str | None = None,
+    *,
+    step: Step | None = None,
+) -> dict[str, Any]:
+    """The checks of an answer, and the column values of the response it is stored as (columns
+    left to their defaults are not included). Shared by :func:`answer` and the group commit
+    (``answers.py``), which stores the values without making an ORM object per answer.
+    ``step`` is ``session_step(participant.session, step_id)`` when the caller has it already
+    (a batch of answers to one step, within one transaction)."""
     session = participant.session
-    step = session_step(session, step_id)
+    if step is None:
+        step = session_step(session, step_id)
     if step is None:
         raise SessionError("unknown_step")
     kind = kind_of(step)
@@ -323,17 +341,17 @@ def new_response(
     except InvalidAnswer as error:
         raise SessionError(error.code) from None
     shown = session.step_shown_at
-    return Response(
-        session_id=session.id,
-        participant_id=participant.id,
-        step_id=step_id,
-        submission_id=submission_id,
-        value=clean,
-        statement=statement,
-        elapsed_ms=int((utcnow() - shown).total_seconds() * 1000) if shown else None,
-        time_limit=time_limit(session, step) if session.time_left() is not None else None,
+    return {
+        "session_id": session.id,
+        "participant_id": participant.id,
+        "step_id": step_id,
+        "submission_id": submission_id,
+        "value": clean,
+        "statement": statement,
+        "elapsed_ms": int((utcnow() - shown).total_seconds() * 1000) if shown else None,
+        "time_limit": time_limit(session, step) if session.time_left() is not None else None,
         # With pre-moderation the room sees a contribution once the leader approves it;
         # what the leader enters on someone's behalf is approved already.
-        approved=not (kind.many and session.premoderation and not participant.proxy),
-        presented=presented_order(step, participant.token_hash),
-    )
+        "approved": not (kind.many and session.premoderation and not participant.proxy),
+        "presented": presented_order(step, participant.token_hash),
+    }
