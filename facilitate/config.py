@@ -51,9 +51,12 @@ class Defaults:
     JOIN_LIMIT_PER_ADDRESS = "20 per minute"
     #: ... and per connection, counted first: one phone mistyping cannot use up its address's.
     JOIN_LIMIT_PER_CONNECTION = "5 per minute"
-    #: New participants one client address may add to one session (a rate no real room,
-    #: even behind one address, reaches); resumes are never counted.
-    JOIN_LIMIT_PER_SESSION_ADDRESS = "200 per minute"
+    #: New participants one client address may add to one session; resumes are never
+    #: counted. It keeps one address from filling a session before its leader can lock it:
+    #: twice this (two windows back to back) stays below MAX_PARTICIPANTS_PER_SESSION, so
+    #: filling one takes three windows, at least ten minutes; a forum of 2,000 phones behind
+    #: one venue's address still all join within a minute (docs/security.md, "Join codes").
+    JOIN_LIMIT_PER_SESSION_ADDRESS = "2400 per 5 minutes"
     #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
     EVENT_LIMIT_PER_CONNECTION = "20 per second"
     #: Events all connections from one client address may send together.

@@ -28,7 +28,7 @@ from .realserver import cli, running_server, server_env
 EMAIL, PASSWORD = "leader@example.org", "Tallbacken-Ljus-Morgon-7"
 MODULE, PART = "strategiskt-forum", "principer"
 OVERSIZED_POSTS = 1000
-#: New participants one address may add to a session here (lowered from 200 for the test).
+#: New participants one address may add to a session here (lowered from 2400 per 5 minutes).
 JOINS_PER_SESSION_ADDRESS = 30
 #: Events all connections of one address may send here (lowered from 3000 per 10 s).
 EVENTS_PER_ADDRESS = 600

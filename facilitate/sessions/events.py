@@ -29,7 +29,7 @@ from .live import (
 )
 from .messages import error
 from .models import LiveSession, Participant, SessionStatus
-from .queries import session_for
+from .queries import session_by_code, session_for
 from .schemas import (
     AnswerRequest,
     BehalfRequest,
@@ -445,25 +445,25 @@ class LiveNamespace(Namespace):
         }
 
     def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
-        """A join with a code alone may be a guess. Counted first per connection, then per
-        client address (docs/security.md, "Join codes"), before the code is looked up, so
-        that attempts sent together cannot look up more codes than the limit; handed back
-        when the code turns out to be a session's."""
-        address = request.remote_addr or "unknown"
-        if not throttle().take(**{"join-connection": request.sid}):
+        """A join with a code alone may be a guess, and only a guess is counted: the code is
+        looked up first, and an unknown one is counted per connection, then per client
+        address, in one atomic step (docs/security.md, "Join codes"). Joins with a session's
+        code are never counted, so a hall full of phones behind one address all get in; but
+        once guesses used up a limit they are refused too, as every code is then, so that a
+        refused guesser cannot tell which codes exist."""
+        guesses = {"join-connection": request.sid, "join-address": request.remote_addr or "unknown"}
+        if throttle().spent(**guesses):
+            raise PayloadError("rate_limited")  # before any database work
+        session = session_by_code(join.code)
+        if session is None:
+            if not throttle().take(**guesses):
+                raise PayloadError("rate_limited")
+            raise operations.SessionError("unknown_code")
+        if throttle().spent(**guesses):  # guesses looked up at the same time used it up
             raise PayloadError("rate_limited")
-        if not throttle().take(**{"join-address": address}):
-            throttle().give_back(**{"join-connection": request.sid})
-            raise PayloadError("rate_limited")
-        try:
-            participant, new_token = operations.join(join.code, join.token, join.name, locale)
-        except operations.SessionError as failure:
-            if failure.code != "unknown_code":
-                throttle().give_back(**{"join-connection": request.sid, "join-address": address})
-            raise
-        throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+        participant, new_token = operations.join_session(session, join.token, join.name, locale)
         if new_token and not throttle().take(
-            **{"join-session-address": f"{participant.session_id}:{address}"}
+            **{"join-session-address": f"{session.id}:{guesses['join-address']}"}
         ):
             raise PayloadError("rate_limited")  # rolled back: no participant is added
         return participant, new_token
