@@ -11,13 +11,19 @@ from ..core.i18n import current_locale
 from ..exports.operations import export
 from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_language
 from ..extensions import db
-from ..sessions import operations, retention
+from ..sessions import moderation, operations, retention
 from ..sessions.joining import join_url
 from ..sessions.kinds import kind_of
-from ..sessions.live import broadcast
+from ..sessions.live import broadcast, tallies
 from ..sessions.messages import message
 from ..sessions.models import LiveSession
-from ..sessions.queries import part_of, participant_count, session_for, session_results
+from ..sessions.queries import (
+    part_of,
+    participant_count,
+    roster,
+    session_for,
+    session_results,
+)
 from ..sync.imports import ImportRefused, import_document, parse, refusal_status
 from . import schemas
 from .auth import ApiError, api_view, current_api_user
@@ -133,6 +139,30 @@ def delete_session(session_id: int):
     session = _session(session_id, control=True)
     retention.end_and_delete(session)
     db.session.commit()
+    return "", 204
+
+
+@bp.get("/sessions/<int:session_id>/participants")
+@api_view(Role.leader)
+def participants(session_id: int):
+    """Everyone in the session, in joining order, as the leader's console lists them."""
+    session = _session(session_id, control=True)
+    return [
+        {"id": row.id, "number": number, "name": row.name, "proxy": row.proxy}
+        for number, row in enumerate(roster(session), start=1)
+    ]
+
+
+@bp.delete("/sessions/<int:session_id>/participants/<int:participant_id>")
+@api_view(Role.leader)
+def remove_participant(session_id: int, participant_id: int):
+    """Take a participant out, as the console's remove: what they sent is deleted, their
+    phone is told (``removed``) and can neither answer nor resume."""
+    session = _session(session_id, control=True)
+    moderation.take_out(session, participant_id)
+    db.session.commit()
+    tallies.changed(session)
+    broadcast(session)
     return "", 204
 
 

@@ -4,6 +4,7 @@ commits. See docs/protocol.md for the events and docs/content-format.md for the 
 
 import logging
 import secrets
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,8 @@ from flask import current_app
 
 from ..auth.models import utcnow
 from ..content import library
-from ..extensions import db
+from ..core.after_commit import after_commit
+from ..extensions import db, socketio
 from .kinds import InvalidAnswer, kind_of
 from .models import (
     LiveSession,
@@ -23,7 +25,7 @@ from .models import (
     Vote,
 )
 from .operations import SessionError, hash_token
-from .queries import roster, session_step
+from .queries import MAX_SESSION_ID, roster, session_step
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +314,8 @@ def remove_participant(session: LiveSession, participant_id: int) -> None:
     """The leader takes a participant out (a fake or disruptive one): the participant, their
     token, answers, votes and proposals are deleted, so their phone cannot resume and nothing
     of theirs counts. Flushes; the caller commits."""
-    participant = db.session.get(Participant, participant_id)
+    in_range = 0 < participant_id <= MAX_SESSION_ID  # ids are 32-bit, like sessions'
+    participant = db.session.get(Participant, participant_id) if in_range else None
     if participant is None or participant.session_id != session.id:
         raise SessionError("unknown_participant")
     theirs = sa.select(Response.id).where(Response.participant_id == participant_id)
@@ -330,6 +333,18 @@ def remove_participant(session: LiveSession, participant_id: int) -> None:
     db.session.flush()
     db.session.expire_all()
     log.info("session %d: the leader removed participant %d", session.id, participant_id)
+
+
+def take_out(session: LiveSession, participant_id: int) -> None:
+    """:func:`remove_participant`, and once the caller's commit succeeded their phone is told
+    (``removed``) and leaves their room (in every process); if it fails, nobody is told."""
+    from .live import NAMESPACE, participant_room  # the push, not needed by plain removals
+
+    remove_participant(session, participant_id)
+    room = participant_room(participant_id)
+    told = {"session": session.id}
+    after_commit(partial(socketio.emit, "removed", told, to=room, namespace=NAMESPACE))
+    after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
 
 
 def new_token_hash() -> str:
