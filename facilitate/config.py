@@ -76,6 +76,9 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 10
     #: Days a login lasts at most; logging out or changing the password ends it sooner.
     LOGIN_MAX_AGE_DAYS = 30
+    #: How often each process checks that the logins its Socket.IO connections came with have
+    #: not ended (logout elsewhere, password change), closing those that have (seconds; 0: never).
+    LOGIN_CHECK_SECONDS = 5
     #: argon2-cffi parameter profile for password hashes (``argon2.profiles``).
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 

@@ -16,9 +16,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.network import safe_next
 from ..core.throttle import throttle
 from ..extensions import db
-from . import LOGIN_KEY
+from . import LOGIN_KEY, sockets
 from .forms import LoginForm
-from .operations import authenticate, end_login, normalise_email, start_login
+from .operations import authenticate, end_login, hash_token, normalise_email, start_login
 
 bp = Blueprint("auth", __name__)
 
@@ -72,6 +72,8 @@ def logout():
     if isinstance(login_id, str):
         end_login(login_id)
         db.session.commit()
+        # Its consoles and screens here close now; other processes' within a check.
+        sockets.close_login(hash_token(login_id))
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")

@@ -5,12 +5,15 @@ import logging
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
+from ..auth import LOGIN_KEY
+from ..auth import sockets as login_sockets
 from ..auth.models import User
-from ..auth.queries import user_by_token
+from ..auth.operations import hash_token
+from ..auth.queries import live_logins, user_by_token
 from ..circles.operations import recognise
 from ..core.i18n import select_locale
 from ..core.namespace import Namespace
@@ -172,10 +175,13 @@ class LiveNamespace(Namespace):
             user = user_by_token(auth["token"])
         elif current_user.is_authenticated:
             user = current_user
+            # Closed when the login ends (logout, password change): see auth/sockets.py.
+            login_sockets.opened(request.sid, NAMESPACE, user.id, hash_token(session[LOGIN_KEY]))
         _connections[request.sid] = {"user_id": user.id if user else None}
 
     def on_disconnect(self, reason=None):
         _connections.pop(request.sid, None)
+        login_sockets.closed(request.sid)
 
     @acknowledged
     def on_join(self, data):
@@ -502,6 +508,9 @@ class LiveNamespace(Namespace):
         user = db.session.get(User, user_id) if user_id else None
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
+        login = login_sockets.login_of(request.sid)
+        if login is not None and not live_logins({login}, current_app.config["LOGIN_MAX_AGE_DAYS"]):
+            raise operations.SessionError("not_authenticated")  # logged out meanwhile
         return session_for(user, session_id)
 
 
