@@ -5,7 +5,8 @@ import logging
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, g, request, session
+from flask import current_app, g, request
+from flask import session as flask_session
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
@@ -176,7 +177,9 @@ class LiveNamespace(Namespace):
         elif current_user.is_authenticated:
             user = current_user
             # Closed when the login ends (logout, password change): see auth/sockets.py.
-            login_sockets.opened(request.sid, NAMESPACE, user.id, hash_token(session[LOGIN_KEY]))
+            login = flask_session.get(LOGIN_KEY)  # always there: no login is recognised without
+            if isinstance(login, str):
+                login_sockets.opened(request.sid, NAMESPACE, user.id, hash_token(login))
         _connections[request.sid] = {"user_id": user.id if user else None}
 
     def on_disconnect(self, reason=None):
