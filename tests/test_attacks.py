@@ -239,7 +239,7 @@ def _guesses(base: str, source: str, connections: int, per_connection: int) -> l
     return errors
 
 
-def test_pipelined_guesses_look_up_no_more_codes_than_the_limit(server):
+def test_pipelined_guesses_get_unknown_code_no_more_often_than_the_limit(server):
     base, _, _, _ = server
     errors = _guesses(base, "127.0.0.20", connections=25, per_connection=4)
     assert errors.count("unknown_code") == 20  # JOIN_LIMIT_PER_ADDRESS
