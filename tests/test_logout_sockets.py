@@ -114,14 +114,17 @@ def test_logout_closes_that_logins_consoles_in_every_process(servers):
         wait_timeout=LIMIT,
     )
     assert call(again, "host", {"session": session_id})["error"] == "not_authenticated"
-    for client in (kept, again):
+    for client in (here, there, kept, again):
         client.disconnect()
+    for session in (browser, other_login):
+        session.close()
 
 
 def test_a_password_change_closes_every_console_of_the_user_but_not_token_ones(servers):
     env, (a, b), api = servers
     session_id = _session(a, api)
-    consoles = [_console(a, session_id, _logged_in(a)), _console(b, session_id, _logged_in(b))]
+    browsers = [_logged_in(a), _logged_in(b)]
+    consoles = [_console(a, session_id, browsers[0]), _console(b, session_id, browsers[1])]
     by_token = _console(b, session_id, token=api.headers["Authorization"].split()[1])
     new_password = "Ny-Fin-Promenad-Vid-Sjön-42"
     cli(env, "users", "password", EMAIL, "--password-stdin", stdin=new_password + "\n")
@@ -129,5 +132,8 @@ def test_a_password_change_closes_every_console_of_the_user_but_not_token_ones(s
         assert _closed_within(console, WAIT) is not None
     assert by_token.connected
     assert call(by_token, "host", {"session": session_id})["ok"]
-    by_token.disconnect()
+    for client in (*consoles, by_token):
+        client.disconnect()
+    for browser in browsers:
+        browser.close()
     cli(env, "users", "password", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
