@@ -51,9 +51,12 @@ class Defaults:
     JOIN_LIMIT_PER_ADDRESS = "20 per minute"
     #: ... and per connection, counted first: one phone mistyping cannot use up its address's.
     JOIN_LIMIT_PER_CONNECTION = "5 per minute"
-    #: New participants one client address may add to one session (a rate no real room,
-    #: even behind one address, reaches); resumes are never counted.
-    JOIN_LIMIT_PER_SESSION_ADDRESS = "200 per minute"
+    #: New participants one client address may add to one session; resumes are never
+    #: counted. It keeps one address from filling a session before its leader can lock it:
+    #: twice this (two windows back to back) stays below MAX_PARTICIPANTS_PER_SESSION, so
+    #: filling one takes three windows, at least ten minutes; a forum of 2,000 phones behind
+    #: one venue's address still all join within a minute (docs/security.md, "Join codes").
+    JOIN_LIMIT_PER_SESSION_ADDRESS = "2400 per 5 minutes"
     #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
     EVENT_LIMIT_PER_CONNECTION = "20 per second"
     #: Events all connections from one client address may send together.
@@ -73,6 +76,9 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 10
     #: Days a login lasts at most; logging out or changing the password ends it sooner.
     LOGIN_MAX_AGE_DAYS = 30
+    #: How often each process checks that the logins its Socket.IO connections came with have
+    #: not ended (logout elsewhere, password change), closing those that have (seconds; 0: never).
+    LOGIN_CHECK_SECONDS = 5
     #: argon2-cffi parameter profile for password hashes (``argon2.profiles``).
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 

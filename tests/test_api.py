@@ -17,6 +17,8 @@ from facilitate.extensions import db
 from facilitate.sessions.kinds import kind_of
 from facilitate.sessions.models import LiveSession, Response
 
+from .conftest import call, events
+
 API = "/api/v1"
 NS = "/live"
 DEMOGRAFI = ("norrbotten-for-alla", "demografi")
@@ -70,6 +72,10 @@ def api(client, token):
         def post(self, path, body=None, **kwargs):
             headers = {**bearer(token), **kwargs.pop("headers", {})}
             return client.post(API + path, json=body, headers=headers, **kwargs)
+
+        def delete(self, path, **kwargs):
+            headers = {**bearer(token), **kwargs.pop("headers", {})}
+            return client.delete(API + path, headers=headers, **kwargs)
 
         def control(self, session_id, action, step=None):
             body = {"action": action, **({"step": step} if step else {})}
@@ -168,6 +174,8 @@ def test_responses_match_the_documented_schemas(client, api, session_id):
     conforms(document, schemas["Session"], api.control(session_id, "start").get_json())
     results = api.get(f"/sessions/{session_id}/results").get_json()
     conforms(document, {"type": "array", "items": schemas["StepResult"]}, results)
+    listed = api.get(f"/sessions/{session_id}/participants").get_json()
+    conforms(document, {"type": "array", "items": schemas["Participant"]}, listed)
     conforms(document, schemas["Error"], api.get("/sessions/999").get_json())
     for bad in ({"module": 1}, {**NEW_SESSION, "extra": True}):
         with pytest.raises(jsonschema.ValidationError):
@@ -561,6 +569,108 @@ def test_control_reaches_connected_phones(api, app, session_id, socket_client):
     assert states[-1]["session"]["status"] == "running"
     assert states[-1]["step"]["id"] == part_steps(app)[0].id
     assert api.get(f"/sessions/{session_id}").get_json()["participant_count"] == 1
+
+
+# --- participants ---------------------------------------------------------------------------------
+
+
+def _running_with_phones(api, app, session_id, socket_client, names):
+    """The session started on an open step, one phone per name joined and answered."""
+    code = api.get(f"/sessions/{session_id}").get_json()["code"]
+    open_step = next(s for s in part_steps(app) if s.kind == "open")
+    api.control(session_id, "start")
+    api.control(session_id, "goto", open_step.id)
+    phones = []
+    for n, name in enumerate(names):
+        phone = socket_client()
+        joined = phone.emit("join", {"code": code, "name": name}, namespace=NS, callback=True)
+        answered = phone.emit(
+            "answer",
+            {"step": open_step.id, "value": f"Tanke {n}", "submission_id": f"s{n}"},
+            namespace=NS,
+            callback=True,
+        )
+        assert joined["ok"] and answered["ok"], (joined, answered)
+        phones.append((phone, joined))
+    return code, phones
+
+
+def test_the_leader_removes_a_participant_through_the_api(api, app, session_id, socket_client):
+    code, [(fake, fake_ack), (real, real_ack)] = _running_with_phones(
+        api, app, session_id, socket_client, ["Störande", "Aino"]
+    )
+    listed = api.get(f"/sessions/{session_id}/participants").get_json()
+    assert [(p["name"], p["number"], p["proxy"]) for p in listed] == [
+        ("Störande", 1, False),
+        ("Aino", 2, False),
+    ]
+    fake.get_received(NS)
+    real.get_received(NS)
+    fake_id = fake_ack["participant"]["id"]
+    removed = api.delete(f"/sessions/{session_id}/participants/{fake_id}")
+    assert removed.status_code == 204 and removed.get_data() == b""
+
+    # Their phone is told, and only theirs; it can neither answer nor come back as them.
+    assert events(fake, "removed") == [{"session": session_id}]
+    assert events(real, "removed") == []
+    assert call(fake, "sync")["error"] == "not_joined"
+    again = call(fake, "join", {"code": code, "token": fake_ack["token"]})
+    assert again["ok"] and again["participant"]["id"] != fake_id  # a new participant
+    # What they sent is gone; the others' is kept.
+    with app.app_context():
+        owners = set(db.session.scalars(sa.select(Response.participant_id)))
+    assert owners == {real_ack["participant"]["id"]}
+    assert fake_id not in {
+        p["id"] for p in api.get(f"/sessions/{session_id}/participants").get_json()
+    }
+    assert_error(
+        api.delete(f"/sessions/{session_id}/participants/{fake_id}"),
+        404,
+        "unknown_participant",
+    )
+
+
+@pytest.mark.parametrize("participant", ["999", "0", str(2**31), str(2**64), "9" * 40, "x", "-1"])
+def test_removing_an_unknown_participant_is_404_and_changes_nothing(
+    api, app, session_id, socket_client, participant
+):
+    _running_with_phones(api, app, session_id, socket_client, ["Aino"])
+    before = db_state(app)
+    response = api.delete(f"/sessions/{session_id}/participants/{participant}")
+    assert response.status_code == 404 and response.get_json()["error"]
+    assert response.get_json()["message"]
+    assert db_state(app) == before
+
+
+def test_a_participant_of_another_session_cannot_be_removed_through_this_one(
+    api, app, session_id, socket_client
+):
+    other = api.post("/sessions", NEW_SESSION).get_json()["id"]
+    _, [(_, joined)] = _running_with_phones(api, app, other, socket_client, ["Aino"])
+    before = db_state(app)
+    path = f"/sessions/{session_id}/participants/{joined['participant']['id']}"
+    assert_error(api.delete(path), 404, "unknown_participant")
+    assert db_state(app) == before
+    path = f"/sessions/999/participants/{joined['participant']['id']}"
+    assert_error(api.delete(path), 404, "not_found")
+
+
+def test_only_the_sessions_leader_and_admins_see_and_remove_participants(
+    client, api, app, make_user, token_for, session_id, socket_client
+):
+    _, [(_, joined)] = _running_with_phones(api, app, session_id, socket_client, ["Aino"])
+    path = f"{API}/sessions/{session_id}/participants"
+    one = f"{path}/{joined['participant']['id']}"
+    before = db_state(app)
+    for email, role in (("other@example.org", Role.leader), ("analyst@example.org", Role.analyst)):
+        refused = token_for(make_user(email=email, role=role))
+        assert_error(client.get(path, headers=bearer(refused)), 403, "forbidden")
+        assert_error(client.delete(one, headers=bearer(refused)), 403, "forbidden")
+    assert_error(client.delete(one), 401, "not_authenticated")
+    assert_error(api.post(one.removeprefix(API)), 405, "method_not_allowed")
+    assert db_state(app) == before
+    admin = token_for(make_user(email="admin@example.org", role=Role.admin))
+    assert client.delete(one, headers=bearer(admin)).status_code == 204
 
 
 # --- a whole part through the API, with answers over /live ---------------------------------------

@@ -28,7 +28,7 @@ from .realserver import cli, running_server, server_env
 EMAIL, PASSWORD = "leader@example.org", "Tallbacken-Ljus-Morgon-7"
 MODULE, PART = "strategiskt-forum", "principer"
 OVERSIZED_POSTS = 1000
-#: New participants one address may add to a session here (lowered from 200 for the test).
+#: New participants one address may add to a session here (lowered from 2400 per 5 minutes).
 JOINS_PER_SESSION_ADDRESS = 30
 #: Events all connections of one address may send here (lowered from 3000 per 10 s).
 EVENTS_PER_ADDRESS = 600
@@ -239,7 +239,7 @@ def _guesses(base: str, source: str, connections: int, per_connection: int) -> l
     return errors
 
 
-def test_pipelined_guesses_look_up_no_more_codes_than_the_limit(server):
+def test_pipelined_guesses_get_unknown_code_no_more_often_than_the_limit(server):
     base, _, _, _ = server
     errors = _guesses(base, "127.0.0.20", connections=25, per_connection=4)
     assert errors.count("unknown_code") == 20  # JOIN_LIMIT_PER_ADDRESS

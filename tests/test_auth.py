@@ -210,6 +210,84 @@ def test_a_password_change_ends_every_login_on_pages_and_sockets(
     assert ack["error"] == "not_authenticated"
 
 
+@pytest.fixture
+def token_for_user(app):
+    def make(user):
+        """A committed API token for ``user``."""
+        from facilitate.auth import User
+        from facilitate.auth.operations import create_token
+        from facilitate.extensions import db
+
+        with app.app_context():
+            token = create_token(db.session.get(User, user.id))
+            db.session.commit()
+        return token
+
+    return make
+
+
+def test_logging_out_closes_that_logins_consoles_and_screens(
+    app, client, make_user, socket_client, make_session, token_for_user
+):
+    leader = make_user()
+    session_id = make_session(leader=leader)
+    assert log_in(client).status_code == 302
+    other = app.test_client()  # the same leader on another computer
+    assert log_in(other).status_code == 302
+    console, screen = socket_client(client), socket_client(client)
+    elsewhere, by_token = (
+        socket_client(other),
+        socket_client(auth={"token": token_for_user(leader)}),
+    )
+    for sio, event in ((console, "host"), (screen, "screen"), (elsewhere, "host")):
+        assert sio.emit(event, {"session": session_id}, namespace="/live", callback=True)["ok"]
+    assert by_token.emit("host", {"session": session_id}, namespace="/live", callback=True)["ok"]
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/modules")})
+    # That login's connections are closed at once: no more of the session's live state.
+    assert not console.is_connected("/live") and not screen.is_connected("/live")
+    # The other login's and the API token's stay, and still follow the session.
+    for sio in (elsewhere, by_token):
+        assert sio.is_connected("/live")
+        sio.get_received("/live")
+    started = elsewhere.emit(
+        "control", {"session": session_id, "action": "start"}, namespace="/live", callback=True
+    )
+    assert started["ok"]
+    assert [r for r in by_token.get_received("/live") if r["name"] == "host_state"]
+
+
+def test_a_password_change_closes_every_open_console_of_the_user_at_the_next_check(
+    app, client, make_user, runner, socket_client, make_session, token_for_user
+):
+    from facilitate.auth import sockets
+
+    leader = make_user()
+    session_id = make_session(leader=leader)
+    assert log_in(client).status_code == 302
+    other = app.test_client()
+    assert log_in(other).status_code == 302
+    consoles = [socket_client(client), socket_client(other)]
+    by_token = socket_client(auth={"token": token_for_user(leader)})
+    for sio in (*consoles, by_token):
+        assert sio.emit("host", {"session": session_id}, namespace="/live", callback=True)["ok"]
+    # Another process (the command) ends the logins: this one learns it at its next check,
+    result = runner.invoke(
+        ["users", "password", "leader@example.org", "--password-stdin"],
+        input="Ny-Fin-Promenad-Vid-Sjön-42\n",
+    )
+    assert result.exit_code == 0, result.output
+    # and meanwhile refuses their leader events.
+    ack = consoles[0].emit(
+        "control", {"session": session_id, "action": "start"}, namespace="/live", callback=True
+    )
+    assert ack["error"] == "not_authenticated"
+    assert sockets.check(app) == 2
+    assert not any(sio.is_connected("/live") for sio in consoles)
+    assert by_token.is_connected("/live")  # an API token is not ended by a password change
+    assert sockets.check(app) == 0
+
+
 def test_the_csrf_token_changes_at_login(client, make_user):
     make_user()
     before = csrf_token(client)

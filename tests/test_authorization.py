@@ -11,7 +11,7 @@ from facilitate.authoring.operations import new_module
 from facilitate.circles.operations import create_circle
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession
-from facilitate.sessions.operations import control
+from facilitate.sessions.operations import control, join
 
 from .conftest import PASSWORD, answer, call, csrf_token
 
@@ -48,6 +48,9 @@ HTTP = {
     "api.control": ("POST", "/api/v1/sessions/{id}/control", OWN),
     "api.change_settings": ("POST", "/api/v1/sessions/{id}/settings", OWN),
     "api.results": ("GET", "/api/v1/sessions/{id}/results", READERS),
+    # names are for whoever runs the session, not for analysts
+    "api.participants": ("GET", "/api/v1/sessions/{id}/participants", OWN),
+    "api.remove_participant": ("DELETE", "/api/v1/sessions/{id}/participants/{participant}", OWN),
     "api.delete_session": ("DELETE", "/api/v1/sessions/{id}", OWN),
     "api.export_file": ("GET", "/api/v1/export?format=json&session={id}", ANALYSTS),
     # a leader imports into their own account, analysts and admins into the importer's
@@ -142,6 +145,7 @@ def world(app, make_user, make_session):
         session = db.session.get(LiveSession, session_id)
         code = session.code
         control(session, "start")  # exports cover sessions that have run
+        participant, _token = join(code, None, "Aino", "sv")
         circle = create_circle(
             db.session.get(User, users["leader_own"].id),
             "Cirkeln",
@@ -153,10 +157,12 @@ def world(app, make_user, make_session):
         db.session.commit()
         circle_id = circle.id
         module_id = module.module_id
+        participant_id = participant.id
     return {
         "tokens": tokens,
         "id": session_id,
         "code": code,
+        "participant": participant_id,
         "circle": circle_id,
         "module": module_id,
     }
@@ -181,7 +187,11 @@ def allowed(response, api: bool) -> bool:
 def test_http_routes(app, world, endpoint, actor):
     method, path, who = HTTP[endpoint]
     path = path.format(
-        id=world["id"], code=world["code"], circle=world["circle"], module=world["module"]
+        id=world["id"],
+        code=world["code"],
+        circle=world["circle"],
+        module=world["module"],
+        participant=world["participant"],
     )
     client = app.test_client()
     api = path.startswith("/api/")

@@ -11,10 +11,11 @@ from facilitate.auth import Role
 from facilitate.auth.operations import create_user
 from facilitate.content import library
 from facilitate.content.loader import load_library
+from facilitate.dialogue import moderation
 from facilitate.exports import json_writer, queries
 from facilitate.exports.schemas import ExportFilter
 from facilitate.extensions import db
-from facilitate.sessions import moderation, operations, snapshots
+from facilitate.sessions import operations, snapshots
 from facilitate.sessions.models import Response
 from facilitate.steps import kind_of
 

@@ -144,3 +144,14 @@ def test_memory_counters_count_every_use_once():
     throttle.give_back(**{"socket-events": "sid"})
     assert throttle.take(**{"socket-events": "sid"}) is True
     assert throttle.retry_after(**{"socket-events": "sid"}) >= 1
+
+
+def test_the_default_per_session_address_limit_lets_a_hall_in_but_not_fill_a_session():
+    """docs/security.md, "A shared address": 2,000 phones behind one address join within a
+    minute; two windows back to back stay below a full session."""
+    from facilitate.config import Defaults
+    from facilitate.core.throttle import Limit
+
+    limit = Limit.parse(Defaults.JOIN_LIMIT_PER_SESSION_ADDRESS)
+    assert limit.amount >= 2000 and limit.seconds >= 60
+    assert 2 * limit.amount < Defaults.MAX_PARTICIPANTS_PER_SESSION

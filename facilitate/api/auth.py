@@ -38,6 +38,7 @@ STATUS = {
     "no_timer": 409,
     "no_matching_sessions": 404,
     "unknown_session": 404,
+    "unknown_participant": 404,
     "unavailable": 503,
     "analysis_unavailable": 503,
 }

@@ -222,6 +222,24 @@ _SCHEMAS = {
             },
         },
     },
+    "Participant": {
+        "type": "object",
+        "required": ["id", "number", "name", "proxy"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "number": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Their place in joining order (the default name "
+                '"Deltagare 4" on the console).',
+            },
+            "name": {"type": ["string", "null"], "description": "As they gave it, if at all."},
+            "proxy": {
+                "type": "boolean",
+                "description": "Someone without a phone the leader answers for.",
+            },
+        },
+    },
     "StepResult": {
         "type": "object",
         "required": ["step", "kind", "responses", "results"],
@@ -326,6 +344,7 @@ def _links(session_id: str) -> dict:
         "ControlSession": {"operationId": "controlSession", "parameters": by_path},
         "ChangeSettings": {"operationId": "changeSettings", "parameters": by_path},
         "SessionResults": {"operationId": "sessionResults", "parameters": by_path},
+        "ListParticipants": {"operationId": "listParticipants", "parameters": by_path},
         "DeleteSession": {"operationId": "deleteSession", "parameters": by_path},
         "ExportSession": {
             "operationId": "exportResults",
@@ -336,6 +355,14 @@ def _links(session_id: str) -> dict:
 
 _SESSION_ID = {
     "name": "session_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+_PARTICIPANT_ID = {
+    "name": "participant_id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1},
@@ -502,6 +529,58 @@ def document() -> dict:
                         "403": _error("Forbidden"),
                         "404": _error("NotFound"),
                         "409": _error("Conflict"),
+                        "503": _error("Unavailable"),
+                    },
+                },
+            },
+            "/sessions/{session_id}/participants": {
+                "parameters": [_SESSION_ID],
+                "get": {
+                    "summary": "The session's participants",
+                    "operationId": "listParticipants",
+                    "description": "In joining order, as the leader's console lists them. Its "
+                    "leader and admins only (names are not for analysts).",
+                    "responses": {
+                        "200": {
+                            **_json(
+                                {"type": "array", "items": _ref("Participant")}, "Participants."
+                            ),
+                            "links": {
+                                "RemoveParticipant": {
+                                    "operationId": "removeParticipant",
+                                    "parameters": {
+                                        "session_id": "$request.path.session_id",
+                                        "participant_id": "$response.body#/0/id",
+                                    },
+                                }
+                            },
+                        },
+                        "401": _error("Unauthorized"),
+                        "403": _error("Forbidden"),
+                        "404": _error("NotFound"),
+                        "503": _error("Unavailable"),
+                    },
+                },
+            },
+            "/sessions/{session_id}/participants/{participant_id}": {
+                "parameters": [_SESSION_ID, _PARTICIPANT_ID],
+                "delete": {
+                    "summary": "Remove a participant",
+                    "operationId": "removeParticipant",
+                    "description": "As the `remove` event of `/live`: the participant, their "
+                    "answers, votes and proposed statements are deleted; their phone is told "
+                    "(`removed`) and can neither answer nor resume (a new join is a new "
+                    "participant; lock the session to new joins with `joins_locked` in "
+                    "settings). Its leader and admins only.",
+                    "responses": {
+                        "204": {"description": "Removed."},
+                        "401": _error("Unauthorized"),
+                        "403": _error("Forbidden"),
+                        "404": _json(
+                            _ref("Error"),
+                            "`not_found`: no such session; `unknown_participant`: no such "
+                            "participant in this session (perhaps already removed).",
+                        ),
                         "503": _error("Unavailable"),
                     },
                 },

@@ -12,11 +12,17 @@ from ..core.messages import message
 from ..exports.operations import export
 from ..exports.schemas import ExportFilter, FilterError, parse_format, parse_language
 from ..extensions import db
-from ..sessions import operations, retention
+from ..sessions import operations, people, retention
 from ..sessions.joining import join_url
 from ..sessions.live import announce
 from ..sessions.models import LiveSession
-from ..sessions.queries import part_of, participant_count, session_for, session_results
+from ..sessions.queries import (
+    part_of,
+    participant_count,
+    roster,
+    session_for,
+    session_results,
+)
 from ..steps import kind_of
 from ..sync.imports import ImportRefused, import_document, parse, refusal_status
 from . import schemas
@@ -135,6 +141,29 @@ def delete_session(session_id: int):
     """The session and all its data, for good; connected phones are told it has ended."""
     session = _session(session_id, control=True)
     retention.end_and_delete(session)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/sessions/<int:session_id>/participants")
+@api_view(Role.leader)
+def participants(session_id: int):
+    """Everyone in the session, in joining order, as the leader's console lists them."""
+    session = _session(session_id, control=True)
+    return [
+        {"id": row.id, "number": number, "name": row.name, "proxy": row.proxy}
+        for number, row in enumerate(roster(session), start=1)
+    ]
+
+
+@bp.delete("/sessions/<int:session_id>/participants/<int:participant_id>")
+@api_view(Role.leader)
+def remove_participant(session_id: int, participant_id: int):
+    """Take a participant out, as the console's remove: what they sent is deleted, their
+    phone is told (``removed``) and can neither answer nor resume."""
+    session = _session(session_id, control=True)
+    people.take_out(session, participant_id)
+    announce(session, state=True, tally=True)
     db.session.commit()
     return "", 204
 

@@ -35,3 +35,21 @@ def user_by_login(user_id: int, login_id: str, max_age_days: int) -> User | None
         )
     )
     return user if user is not None and user.active else None
+
+
+def live_logins(login_hashes: set[str], max_age_days: int) -> set[str]:
+    """Which of ``login_hashes`` (stored SHA-256s) are of logins that have not ended nor
+    expired, of active users."""
+    if not login_hashes:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(LoginSession.token_hash)
+            .join(User)
+            .where(
+                LoginSession.token_hash.in_(login_hashes),
+                LoginSession.created_at >= utcnow() - timedelta(days=max_age_days),
+                User.active.is_(True),
+            )
+        )
+    )

@@ -16,8 +16,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.network import safe_next
 from ..core.throttle import throttle
 from ..extensions import db
+from . import sockets
 from .forms import LoginForm
-from .operations import LOGIN_KEY, authenticate, end_login, normalise_email, start_login
+from .operations import LOGIN_KEY, authenticate, end_login, hash_token, normalise_email, start_login
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +72,8 @@ def logout():
     if isinstance(login_id, str):
         end_login(login_id)
         db.session.commit()
+        # Its consoles and screens here close now; other processes' within a check.
+        sockets.close_login(hash_token(login_id))
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")

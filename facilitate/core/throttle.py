@@ -6,8 +6,10 @@ and lasts W seconds. :meth:`Throttle.take` counts one use and says in the same s
 was within the limit, so attempts released together cannot all pass a check before any of
 them is counted (issue #23: 40 of 40 simultaneous wrong passwords were checked when the check
 and the count were two steps). What should count only when it fails (a wrong password, an
-unknown join code) is taken first and handed back with :meth:`Throttle.give_back` when it
-turns out to be right.
+unknown join code) is either taken first and handed back with :meth:`Throttle.give_back`
+when it turns out to be right (a password), or looked up first and taken only when it failed,
+with :meth:`Throttle.spent` refusing the right ones too once a limit is used up (a join code:
+see ``sessions/events.py``).
 
 Counters live in this process (one dictionary step per hit: no timer, thread or lock wait)
 or, with several processes, in Redis (one Lua call: INCR and, for a new key, EXPIRE).
@@ -184,6 +186,20 @@ class Throttle:
                 self.counters.give_back(self._key(name, key))
         except Exception:
             log.warning("rate-limit storage unavailable", exc_info=True)
+
+    def spent(self, **keys: str) -> bool:
+        """Whether any named limit is used up, so that the next :meth:`take` would be refused,
+        without counting anything (for uses that count only when they fail, decided after a
+        look-up: a join with a code that turns out to be a session's). False when the counters
+        cannot be reached, like :meth:`take`."""
+        try:
+            return any(
+                self.counters.peek(self._key(name, key))[0] >= self.limits[name].amount
+                for name, key in keys.items()
+            )
+        except Exception:
+            log.warning("rate-limit storage unavailable; allowing %s", sorted(keys), exc_info=True)
+            return False
 
     def retry_after(self, **keys: str) -> int:
         """Seconds until every named limit has room again (at least one)."""

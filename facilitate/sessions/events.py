@@ -8,11 +8,15 @@ from types import MethodType
 
 import sqlalchemy as sa
 from flask import current_app, g, request
+from flask import session as flask_session
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
+from ..auth import LOGIN_KEY
+from ..auth import sockets as login_sockets
 from ..auth.models import User
-from ..auth.queries import user_by_token
+from ..auth.operations import hash_token
+from ..auth.queries import live_logins, user_by_token
 from ..circles.operations import recognise
 from ..core.after_commit import after_commit
 from ..core.errors import DomainError
@@ -33,7 +37,7 @@ from .live import (
     screen_room,
 )
 from .models import LiveSession, Participant, SessionStatus
-from .queries import session_for
+from .queries import session_by_code, session_for
 from .schemas import (
     AnswerRequest,
     BehalfRequest,
@@ -227,10 +231,15 @@ class LiveNamespace(Namespace):
             user = user_by_token(auth["token"])
         elif current_user.is_authenticated:
             user = current_user
+            # Closed when the login ends (logout, password change): see auth/sockets.py.
+            login = flask_session.get(LOGIN_KEY)  # always there: no login is recognised without
+            if isinstance(login, str):
+                login_sockets.opened(request.sid, NAMESPACE, user.id, hash_token(login))
         _connections[request.sid] = {"user_id": user.id if user else None}
 
     def on_disconnect(self, reason=None):
         _connections.pop(request.sid, None)
+        login_sockets.closed(request.sid)
 
     @acknowledged
     def on_join(self, data):
@@ -373,11 +382,7 @@ class LiveNamespace(Namespace):
         neither answer nor resume; what they sent is deleted."""
         request_ = RemoveRequest.parse(data)
         session = self._led_session(request_.session)
-        people.remove_participant(session, request_.participant)
-        room = participant_room(request_.participant)
-        removed = {"session": session.id}
-        after_commit(partial(socketio.emit, "removed", removed, to=room, namespace=NAMESPACE))
-        after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
+        people.take_out(session, request_.participant)
         after_commit(partial(_forget, request_.participant))
         announce(session, state=True, tally=True)
         db.session.commit()
@@ -420,25 +425,25 @@ class LiveNamespace(Namespace):
         }
 
     def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
-        """A join with a code alone may be a guess. Counted first per connection, then per
-        client address (docs/security.md, "Join codes"), before the code is looked up, so
-        that attempts sent together cannot look up more codes than the limit; handed back
-        when the code turns out to be a session's."""
-        address = request.remote_addr or "unknown"
-        if not throttle().take(**{"join-connection": request.sid}):
+        """A join with a code alone may be a guess, and only a guess is counted: the code is
+        looked up first, and an unknown one is counted per connection, then per client
+        address, in one atomic step (docs/security.md, "Join codes"). Joins with a session's
+        code are never counted, so a hall full of phones behind one address all get in; but
+        once guesses used up a limit they are refused too, as every code is then, so that a
+        refused guesser cannot tell which codes exist."""
+        guesses = {"join-connection": request.sid, "join-address": request.remote_addr or "unknown"}
+        if throttle().spent(**guesses):
+            raise PayloadError("rate_limited")  # before any database work
+        session = session_by_code(join.code)
+        if session is None:
+            if not throttle().take(**guesses):
+                raise PayloadError("rate_limited")
+            raise operations.SessionError("unknown_code")
+        if throttle().spent(**guesses):  # guesses looked up at the same time used it up
             raise PayloadError("rate_limited")
-        if not throttle().take(**{"join-address": address}):
-            throttle().give_back(**{"join-connection": request.sid})
-            raise PayloadError("rate_limited")
-        try:
-            participant, new_token = operations.join(join.code, join.token, join.name, locale)
-        except operations.SessionError as failure:
-            if failure.code != "unknown_code":
-                throttle().give_back(**{"join-connection": request.sid, "join-address": address})
-            raise
-        throttle().give_back(**{"join-connection": request.sid, "join-address": address})
+        participant, new_token = operations.join_session(session, join.token, join.name, locale)
         if new_token and not throttle().take(
-            **{"join-session-address": f"{participant.session_id}:{address}"}
+            **{"join-session-address": f"{session.id}:{guesses['join-address']}"}
         ):
             raise PayloadError("rate_limited")  # rolled back: no participant is added
         return participant, new_token
@@ -477,6 +482,9 @@ class LiveNamespace(Namespace):
         user = db.session.get(User, user_id) if user_id else None
         if user is None or not user.active:
             raise operations.SessionError("not_authenticated")
+        login = login_sockets.login_of(request.sid)
+        if login is not None and not live_logins({login}, current_app.config["LOGIN_MAX_AGE_DAYS"]):
+            raise operations.SessionError("not_authenticated")  # logged out meanwhile
         return session_for(user, session_id)
 
 

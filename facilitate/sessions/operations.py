@@ -235,6 +235,13 @@ def join(
     session = session_by_code(code)
     if session is None:
         raise SessionError("unknown_code")
+    return join_session(session, token, name, locale)
+
+
+def join_session(
+    session: LiveSession, token: str | None, name: str | None, locale: str
+) -> tuple[Participant, str | None]:
+    """:func:`join` the session a code was already looked up to (``session_by_code``)."""
     if session.status is SessionStatus.ended:
         raise SessionError("session_ended")
     if token:

@@ -2,14 +2,16 @@
 leader enters, and the participant the leader takes out. These flush; the caller commits."""
 
 import logging
+from functools import partial
 
 import sqlalchemy as sa
 
+from ..core.after_commit import after_commit
 from ..core.tokens import hash_token, new_token
-from ..extensions import db
+from ..extensions import db, socketio
 from . import hooks
 from .models import LiveSession, Participant, Response, SessionError, SessionStatus
-from .queries import roster
+from .queries import MAX_SESSION_ID, roster
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,8 @@ def remove_participant(session: LiveSession, participant_id: int) -> None:
     """The leader takes a participant out (a fake or disruptive one): the participant, their
     token, answers, votes and proposals are deleted, so their phone cannot resume and nothing
     of theirs counts. Flushes; the caller commits."""
-    participant = db.session.get(Participant, participant_id)
+    in_range = 0 < participant_id <= MAX_SESSION_ID  # ids are 32-bit, like sessions'
+    participant = db.session.get(Participant, participant_id) if in_range else None
     if participant is None or participant.session_id != session.id:
         raise SessionError("unknown_participant")
     theirs = sa.select(Response.id).where(Response.participant_id == participant_id)
@@ -63,6 +66,18 @@ def remove_participant(session: LiveSession, participant_id: int) -> None:
     db.session.flush()
     db.session.expire_all()
     log.info("session %d: the leader removed participant %d", session.id, participant_id)
+
+
+def take_out(session: LiveSession, participant_id: int) -> None:
+    """:func:`remove_participant`, and once the caller's commit succeeded their phone is told
+    (``removed``) and leaves their room (in every process); if it fails, nobody is told."""
+    from .live import NAMESPACE, participant_room  # the push, not needed by plain removals
+
+    remove_participant(session, participant_id)
+    room = participant_room(participant_id)
+    told = {"session": session.id}
+    after_commit(partial(socketio.emit, "removed", told, to=room, namespace=NAMESPACE))
+    after_commit(partial(socketio.close_room, room, namespace=NAMESPACE))
 
 
 def new_token_hash() -> str:
