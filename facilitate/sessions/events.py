@@ -12,10 +12,9 @@ from flask import session as flask_session
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
-from ..auth import LOGIN_KEY
 from ..auth import sockets as login_sockets
 from ..auth.models import User
-from ..auth.operations import hash_token
+from ..auth.operations import LOGIN_KEY, hash_token
 from ..auth.queries import live_logins, user_by_token
 from ..circles.operations import recognise
 from ..core.after_commit import after_commit
