@@ -59,8 +59,11 @@ class Defaults:
     JOIN_LIMIT_PER_SESSION_ADDRESS = "2400 per 5 minutes"
     #: Events one Socket.IO connection may send; more get a ``rate_limited`` ack.
     EVENT_LIMIT_PER_CONNECTION = "20 per second"
-    #: Events all connections from one client address may send together.
-    EVENT_LIMIT_PER_ADDRESS = "3000 per 10 seconds"
+    #: Events all connections from one client address may send together: a whole forum
+    #: behind one venue's address (2,000 phones joining and answering within the same ten
+    #: seconds, a few events each) stays under it; one client flooding over many connections
+    #: does not (docs/security.md, "A shared address").
+    EVENT_LIMIT_PER_ADDRESS = "15000 per 10 seconds"
     #: Answers, edits and proposed statements one participant may send.
     ANSWER_LIMIT_PER_PARTICIPANT = "60 per minute"
     #: Participants one session takes; later joins get ``session_full``.

@@ -146,6 +146,16 @@ def test_memory_counters_count_every_use_once():
     assert throttle.retry_after(**{"socket-events": "sid"}) >= 1
 
 
+def test_the_default_per_address_event_limit_lets_a_whole_forum_answer_behind_one_address():
+    """docs/security.md, "A shared address": 2,000 phones behind one address may each join and
+    send three answers and a sync within the same window without one being refused."""
+    from facilitate.config import Defaults
+    from facilitate.core.throttle import Limit
+
+    limit = Limit.parse(Defaults.EVENT_LIMIT_PER_ADDRESS)
+    assert limit.amount >= 2000 * (1 + 3 + 1) and limit.seconds <= 10
+
+
 def test_the_default_per_session_address_limit_lets_a_hall_in_but_not_fill_a_session():
     """docs/security.md, "A shared address": 2,000 phones behind one address join within a
     minute; two windows back to back stay below a full session."""

@@ -12,6 +12,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from facilitate.auth.models import User
+from facilitate.exports import json_writer, queries
+from facilitate.exports.schemas import ExportFilter
 from facilitate.extensions import db
 from facilitate.sessions.models import LiveSession, Response
 
@@ -87,6 +89,12 @@ def test_a_rankings_order_is_each_participants_own_and_recorded(live_session):
         assert [r.presented for r in stored] == orders
         token = phones[0].ack["token"]
         assert stored[0].participant.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    # ...and exported: the preparation group sees the order each person was shown.
+    with live.app.test_request_context():
+        document = json_writer.document(queries.load(ExportFilter(session=live.id)))
+    exported = [r for r in document["responses"] if r["step"] == RANK]
+    assert [r["presented"] for r in exported] == orders
+    assert all("presented" not in r for r in document["responses"] if r["step"] != RANK)
 
 
 def test_default_names_count_within_the_session(live_session):

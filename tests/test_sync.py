@@ -21,6 +21,7 @@ from facilitate.exports.schemas import ExportFilter
 from facilitate.extensions import db
 from facilitate.sessions import operations
 from facilitate.sessions.models import LiveSession, Participant, Response
+from facilitate.sessions.queries import session_step
 from facilitate.sync.transfer import encoded, transfer_document
 
 from .conftest import new_app
@@ -525,3 +526,40 @@ def test_push_needs_an_address_and_a_token(laptop):
     assert without.exit_code == 2 and "--to" in without.output
     no_token = runner.invoke(cli, ["sync", "push", "--to", "https://region.example"])
     assert no_token.exit_code == 2 and "--token" in no_token.output
+
+
+def test_a_rankings_presented_order_travels_with_it(laptop, central, sessions, tokens):
+    """The order each participant was shown a ranking's options in (shuffled per participant)
+    arrives on the central server with their ranking, so its exports can show it too."""
+    with laptop.app_context():
+        leader = db.session.get(LiveSession, sessions[0]).leader
+        session = operations.create_session(leader, "strategiskt-forum", "fokusomraden", "sv")
+        people = [operations.join(session.code, None, f"R{n}", "sv")[0] for n in range(3)]
+        operations.control(session, "start")
+        step = session_step(session, "fokusomraden-rank")
+        operations.control(session, "goto", step.id)
+        for n, person in enumerate(people):
+            operations.answer(person, step.id, [o.id for o in step.options], f"k{n}")
+        operations.control(session, "end")
+        db.session.commit()
+        shown = [
+            r.presented
+            for r in db.session.scalars(
+                sa.select(Response).where(Response.step_id == step.id).order_by(Response.id)
+            )
+        ]
+        session_id = session.id
+    assert all(sorted(order) == sorted(o.id for o in step.options) for order in shown)
+    document = document_of(laptop, session_id)
+    assert post(central, tokens["analys@example.org"], document).status_code == 200
+    with central.app_context():
+        imported = central_id(central, document["sessions"][0]["uid"])
+        arrived = [
+            r.presented
+            for r in db.session.scalars(
+                sa.select(Response)
+                .where(Response.session_id == imported, Response.step_id == step.id)
+                .order_by(Response.id)
+            )
+        ]
+    assert arrived == shown

@@ -125,7 +125,7 @@ def _question(question: QuestionSummary) -> dict:
 
 
 def _response(row: Row) -> dict:
-    return {
+    body = {
         "response": row.response,
         "session": row.session,
         "circle": row.circle,
@@ -148,6 +148,9 @@ def _response(row: Row) -> dict:
         "entered_by_leader": row.entered_by_leader,
         "merged_into": row.merged_into,
     }
+    if row.presented is not None:
+        body["presented"] = list(row.presented)
+    return body
 
 
 def _none_if_small(count: int | None) -> int | None:

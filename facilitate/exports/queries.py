@@ -111,6 +111,8 @@ class Row:
     highlighted: bool = False
     #: The tags the leader gave the response (not the step's own).
     own_tags: tuple[str, ...] = ()
+    #: For a ranking: the order its options were shown to this participant in, or None.
+    presented: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -478,6 +480,7 @@ def _row(
         merged_into=response.merged_into_id,
         origin=session.origin,
         highlighted=response.highlighted,
+        presented=tuple(response.presented) if response.presented else None,
         own_tags=tuple(response.tags or ()),
     )
 

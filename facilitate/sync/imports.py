@@ -342,6 +342,7 @@ def _store_record(session: LiveSession, record: dict, where: str) -> None:
             hidden=item["hidden"],
             approved=item["approved"],
             highlighted=item["highlighted"],
+            presented=item.get("presented"),
             theme=item["theme"],
             tags=list(item["tags"]),
         )

@@ -116,6 +116,7 @@ def session_record(session: LiveSession) -> dict[str, Any]:
                 "approved": r.approved,
                 "highlighted": r.highlighted,
                 "merged_into": r.merged_into_id,
+                "presented": r.presented,
                 "theme": r.theme,
                 "tags": list(r.tags or ()),
                 "votes": votes.get(r.id, []),
