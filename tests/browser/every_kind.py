@@ -78,6 +78,16 @@ STEPS = [
             {"id": "fiber", "text": text("Fibern räcker som den är.", "The fibre is enough.")},
         ],
     },
+    {
+        "id": "points",
+        "kind": "points",
+        "prompt": text("Fördela 10 poäng.", "Distribute 10 points."),
+        "budget": 10,
+        "options": [
+            {"id": "skola", "text": text("Skolan", "The school")},
+            {"id": "buss", "text": text("Bussen", "The bus")},
+        ],
+    },
 ]
 
 DOCUMENT = {

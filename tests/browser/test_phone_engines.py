@@ -4,7 +4,7 @@ every browser on an iPhone) and Firefox.
 One scenario, written against ``engines.Phone`` and run by each engine's driver: a 375 px phone
 picks its language from the menu and joins by the session's code; it answers a step of every
 kind (poll, scale, quiz before and after the reveal, an open prompt whose contribution is edited
-and another withdrawn, a word cloud, a ranking moved by keyboard alone, statements); a reload
+and another withdrawn, a word cloud, a ranking moved by keyboard alone, statements, 10 points spread by + buttons); a reload
 resumes the same participant with their answers; its network drops, it answers anyway, and the
 answer waiting in the localStorage outbox is sent when the network is back, and stored once; its
 text is doubled. Screenshots of each page kind per engine go to ``test-artifacts/browser/``.
@@ -326,6 +326,23 @@ def test_the_whole_evening_on_a_phone(served, api, phone, relay):
     got = evening.result("statements")["results"]
     reactions = {row["id"]: (row["agree"], row["disagree"]) for row in got["statements"]}
     assert (got["respondents"], reactions) == (1, {"el": (1, 0), "fiber": (0, 1)}), got
+
+    # --- points, by keyboard: + buttons, the points left said as they change -------------------
+    evening.show("points")
+    check_axe(phone, "points")
+    kinds = "() => JSON.parse(document.getElementById('step-kinds').textContent)"
+    left = phone.run(kinds)["words"]["points"]["points_left"]  # the page's language's
+    phone.expect_text(".points-left", left.format(left=10, budget=10))
+    for row in (1, 2):  # +5 to each option (the + button adds at most what is left)
+        phone.tab_to(f".points-row:nth-of-type({row}) .points-more")
+        phone.press("Enter")
+    phone.expect_text(".points-left", left.format(left=0, budget=10))
+    phone.tab_to(".points-form button[type=submit]")
+    phone.press("Enter")
+    phone.expect_status("received")
+    evening.shot("points")
+    assert evening.result("points")["results"]["totals"] == {"skola": 5, "buss": 5}
+    evening.show("statements")  # where the reload below begins
 
     # --- a reload resumes the same participant with their answers ------------------------------
     phone.reload()
