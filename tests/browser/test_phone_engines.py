@@ -7,7 +7,8 @@ kind (poll, scale, quiz before and after the reveal, an open prompt whose contri
 and another withdrawn, a word cloud, a ranking moved by keyboard alone, statements, 10 points
 spread by + buttons); a reload resumes the same participant with their answers; its network
 drops, it answers anyway, and the answer waiting in the localStorage outbox is sent when the
-network is back, and stored once; its text is doubled. Screenshots of each page kind per engine go to ``test-artifacts/browser/``.
+network is back, and stored once; its text is doubled. Screenshots of each page kind per
+engine go to ``test-artifacts/browser/``.
 
 ``make test`` installs the engines from Debian's packages. An engine whose packages are missing
 is skipped with the reason (outside CI: CI must run all three); the run ends by saying which
