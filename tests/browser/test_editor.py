@@ -190,3 +190,32 @@ def test_the_editor_fits_a_narrow_phone(served, leader):
     assert overflow <= 0
     save_screenshot(page, "editor-preview--narrow")
     check_axe(page, "the editor's preview at 320 px")
+
+
+def test_a_leader_adds_a_points_step_with_its_own_budget(served, leader):
+    """The points kind's own editor fields (static/js/kinds/points.js): options and a budget,
+    previewed as the phone shows it, saved and read back."""
+    page = leader().new_page()
+    page.goto(served.base + "/authoring")
+    page.get_by_label("Titel").fill("Poäng i byn")
+    page.get_by_role("button", name="Skapa modul").click()
+    page.wait_for_url(re.compile(r"/edit$"))
+    step = add_step(page, "points", "Fördela poängen mellan byns behov.")
+    page.locator(f"#f-parts-0-steps-{step}-options-0-text-sv").fill("Skolan")
+    page.locator(f"#f-parts-0-steps-{step}-options-1-text-sv").fill("Bussen")
+    budget = page.locator(f"#f-parts-0-steps-{step}-budget")
+    expect(budget).to_have_value("100")
+    budget.fill("20")
+    check_axe(page, "the editor with a points step")
+
+    page.locator(f"#preview-0-{step}").click()
+    preview = page.locator("#preview")
+    expect(preview.locator(".points-input")).to_have_count(2)
+    expect(preview.locator(".points-left")).to_have_text("Kvar att fördela: 20 av 20 poäng.")
+    page.locator("#preview-close").click()
+
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#save-status")).to_have_text("Sparat.")
+    page.reload()
+    expect(page.locator(f"#f-parts-0-steps-{step}-budget")).to_have_value("20")
+    expect(page.locator(f"#f-parts-0-steps-{step}-options-1-text-sv")).to_have_value("Bussen")
