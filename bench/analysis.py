@@ -73,15 +73,10 @@ def build(path: Path, contributions: int, people: int, seed: int = 19):
     from facilitate.auth.operations import create_token, create_user
     from facilitate.circles.municipalities import MUNICIPALITIES
     from facilitate.circles.operations import create_circle
+    from facilitate.dialogue.models import Proposal, ProposalStatus
     from facilitate.extensions import db
     from facilitate.sessions import operations
-    from facilitate.sessions.models import (
-        Participant,
-        Proposal,
-        ProposalStatus,
-        Response,
-        SessionStatus,
-    )
+    from facilitate.sessions.models import Participant, Response, SessionStatus
 
     rng = random.Random(seed)
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench"})
