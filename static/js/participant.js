@@ -98,6 +98,8 @@ const live = {
   participant: null,
   state: null,
   current: null,
+  // A `behalf` request in flight (phone-behalf.js): the outbox waits for it.
+  switching: false,
 };
 live.wantJoin = Boolean(live.token) || Boolean(behalf); // resume at once when the phone has a token
 
@@ -109,7 +111,7 @@ const outbox = new Outbox({
   storage,
   key: keys.outbox,
   send: (entry) => request(socket, entry.event, PAYLOADS[entry.event](entry)),
-  ready: () => live.joined && socket.connected,
+  ready: () => live.joined && socket.connected && !live.switching,
   stale: (entry) => (live.state && entry.session !== live.state.session.id) || (behalf && entry.person !== live.person),
   on: {
     queued: () => setStatus(strings.queued),

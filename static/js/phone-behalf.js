@@ -17,11 +17,16 @@ export function behalfDesk({ live, socket, storage, keys, answers, outbox, view,
   async function actAs({ target = live.person, name = null } = {}) {
     if (acting || !socket.connected) return null;
     acting = true;
+    // Nothing leaves the outbox while the server learns who answers: the server handles a
+    // connection's events side by side, so an answer sent now could be stored for the person
+    // before (a new person's first answer without the name just typed).
+    live.switching = true;
     const payload = { session: behalf };
     if (target !== null && target !== undefined) payload.person = target;
     else if (name) payload.name = name;
     const ack = await request(socket, "behalf", payload);
     acting = false;
+    live.switching = false;
     if (!ack) {
       window.setTimeout(() => actAs({ target, name }), RETRY_DELAY);
       return null;
