@@ -155,6 +155,7 @@ def test_a_leader_builds_reorders_previews_fixes_saves_and_runs_a_module(served,
 
     # The saved order is what the module library offers, and a session of it starts.
     page.reload()
+    expect(page.locator(".editor-step h4")).to_have_count(5)  # drawn once the kinds are loaded
     assert headings(page)[1].endswith("Påståenden")
     page.get_by_role("link", name="Kör modulen").click()
     page.locator(f"#start-{module_id}-del-1").click()
