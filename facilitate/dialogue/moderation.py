@@ -38,17 +38,24 @@ DECISIONS = ("approve", "reject")
 # --- the author's own contributions ---------------------------------------------------------
 
 
-def _own_contribution(participant: Participant, step_id: str, submission_id: str) -> Response:
-    """The participant's contribution to an open kind of step that is taking answers now."""
-    session = participant.session
+def _require_open(session: LiveSession, step_id: str, trait: str, refusal: str) -> None:
+    """Refuse unless the session's step ``step_id`` exists, its kind has ``trait`` (else
+    ``refusal``) and it takes answers now (else why not): what a participant's tool checks
+    first."""
     step = session_step(session, step_id)
     if step is None:
         raise SessionError("unknown_step")
-    if not kind_of(step).many:
-        raise SessionError("not_editable")
-    refusal = session.accepts_answers_to(step_id)
-    if refusal:
+    if not getattr(kind_of(step), trait):
         raise SessionError(refusal)
+    refused = session.accepts_answers_to(step_id)
+    if refused:
+        raise SessionError(refused)
+
+
+def _own_contribution(participant: Participant, step_id: str, submission_id: str) -> Response:
+    """The participant's contribution to an open kind of step that is taking answers now."""
+    session = participant.session
+    _require_open(session, step_id, "many", "not_editable")
     response = db.session.scalar(
         sa.select(Response).where(
             Response.participant_id == participant.id,
@@ -141,14 +148,7 @@ def propose(participant: Participant, step_id: str, text: Any, submission_id: st
     if existing is not None:
         return True
     session = participant.session
-    step = session_step(session, step_id)
-    if step is None:
-        raise SessionError("unknown_step")
-    if not kind_of(step).takes_proposals:
-        raise SessionError("not_statements")
-    refusal = session.accepts_answers_to(step_id)
-    if refusal:
-        raise SessionError(refusal)
+    _require_open(session, step_id, "takes_proposals", "not_statements")
     if not isinstance(text, str):
         raise SessionError("invalid_payload")
     text = " ".join(text.split())
