@@ -31,7 +31,17 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _configure_proxy(app)
     _load_content(app)
     _register_blueprints(app)
+    _configure_collector(app)
     return app
+
+
+def _configure_collector(app: Flask) -> None:
+    """In a server process, full garbage collections wait for a quiet moment
+    (core/collector.py)."""
+    from .core import collector
+
+    app.before_request(collector.active)
+    collector.install(socketio.start_background_task, socketio.sleep)
 
 
 def _configure_logging(app: Flask) -> None:

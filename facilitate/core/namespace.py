@@ -19,6 +19,8 @@ from flask import Flask, Request
 from flask.ctx import RequestContext
 from flask_socketio import Namespace as _Namespace
 
+from . import collector
+
 #: Events that go through Flask-SocketIO's own context.
 OWN_PATH = frozenset({"connect", "disconnect"})
 
@@ -43,6 +45,7 @@ class Namespace(_Namespace):
     ``connect`` and ``disconnect``."""
 
     def trigger_event(self, event: str, *args: Any) -> Any:
+        collector.active()
         handler = getattr(self, f"on_{event or ''}", None)
         if event in OWN_PATH or handler is None:
             return super().trigger_event(event, *args)
