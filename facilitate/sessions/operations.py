@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
@@ -262,16 +263,31 @@ def join_session(
     if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
         raise SessionError("session_full")
     new_token = tokens.new_token()
-    # By id: setting ``session=`` would load every participant of the session first (the
-    # relationship's other side), which makes each join slower the fuller the room is. The
-    # session is set as already loaded, without that event, so the caller gets it for free.
+    values = {
+        "session_id": session.id,
+        "token_hash": hash_token(new_token),
+        "name": name,
+        "locale": locale,
+        "proxy": False,
+        "joined_at": utcnow(),
+        "circle_member_id": None,
+    }
+    # One INSERT ... RETURNING id, then the row as if just loaded: the unit of work's flush of
+    # a new object cost about twice as much (bench/NOTES.md, third round).
     participant = Participant(
-        session_id=session.id, token_hash=hash_token(new_token), name=name, locale=locale
+        id=db.session.execute(_NEW_PARTICIPANT, values).scalar_one(), **values
     )
-    set_committed_value(participant, "session", session)
+    make_transient_to_detached(participant)
     db.session.add(participant)
-    db.session.flush()
+    # By id, and the session set as already loaded: setting ``session=`` would load every
+    # participant of the session first (the relationship's other side), which makes each join
+    # slower the fuller the room is.
+    set_committed_value(participant, "session", session)
     return participant, new_token
+
+
+#: Built once: every new participant runs it (on the table: no ORM bulk-insert machinery).
+_NEW_PARTICIPANT = sa.insert(Participant.__table__).returning(Participant.__table__.c.id)
 
 
 def answer(
