@@ -44,8 +44,10 @@ TARGET_JOIN = 2.0  # join storm p99 time to joined / baseline
 TARGET_RSS = 100 * 1024  # bytes per connected participant
 #: The join storm: phones arriving per second (× --scale, so a smaller run lasts as long).
 STORM_RATE = 500
-#: Where --profile writes py-spy's collapsed stacks of the server workers.
-PROFILE_RATE = 100
+#: py-spy's samples per second with --profile (100 gave a few hundred samples per scenario:
+#: too few to compare functions). A profiled run's latencies are not comparable to an
+#: unprofiled one's: py-spy takes CPU from the same two cores.
+PROFILE_RATE = 400
 
 
 @dataclass
