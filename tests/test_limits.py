@@ -135,6 +135,37 @@ def test_redis_counters_are_atomic(tmp_path):
         assert throttle.take(**{"login-account": "a@example.org"}) is True
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("redis") is None or not shutil.which("redis-server"),
+    reason="needs redis-server and the redis client (make cluster-deps, facilitate[redis])",
+)
+def test_with_redis_a_connections_own_limits_stay_in_its_process(tmp_path):
+    """A connection lives in one process: its event count is kept there (no Redis round trip
+    per event) and still limits; an address's count, which several processes share, is in
+    Redis."""
+    from facilitate.core.throttle import REDIS_PREFIX, Limit, RedisCounters, Throttle
+
+    from . import services
+
+    with services.redis(tmp_path / "redis") as uri:
+        limits = {
+            "socket-events": Limit.parse("3 per minute"),
+            "socket-address": Limit.parse("100 per minute"),
+        }
+        throttle, elsewhere = (
+            Throttle(RedisCounters(uri), limits),
+            Throttle(RedisCounters(uri), limits),
+        )
+        keys = {"socket-events": "sid-1", "socket-address": "10.0.0.1"}
+        assert [throttle.take(**keys) for _ in range(4)] == [True, True, True, False]
+        redis = throttle.counters.redis
+        assert redis.get(REDIS_PREFIX + "socket-events:sid-1") is None
+        assert int(redis.get(REDIS_PREFIX + "socket-address:10.0.0.1")) == 3  # refused: given back
+        # The other process shares the address's count, not the connection's.
+        assert elsewhere.take(**{"socket-events": "sid-2", "socket-address": "10.0.0.1"})
+        assert int(redis.get(REDIS_PREFIX + "socket-address:10.0.0.1")) == 4
+
+
 def test_memory_counters_count_every_use_once():
     from facilitate.core.throttle import Limit, MemoryCounters, Throttle
 

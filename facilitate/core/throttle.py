@@ -148,12 +148,23 @@ class RedisCounters:
         return int(count or 0), max(int(ttl), 0) / 1000
 
 
+#: Limits counted per Socket.IO connection. A connection lives in one process, so these are
+#: counted in that process's memory even when the others are shared in Redis: a Redis round
+#: trip per event saved, for the same count (bench/NOTES.md, third round).
+PER_CONNECTION = frozenset({"socket-events", "join-connection"})
+
+
 class Throttle:
-    """Named limits, each counted per key."""
+    """Named limits, each counted per key: in ``counters`` (memory or Redis), but the
+    :data:`PER_CONNECTION` ones always in this process's memory."""
 
     def __init__(self, counters, limits: Mapping[str, Limit]):
         self.counters = counters
         self.limits = limits
+        self.local = counters if isinstance(counters, MemoryCounters) else MemoryCounters()
+
+    def _counters(self, name: str):
+        return self.local if name in PER_CONNECTION else self.counters
 
     @staticmethod
     def _key(name: str, key: str) -> str:
@@ -167,7 +178,7 @@ class Throttle:
         lost answers."""
         try:
             within = [
-                self.counters.hit(self._key(name, key), self.limits[name].seconds)[0]
+                self._counters(name).hit(self._key(name, key), self.limits[name].seconds)[0]
                 <= self.limits[name].amount
                 for name, key in keys.items()
             ]
@@ -183,7 +194,7 @@ class Throttle:
         """Undo one :meth:`take` of a use that is not to be counted (a right password)."""
         try:
             for name, key in keys.items():
-                self.counters.give_back(self._key(name, key))
+                self._counters(name).give_back(self._key(name, key))
         except Exception:
             log.warning("rate-limit storage unavailable", exc_info=True)
 
@@ -194,7 +205,7 @@ class Throttle:
         cannot be reached, like :meth:`take`."""
         try:
             return any(
-                self.counters.peek(self._key(name, key))[0] >= self.limits[name].amount
+                self._counters(name).peek(self._key(name, key))[0] >= self.limits[name].amount
                 for name, key in keys.items()
             )
         except Exception:
@@ -206,7 +217,7 @@ class Throttle:
         waits = []
         for name, key in keys.items():
             try:
-                count, left = self.counters.peek(self._key(name, key))
+                count, left = self._counters(name).peek(self._key(name, key))
             except Exception:
                 continue
             if count >= self.limits[name].amount:  # full: the next use would be refused
