@@ -13,6 +13,11 @@ from facilitate.sessions.models import LiveSession
 
 from .conftest import answer, call, new_app
 
+needs_redis = pytest.mark.skipif(
+    importlib.util.find_spec("redis") is None or not shutil.which("redis-server"),
+    reason="needs redis-server and the redis client (make cluster-deps, facilitate[redis])",
+)
+
 OPEN = "demografi-d-aldre"
 
 
@@ -108,10 +113,7 @@ def test_an_unreachable_counter_store_lets_answers_through():
     assert throttle.take(**{"participant-answers": "17"}) is True
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("redis") is None or not shutil.which("redis-server"),
-    reason="needs redis-server and the redis client (make cluster-deps, facilitate[redis])",
-)
+@needs_redis
 def test_redis_counters_are_atomic(tmp_path):
     """Fifty uses at once against a limit of five in Redis: exactly five get through, and the
     window ends by itself (the key expires)."""
@@ -135,10 +137,7 @@ def test_redis_counters_are_atomic(tmp_path):
         assert throttle.take(**{"login-account": "a@example.org"}) is True
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("redis") is None or not shutil.which("redis-server"),
-    reason="needs redis-server and the redis client (make cluster-deps, facilitate[redis])",
-)
+@needs_redis
 def test_with_redis_a_connections_own_limits_stay_in_its_process(tmp_path):
     """A connection lives in one process: its event count is kept there (no Redis round trip
     per event) and still limits; an address's count, which several processes share, is in
@@ -164,6 +163,8 @@ def test_with_redis_a_connections_own_limits_stay_in_its_process(tmp_path):
         # The other process shares the address's count, not the connection's.
         assert elsewhere.take(**{"socket-events": "sid-2", "socket-address": "10.0.0.1"})
         assert int(redis.get(REDIS_PREFIX + "socket-address:10.0.0.1")) == 4
+        for one in (throttle, elsewhere):
+            one.counters.redis.connection_pool.disconnect()
 
 
 def test_memory_counters_count_every_use_once():
