@@ -8,6 +8,9 @@ import { request, RETRY_DELAY } from "./live.js";
 /** Wire the person menu; returns {actAs, madePerson} (actAs is called on every connect). */
 export function behalfDesk({ live, socket, storage, keys, answers, outbox, view, strings, showAlert, renderEnded, applyState, session: behalf }) {
   let acting = false;
+  // A choice made while the server still answers the one before (a name typed right after
+  // "Ny person" was chosen): it runs as soon as that answer is in, and wins; never dropped.
+  let later = null;
 
   /**
    * Act as `target`: a person's id, or null for a new person (named `name`), who the server
@@ -15,17 +18,29 @@ export function behalfDesk({ live, socket, storage, keys, answers, outbox, view,
    * Without arguments: the kept person.
    */
   async function actAs({ target = live.person, name = null } = {}) {
-    if (acting || !socket.connected) return null;
-    acting = true;
+    if (!socket.connected) {
+      if (!acting) live.switching = false; // nothing in flight; the next connect acts again
+      return null;
+    }
     // Nothing leaves the outbox while the server learns who answers: the server handles a
     // connection's events side by side, so an answer sent now could be stored for the person
     // before (a new person's first answer without the name just typed).
     live.switching = true;
+    if (acting) {
+      later = { target, name };
+      return null;
+    }
+    acting = true;
     const payload = { session: behalf };
     if (target !== null && target !== undefined) payload.person = target;
     else if (name) payload.name = name;
     const ack = await request(socket, "behalf", payload);
     acting = false;
+    if (later) {
+      const choice = later;
+      later = null;
+      return actAs(choice);
+    }
     live.switching = false;
     if (!ack) {
       window.setTimeout(() => actAs({ target, name }), RETRY_DELAY);
