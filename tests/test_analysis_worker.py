@@ -3,6 +3,7 @@ place, in the request's language, from another process on the same database; a w
 takes too long is stopped and reported, never waited for."""
 
 import os
+import pickle
 
 import pytest
 import sqlalchemy as sa
@@ -83,6 +84,38 @@ def test_the_work_runs_in_another_process_only_when_asked(app):
         # auto: outside a gevent server, in place.
         app.config["ANALYSIS_WORKER"] = "auto"
         assert worker.run(_process_id) == os.getpid()
+
+
+def _niceness(pid: int) -> int | None:
+    try:
+        return os.getpriority(os.PRIO_PROCESS, pid)
+    except OSError:
+        return None
+
+
+def _loaded(pid: int, library: str) -> bool:
+    with open(f"/proc/{pid}/maps") as maps:
+        return library in maps.read()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux: reads /proc, SCHED_IDLE")
+def test_a_worker_yields_to_the_server_from_its_start(app):
+    """The worker's own start (the app, scikit-learn: seconds of CPU) runs at the lower
+    priority already, so it never takes CPU from a room joining as the server starts."""
+    with app.test_request_context():
+        started = worker.Worker(pickle.dumps(worker._settings()))
+    try:
+        pid, server = started.process.pid, os.getpriority(os.PRIO_PROCESS, 0)
+        while _niceness(pid) == server and started.alive():  # until its first instruction
+            pass
+        assert _niceness(pid) == server + worker.NICENESS
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE  # only CPU time nothing else wants
+        assert not _loaded(pid, "sklearn")  # still starting: scikit-learn not loaded yet
+        job = {"task": f"{__name__}:_process_id", "args": (), "locale": "sv"}
+        assert started.call("_process_id", pickle.dumps(job), 60) == pid
+        assert _loaded(pid, "sklearn") and _niceness(pid) == server + worker.NICENESS
+    finally:
+        started.stop()
 
 
 def test_an_in_memory_database_is_analysed_in_place():

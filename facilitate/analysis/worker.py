@@ -5,15 +5,18 @@ and big screen. An analysis reads tens of thousands of rows (SQLAlchemy over SQL
 psycopg is blocking C code that gevent cannot interrupt) and computes for seconds (TF-IDF,
 k-means, silhouette); in the server's process either would hold the loop up (bench/analysis.md
 measured stalls of 5–7 s of ``/healthz`` with the read on the loop and the computation in a
-thread). So :func:`run` hands the whole task (read and computation) to a worker: ``python -m
-facilitate.analysis.worker``, a process with its own app and engine on the same
+thread). So :func:`run` hands the whole task (read and computation) to a worker
+(``facilitate/analysis_worker.py``), a process with its own app and engine on the same
 ``DATABASE_URL`` (SQLite in WAL mode and PostgreSQL both serve a second reader), running at a
-lower CPU priority than the server once it has started. The request's greenlet waits on the
+lower CPU priority than the server from its first instruction (on Linux an idle-class process:
+it runs on CPU time the server leaves), so its start (seconds of CPU, the app and
+scikit-learn) and its work never compete with a room joining. The request's greenlet waits on the
 worker's pipe through gevent's cooperative ``subprocess``; the loop goes on serving the live
 sessions.
 
 A worker is started with the server (:func:`start_ahead`: starting one costs seconds of CPU,
-the app and scikit-learn, which the first analysis request should not wait for) and kept for
+the app and scikit-learn, which the first analysis request should not wait for; at the lower
+priority it takes only what the live server leaves) and kept for
 the next requests; it does one task at a time, in a fresh
 database session each, so it always reads what is committed. At most ``ANALYSIS_WORKERS`` run
 at once; further analysis requests wait (cooperatively) for one. A worker that fails, dies or
@@ -31,7 +34,6 @@ server, else in place), ``process`` (always a worker) or ``inline`` (never).
 import contextlib
 import importlib
 import logging
-import os
 import pickle
 import struct
 import subprocess
@@ -52,6 +54,18 @@ TASKS: dict[str, Callable[..., Any]] = {}
 WORKER_SETTINGS = {"MESSAGE_QUEUE": "", "ANALYSIS_WORKER": "inline"}
 #: How much lower a worker's CPU priority is than the server's (``nice``).
 NICENESS = 10
+#: How a worker process starts: at the lower priority first, then the entry point (``import
+#: facilitate`` alone is a second of CPU; the app and scikit-learn are seconds more). On Linux
+#: also as an idle-class process (``SCHED_IDLE``): ``nice`` orders processes within one
+#: session's scheduling group only, so a worker niced from the start still took a core's half
+#: from a server whose room was joining in the same seconds (bench/NOTES.md, fourth round).
+LAUNCH = """
+import os, runpy, sys
+os.nice(int(sys.argv[1]))
+if hasattr(os, "SCHED_IDLE"):
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+runpy.run_module("facilitate.analysis_worker", run_name="__main__")
+"""
 #: Tasks a worker does before it is replaced by a fresh one (its memory given back).
 JOBS_PER_WORKER = 20
 
@@ -169,7 +183,7 @@ class Worker:
         self.jobs = 0
         # Under the gevent server this is gevent's subprocess: waiting on it is cooperative.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "facilitate.analysis_worker"],
+            [sys.executable, "-c", LAUNCH, str(NICENESS)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -250,10 +264,6 @@ def main(create_app: Callable[[dict], Any]) -> None:
     from ..core.i18n import in_language
 
     app = create_app(settings)
-    # Started (at the server's priority, so the first analysis need not wait long for it); from
-    # here on the live server goes first.
-    with contextlib.suppress(OSError):
-        os.nice(NICENESS)
     while True:
         try:
             job = pickle.loads(_receive(jobs))
