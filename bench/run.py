@@ -44,10 +44,11 @@ TARGET_JOIN = 2.0  # join storm p99 time to joined / baseline
 TARGET_RSS = 100 * 1024  # bytes per connected participant
 #: The join storm: phones arriving per second (× --scale, so a smaller run lasts as long).
 STORM_RATE = 500
-#: Each join storm (the baseline's too) runs this many times, each on a fresh server; the run
-#: with the median p99 is reported, with every run's p99 and CPU. At 500 arrivals per second
-#: the bare stack runs near one full core, and its p99 swung from 0.26 s to 1.17 s between
-#: identical runs (bench/NOTES.md, fourth round): one run is no ruler.
+#: Each join storm runs this many times, each on a fresh server, and each facilitate run right
+#: after a run of the bare stack's storm (a pair): the machine's own speed drifts (a pure
+#: Python loop took 0.97-1.52 s in six runs in a row), so a ratio is taken within a pair, and
+#: the median of the pairs' ratios is reported, with every run's p99 (bench/NOTES.md, fourth
+#: round). The run shown is the one with the median p99.
 STORM_RUNS = 3
 #: py-spy's samples per second with --profile (100 gave a few hundred samples per scenario:
 #: too few to compare functions). A profiled run's latencies are not comparable to an
@@ -389,23 +390,51 @@ def run_scale_out(result: Result, work: Path, rounds: int, processes: int = 2) -
         _verify(result, database)  # while its server still runs
 
 
-def _storms(result: Result, run: Callable, work: Path, args) -> dict:
-    """Run a join storm ``--storm-runs`` times, each on a fresh server and database; the
-    summary of the run with the median join p99, with every run's p99 and server CPU."""
-    summaries = []
+def _storms(result: Result, run: Callable, work: Path, args, baseline: tuple | None) -> dict:
+    """Run a join storm ``--storm-runs`` times, each on a fresh server and database, each after
+    a run of ``baseline`` (its Result template and run function) when given; the summary of the
+    run with the median join p99, every run's p99 and server CPU, and the median of the pairs'
+    ratios."""
+    summaries, bases = [], []
     for n in range(max(1, args.storm_runs)):
+        for template, runner, kept in ((*baseline, bases),) if baseline else ():
+            again = replace(template, measures=loadgen.Measures())
+            folder = work / f"{result.key}-base{n}"
+            folder.mkdir()
+            runner(again, folder, args.rounds)
+            kept.append(again.summary())
         again = replace(result, measures=loadgen.Measures())
         folder = work / f"{result.key}-run{n}"
         folder.mkdir()
         run(again, folder, args.rounds)
         summaries.append(again.summary())
-        print(f"bench: {result.key} run {n}: join p99 {summaries[-1]['join_p99']}", flush=True)
+        paired = f", bare {bases[-1]['join_p99']:.3f}" if bases else ""
+        print(
+            f"bench: {result.key} run {n}: join p99 {summaries[-1]['join_p99']}{paired}", flush=True
+        )
     ordered = sorted(summaries, key=lambda s: s["join_p99"] if s["join_p99"] is not None else 1e9)
     summary = dict(ordered[(len(ordered) - 1) // 2])
     summary["join_p99_runs"] = [s["join_p99"] for s in summaries]
     summary["server_cpu_seconds_runs"] = [s["server_cpu_seconds"] for s in summaries]
     summary["join_failed_runs"] = [sum(s["join_failed"].values()) for s in summaries]
+    if bases:
+        summary["paired_base_join_p99_runs"] = [b["join_p99"] for b in bases]
+        summary["paired_base_cpu_runs"] = [b["server_cpu_seconds"] for b in bases]
+        summary["paired_join_ratio"] = _median(
+            [_ratio(s["join_p99"], b["join_p99"]) for s, b in zip(summaries, bases, strict=True)]
+        )
+        summary["paired_cpu_ratio"] = _median(
+            [
+                _ratio(s["server_cpu_seconds"], b["server_cpu_seconds"])
+                for s, b in zip(summaries, bases, strict=True)
+            ]
+        )
     return summary
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = sorted(v for v in values if v is not None)
+    return known[(len(known) - 1) // 2] if known else None
 
 
 def main() -> None:
@@ -444,6 +473,8 @@ def main() -> None:
         (Result("j1", "join storm (SQLite)", 1, n(2000), "bj2000", rate), run_facilitate),
         (Result("j5", "join storm, scale-out", 1, n(2000), "bj2000", rate), run_scale_out),
     ]
+    #: A storm's paired baseline (see STORM_RUNS): its Result template and run function.
+    templates = {r.key: (r, run) for r, run in plan if r.storm_rate and r.baseline is None}
     only = {k for k in args.only.split(",") if k}
     output = Path(args.output)
     raw = output.with_suffix(".json")
@@ -462,7 +493,8 @@ def main() -> None:
             started, load = time.monotonic(), os.getloadavg()[0]
             try:
                 if result.storm_rate:
-                    summary = _storms(result, run, work, args)
+                    paired = templates.get(result.baseline or "")
+                    summary = _storms(result, run, work, args, paired)
                 else:
                     run(result, work, args.rounds)
                     summary = result.summary()
@@ -495,9 +527,19 @@ def _ratio(value: float | None, base: float | None) -> float | None:
     return value / base if value and base else None
 
 
+def _join_ratio(r: dict, base: dict | None) -> float | None:
+    """A join storm's p99 over the bare stack's: the median of its pairs' ratios (see
+    STORM_RUNS), else over the baseline scenario's."""
+    if r.get("paired_join_ratio") is not None:
+        return r["paired_join_ratio"]
+    return _ratio(r["join_p99"], base and base.get("join_p99"))
+
+
 def _cpu_cell(r: dict, base: dict | None) -> str:
     cell = f"{r['server_cpu_seconds']:.1f}"
-    if base and base.get("server_cpu_seconds"):
+    if r.get("paired_cpu_ratio") is not None:
+        cell += f" ({r['paired_cpu_ratio']:.1f}× paired)"
+    elif base and base.get("server_cpu_seconds"):
         cell += f" ({r['server_cpu_seconds'] / base['server_cpu_seconds']:.1f}×)"
     return cell
 
@@ -593,12 +635,14 @@ def report(results: list[dict], args) -> str:
             continue
         failed = sum(r["join_failed"].values())
         reasons = ", ".join(f"{k}: {v}" for k, v in r["join_failed"].items())
-        join_ratio = _ratio(r["join_p99"], base and base.get("join_p99"))
+        join_ratio = _join_ratio(r, base)
+        runs = " / ".join(_ms(v) for v in r.get("join_p99_runs", [r["join_p99"]]))
+        if r.get("paired_base_join_p99_runs"):
+            runs += " (bare: " + " / ".join(_ms(v) for v in r["paired_base_join_p99_runs"]) + ")"
         lines.append(
             f"| {r['title']} | {r['participants']} | {r.get('load', 0):.1f} | "
             f"{r['storm_rate']:.0f} | "
-            f"{_ms(r['join_p50'])} / {_ms(r['join_p95'])} / {_ms(r['join_p99'])} | "
-            f"{' / '.join(_ms(v) for v in r.get('join_p99_runs', [r['join_p99']]))} | "
+            f"{_ms(r['join_p50'])} / {_ms(r['join_p95'])} / {_ms(r['join_p99'])} | {runs} | "
             f"{r['joined']} ({failed}{'; ' + reasons if reasons else ''}) | "
             + (f"{r['stored']} / {r['duplicated']}" if r["stored"] is not None else "– / –")
             + f" | {r['rss_per_participant'] / 1024:.0f} | "
@@ -665,7 +709,7 @@ def _targets(by_key: dict) -> list[str]:
         r, b = by_key.get(key), by_key.get("bj2000")
         if not _usable(r, b):
             continue
-        check(f"{r['title']}: join p99 vs baseline", _ratio(r["join_p99"], b["join_p99"]), bar)
+        check(f"{r['title']}: join p99 vs baseline", _join_ratio(r, b), bar)
         failed = sum(r.get("join_failed_runs", [sum(r["join_failed"].values())]))
         runs = len(r.get("join_p99_runs", [None]))
         out.append(
