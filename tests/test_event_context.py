@@ -33,3 +33,18 @@ def test_events_do_not_match_the_url_against_the_routes(live, monkeypatch):
     for _ in range(3):
         assert call(phone, "sync")["ok"]
     assert matched == []
+
+
+def test_connecting_does_not_match_the_url_but_reads_the_login_cookie(
+    live, socket_client, client, monkeypatch
+):
+    matched = []
+    original = RequestContext.match_request
+    monkeypatch.setattr(
+        RequestContext, "match_request", lambda self: matched.append(1) or original(self)
+    )
+    live.phone(name="Aino")
+    console = socket_client(client)  # the leader's browser: recognised by its login cookie
+    assert call(console, "host", {"session": live.id})["ok"]
+    assert call(socket_client(), "host", {"session": live.id})["error"] == "not_authenticated"
+    assert matched == []
