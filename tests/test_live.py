@@ -31,6 +31,28 @@ def test_join_gives_a_token_and_a_lobby_snapshot(live):
     assert state["session"]["code"] == live.code
 
 
+def test_a_step_shown_while_a_phone_joins_is_the_step_of_its_ack(live, monkeypatch):
+    """The leader shows the next step after the join read the session but before the phone
+    entered the session's rooms: the phone misses that broadcast, so its ack must show it."""
+    live.control("start")
+    from facilitate.sessions import operations
+
+    original, shown = operations.join_session, []
+
+    def and_meanwhile(*args, **kwargs):
+        joined = original(*args, **kwargs)
+        if not shown:  # the console's next, committed and broadcast in the middle of the join
+            with live.app.app_context():  # its own database session, as in another greenlet
+                shown.append(live.control("next")["state"]["session"]["step_index"])
+        return joined
+
+    monkeypatch.setattr(operations, "join_session", and_meanwhile)
+    phone = live.phone(name="Aino")
+    assert shown == [1]
+    assert phone.ack["state"]["session"]["step_index"] == 1
+    assert not [s for s in events(phone, "state") if s["session"]["step_index"] == 1]
+
+
 def test_code_with_spaces_joins(live):
     spaced = f"{live.code[:4]} {live.code[4:]}"
     assert live.phone(code=spaced).ack["ok"]

@@ -30,6 +30,7 @@ from . import answers, hooks, operations, people
 from .live import (
     NAMESPACE,
     announce,
+    broadcasts,
     host_room,
     participant_room,
     participants_room,
@@ -245,6 +246,7 @@ class LiveNamespace(Namespace):
         """A participant joins with a code, or resumes with the token a previous join gave.
         The language the join asks for is that of its own error acks, and of every one before
         the phone has joined."""
+        before = broadcasts()  # before the session is read: see below
         asked = requested_locale(data)
         if asked:
             g.join_locale = asked
@@ -262,11 +264,17 @@ class LiveNamespace(Namespace):
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
         announce(session, tally=True)
-        with still_loaded(participant if new_token else None):  # a new row: nobody changed it
+        # The new participant's row: nobody else can have changed it. The session's: unless a
+        # change of it was broadcast since before it was read (the phone, not yet in the rooms,
+        # missed that broadcast, so its ack must show the change: read the session again).
+        kept = session if before is not None else None
+        with still_loaded(participant if new_token else None, kept):
             db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))
+        if kept is not None and broadcasts() != before:
+            db.session.expire(session)
         return {
             "ok": True,
             "token": new_token or join.token,

@@ -51,6 +51,24 @@ def listened(room: str) -> bool:
     return bool(socketio.server.manager.rooms.get(NAMESPACE, {}).get(room))
 
 
+#: How many session snapshots this process has broadcast (see :func:`broadcasts`): a count
+#: only, lost with the process like the connections it was sent to.
+_broadcasts = 0
+
+
+def broadcasts() -> int | None:
+    """How many session broadcasts this process has made so far, or None where that cannot
+    tell whether a session changed (with a message queue, other processes broadcast too).
+
+    Every change of what a session shows is broadcast once committed (:func:`announce`): a
+    handler that read a session, and compares this count from before that read to after its
+    client entered the session's rooms, knows whether a change may have come in between,
+    which the client would have missed (a join: see ``events.on_join``)."""
+    if current_app.config["MESSAGE_QUEUE"]:
+        return None
+    return _broadcasts
+
+
 def broadcast(session: LiveSession, *, committed: bool = True) -> None:
     """Every client of the session gets a new snapshot in its language, now: called once the
     change is committed (queue it with :func:`announce`). With ``committed=False`` the
@@ -62,6 +80,8 @@ def broadcast(session: LiveSession, *, committed: bool = True) -> None:
 
     The phones' snapshots go out first, and the sending greenlets get to run before the
     (larger) leader snapshots are built, so a full room does not wait for the console's."""
+    global _broadcasts
+    _broadcasts += 1
     emit = socketio.emit if committed else _emit_after_commit
     for locale in current_app.config["LANGUAGES"]:
         room = participants_room(session.id, locale)
