@@ -397,17 +397,9 @@ def _storms(result: Result, run: Callable, work: Path, args, baseline: tuple | N
     ratios."""
     summaries, bases = [], []
     for n in range(max(1, args.storm_runs)):
-        for template, runner, kept in ((*baseline, bases),) if baseline else ():
-            again = replace(template, measures=loadgen.Measures())
-            folder = work / f"{result.key}-base{n}"
-            folder.mkdir()
-            runner(again, folder, args.rounds)
-            kept.append(again.summary())
-        again = replace(result, measures=loadgen.Measures())
-        folder = work / f"{result.key}-run{n}"
-        folder.mkdir()
-        run(again, folder, args.rounds)
-        summaries.append(again.summary())
+        if baseline:
+            bases.append(_fresh_run(*baseline, work / f"{result.key}-base{n}", args.rounds))
+        summaries.append(_fresh_run(result, run, work / f"{result.key}-run{n}", args.rounds))
         paired = f", bare {bases[-1]['join_p99']:.3f}" if bases else ""
         print(
             f"bench: {result.key} run {n}: join p99 {summaries[-1]['join_p99']}{paired}", flush=True
@@ -430,6 +422,15 @@ def _storms(result: Result, run: Callable, work: Path, args, baseline: tuple | N
             ]
         )
     return summary
+
+
+def _fresh_run(template: Result, run: Callable, folder: Path, rounds: int) -> dict:
+    """One run of ``template``'s scenario with fresh measures, in its own folder (a fresh
+    server and database); its summary."""
+    again = replace(template, measures=loadgen.Measures())
+    folder.mkdir()
+    run(again, folder, rounds)
+    return again.summary()
 
 
 def _median(values: list[float | None]) -> float | None:

@@ -53,6 +53,19 @@ def test_a_step_shown_while_a_phone_joins_is_the_step_of_its_ack(live, monkeypat
     assert not [s for s in events(phone, "state") if s["session"]["step_index"] == 1]
 
 
+def test_with_a_message_queue_a_join_always_reads_the_session_again(app):
+    """Other processes broadcast too: this process's count cannot tell that nothing changed."""
+    from facilitate.sessions.live import broadcasts
+
+    with app.app_context():
+        assert broadcasts() is not None
+        app.config["MESSAGE_QUEUE"] = "redis://localhost:6379/0"
+        try:
+            assert broadcasts() is None
+        finally:
+            app.config["MESSAGE_QUEUE"] = ""
+
+
 def test_code_with_spaces_joins(live):
     spaced = f"{live.code[:4]} {live.code[4:]}"
     assert live.phone(code=spaced).ack["ok"]
