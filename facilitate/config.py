@@ -107,6 +107,9 @@ class Defaults:
     #: Answers arriving within this many seconds are stored in one commit (group commit); each
     #: is still acknowledged only after its commit. 0 still groups what is already waiting.
     ANSWER_COMMIT_WINDOW = 0.005
+    #: New participants joining within this many seconds are stored in one commit, each phone
+    #: acknowledged after it (sessions/joins.py).
+    JOIN_COMMIT_WINDOW = 0.02
     #: Origins allowed to open a Socket.IO connection besides the app's own; "*" allows any.
     SOCKET_ALLOWED_ORIGINS = ""
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1

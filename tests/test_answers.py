@@ -5,10 +5,10 @@ import gevent
 import pytest
 import sqlalchemy as sa
 
+from facilitate.core.errors import DomainError
 from facilitate.extensions import db
 from facilitate.sessions import answers
 from facilitate.sessions.models import Response
-from facilitate.sessions.operations import SessionError
 
 OPEN = "demografi-d-aldre"
 
@@ -29,7 +29,7 @@ def _submit_together(app, answers_: list[tuple]) -> list:
         with app.app_context():
             try:
                 return answers.submit(participant_id, step, value, submission_id)
-            except SessionError as error:
+            except DomainError as error:
                 return error.code
 
     greenlets = [gevent.spawn(one, *answer) for answer in answers_]

@@ -37,7 +37,7 @@ def test_a_step_shown_while_a_phone_joins_is_the_step_of_its_ack(live, monkeypat
     live.control("start")
     from facilitate.sessions import operations
 
-    original, shown = operations.join_session, []
+    original, shown = operations.new_participant, []
 
     def and_meanwhile(*args, **kwargs):
         joined = original(*args, **kwargs)
@@ -46,7 +46,7 @@ def test_a_step_shown_while_a_phone_joins_is_the_step_of_its_ack(live, monkeypat
                 shown.append(live.control("next")["state"]["session"]["step_index"])
         return joined
 
-    monkeypatch.setattr(operations, "join_session", and_meanwhile)
+    monkeypatch.setattr(operations, "new_participant", and_meanwhile)
     phone = live.phone(name="Aino")
     assert shown == [1]
     assert phone.ack["state"]["session"]["step_index"] == 1

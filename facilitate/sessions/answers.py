@@ -1,32 +1,22 @@
-"""Group commit of answers: the answers that arrive within ``ANSWER_COMMIT_WINDOW`` are checked
-and stored together, in one transaction, and each is acknowledged only after that commit.
-
-When a whole room answers at once, one commit per answer (with its own handful of queries) is
-what limits how fast acks come back. Here the first answer of a burst waits the window, then
-stores every answer that came meanwhile: one query for the participants and their sessions,
-one for resends, one insert, one commit. The answers waiting meanwhile are only a queue of
-unacknowledged requests: if the process dies, the phones resend them with the same submission
-ids. The checks are those of a single answer (:func:`operations.new_response`).
-
-A batch is led by the greenlet of one of its answers (no background worker), so nothing needs
-starting or stopping, and a lone answer is simply a batch of one.
+"""Group commit of answers (:mod:`facilitate.core.group_commit`): the answers that arrive within
+``ANSWER_COMMIT_WINDOW`` are checked and stored together, in one transaction, and each is
+acknowledged only after that commit: one query for the participants and their sessions, one for
+resends, one insert, one commit. The phones resend what was not acknowledged with the same
+submission ids. The checks are those of a single answer (:func:`operations.new_response`).
 """
 
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from gevent.event import Event
 
-from ..extensions import db, socketio
+from ..core.group_commit import GroupCommit, Pending
+from ..extensions import db
 from . import operations
 from .live import tallies
 from .models import LiveSession, Participant, Response
 from .queries import session_step
-
-log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "facilitate.answers"
 #: Most answers stored in one transaction; more wait for the next batch.
@@ -36,7 +26,10 @@ COLUMNS = [c for c in Response.__table__.columns if not c.primary_key]
 
 
 @dataclass(eq=False)
-class _Answer:
+class _Answer(Pending):
+    """An answer waiting for its batch; its outcome: True for a resend of a stored answer,
+    False for one stored now."""
+
     participant_id: int
     step_id: str
     value: Any
@@ -46,56 +39,10 @@ class _Answer:
     #: The token hash of the participant the connection joined as: an answer is stored only
     #: for that very participant, still in the database (None: not checked).
     participant_key: str | None = None
-    #: True: a resend of a stored answer; False: stored now; a string: the error code.
-    outcome: bool | str | None = None
-    #: Set when the outcome is known, or when this answer's greenlet is to lead a batch.
-    done: Event = field(default_factory=Event)
-    leads: bool = False
 
     @property
     def key(self) -> tuple[int, str, str]:
         return (self.participant_id, self.step_id, self.submission_id)
-
-
-class AnswerBatcher:
-    """The answers of one app in this process that wait for their batch's commit."""
-
-    def __init__(self) -> None:
-        self._waiting: list[_Answer] = []
-        self._leading = False
-
-    def submit(
-        self,
-        participant_id: int,
-        step_id: str,
-        value: Any,
-        submission_id: str,
-        statement: str | None = None,
-        participant_key: str | None = None,
-    ) -> bool:
-        """Store an answer with those arriving at the same time; returns True for a resend.
-        Returns only after the commit; raises :class:`operations.SessionError` if refused
-        (``not_joined`` when the participant is gone or is not the one of ``participant_key``)."""
-        answer = _Answer(participant_id, step_id, value, submission_id, statement, participant_key)
-        self._waiting.append(answer)
-        if self._leading:
-            answer.done.wait()
-            if not answer.leads:
-                return _result(answer)
-        self._leading = True
-        try:
-            socketio.sleep(current_app.config["ANSWER_COMMIT_WINDOW"])
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-            _store(batch)
-        finally:
-            if answer.outcome is None and answer in self._waiting:
-                self._waiting.remove(answer)  # this greenlet was interrupted before its batch
-            if self._waiting:  # hand over to the next answer in line
-                self._waiting[0].leads = True
-                self._waiting[0].done.set()
-            else:
-                self._leading = False
-        return _result(answer)
 
 
 def submit(
@@ -106,30 +53,22 @@ def submit(
     statement: str | None = None,
     participant_key: str | None = None,
 ) -> bool:
-    """See :meth:`AnswerBatcher.submit`; one batcher per app."""
-    batcher = current_app.extensions.setdefault(EXTENSION_KEY, AnswerBatcher())
-    return batcher.submit(participant_id, step_id, value, submission_id, statement, participant_key)
-
-
-def _result(answer: _Answer) -> bool:
-    if isinstance(answer.outcome, str):
-        raise operations.SessionError(answer.outcome)
-    return bool(answer.outcome)
+    """Store an answer with those arriving at the same time; returns True for a resend.
+    Returns only after the commit; raises :class:`operations.SessionError` if refused
+    (``not_joined`` when the participant is gone or is not the one of ``participant_key``).
+    One batcher per app."""
+    batcher = current_app.extensions.get(EXTENSION_KEY)
+    if batcher is None:
+        batcher = GroupCommit(_store, "ANSWER_COMMIT_WINDOW", MAX_BATCH)
+        current_app.extensions[EXTENSION_KEY] = batcher
+    answer = _Answer(participant_id, step_id, value, submission_id, statement, participant_key)
+    return batcher.submit(answer)
 
 
 def _store(batch: list[_Answer]) -> None:
     """Check and store ``batch`` in one transaction; every answer gets its outcome."""
-    try:
-        for session_id in set(_store_together(batch)):
-            tallies.changed_id(session_id)
-    except Exception:  # never leave the batch waiting; what is not stored is "unavailable"
-        db.session.rollback()
-        log.exception("storing %d answers failed", len(batch))
-    finally:
-        for answer in batch:
-            if answer.outcome is None:
-                answer.outcome = "unavailable"
-            answer.done.set()
+    for session_id in set(_store_together(batch)):
+        tallies.changed_id(session_id)
 
 
 @dataclass(eq=False)
@@ -180,7 +119,7 @@ def _store_together(batch: list[_Answer]) -> list[int]:
     for answer in batch:
         participant = participants.get(answer.participant_id)
         if participant is None or answer.participant_key not in (None, participant.token_hash):
-            answer.outcome = "not_joined"
+            answer.outcome = operations.SessionError("not_joined")
         elif answer.key in seen:
             answer.outcome = True
         else:
@@ -197,7 +136,7 @@ def _store_together(batch: list[_Answer]) -> list[int]:
                     step=steps[where],
                 )
             except operations.SessionError as error:
-                answer.outcome = error.code
+                answer.outcome = error
                 continue
             rows.append(_row(values))
             seen.add(answer.key)
@@ -249,7 +188,7 @@ def _store_one_by_one(batch: list[_Answer], participants: dict[int, _Who]) -> li
             answer.outcome = True
         except operations.SessionError as error:
             db.session.rollback()
-            answer.outcome = error.code
+            answer.outcome = error
         if answer.outcome is False:
             sessions.append(participant.session_id)
     return sessions

@@ -26,7 +26,7 @@ from ..core.namespace import Namespace
 from ..core.text import storable
 from ..core.throttle import throttle
 from ..extensions import db, socketio
-from . import answers, hooks, operations, people
+from . import answers, hooks, joins, operations, people
 from .live import (
     NAMESPACE,
     announce,
@@ -255,25 +255,31 @@ class LiveNamespace(Namespace):
         join = JoinRequest.parse(data)
         locale = join.locale or _locale()
         resumed = join.token and operations.resume(join.code, join.token, join.name, locale)
+        together = not resumed and not join.recognise
         if resumed:  # a valid token is never a guess: never limited
             participant, new_token = resumed, None
-        else:
+        elif together:  # the common case: stored with the joins arriving with it, committed
+            participant, new_token, before = self._join_together(join, locale)
+        else:  # a circle member is recognised in the transaction that makes the participant
             participant, new_token = self._join_new(join, locale)
-        circle_token = recognise(participant, join.circle_token) if join.recognise else None
         # Read before the commit expires them: no query to load them again.
         session, who = participant.session, {"id": participant.id, "name": participant.name}
         identity = _identity(participant, session)
-        announce(session, tally=True)
-        # The new participant's row: nobody else can have changed it. The session's: unless a
-        # change of it was broadcast since before it was read (the phone, not yet in the rooms,
-        # missed that broadcast, so its ack must show the change: read the session again).
-        kept = session if before is not None else None
-        with still_loaded(participant if new_token else None, kept):
-            db.session.commit()
+        circle_token = None
+        if not together:
+            circle_token = recognise(participant, join.circle_token) if join.recognise else None
+            announce(session, tally=True)
+            # The new participant's row: nobody else can have changed it. The session's:
+            # see below.
+            with still_loaded(participant if new_token else None, session):
+                db.session.commit()
         _remember_participant(identity, locale)
         join_room(participants_room(session.id, locale))
         join_room(participant_room(who["id"]))
-        if kept is not None and broadcasts() != before:
+        # The session as read is kept unless a change of it was broadcast since before it was
+        # read: the phone, not yet in the rooms, missed that broadcast, so its ack must show
+        # the change (with a message queue, other processes broadcast too: always read again).
+        if before is None or broadcasts() != before:
             db.session.expire(session)
         return {
             "ok": True,
@@ -431,6 +437,21 @@ class LiveNamespace(Namespace):
             "state": participant_state(session, locale, person, seed=pending["token_hash"]),
         }
 
+    def _join_together(self, join: JoinRequest, locale: str) -> tuple[Participant, str, int | None]:
+        """A new participant, stored and committed with the joins arriving at the same time
+        (sessions/joins.py), with the same limits as :meth:`_join_new`; also returns the count
+        of broadcasts from before their session was read."""
+        guesses = self._guesses()
+        db.session.rollback()  # a token that resumed no one: nothing was changed
+        pending = joins.NewJoin(join.code, join.name, locale, guesses)
+        try:
+            participant, new_token = joins.submit(pending)
+        except operations.SessionError as failure:
+            if failure.code == "unknown_code" and not throttle().take(**guesses):
+                raise PayloadError("rate_limited") from None
+            raise
+        return participant, new_token, pending.before
+
     def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
         """A join with a code alone may be a guess, and only a guess is counted: the code is
         looked up first, and an unknown one is counted per connection, then per client
@@ -438,9 +459,7 @@ class LiveNamespace(Namespace):
         code are never counted, so a hall full of phones behind one address all get in; but
         once guesses used up a limit they are refused too, as every code is then, so that a
         refused guesser cannot tell which codes exist."""
-        guesses = {"join-connection": request.sid, "join-address": request.remote_addr or "unknown"}
-        if throttle().spent(**guesses):
-            raise PayloadError("rate_limited")  # before any database work
+        guesses = self._guesses()
         session = session_by_code(join.code)
         if session is None:
             if not throttle().take(**guesses):
@@ -454,6 +473,15 @@ class LiveNamespace(Namespace):
         ):
             raise PayloadError("rate_limited")  # rolled back: no participant is added
         return participant, new_token
+
+    @staticmethod
+    def _guesses() -> dict[str, str]:
+        """The join limits' keys of this connection and its address; a connection or address
+        that used up its guesses is refused before any database work."""
+        guesses = {"join-connection": request.sid, "join-address": request.remote_addr or "unknown"}
+        if throttle().spent(**guesses):
+            raise PayloadError("rate_limited")
+        return guesses
 
     def _participant(
         self, *, sends: bool = False, acts: bool = True, creates: bool = False

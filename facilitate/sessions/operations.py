@@ -256,34 +256,53 @@ def join_session(
             if name:
                 participant.name = name
             return participant, None
-    if session.joins_locked:
-        raise SessionError("session_locked")  # the leader let no one new in; members resume
-    if session.team_mode and not name:
-        raise SessionError("name_required")  # a table group answers under its group's name
-    if participant_count(session) >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
-        raise SessionError("session_full")
+    refused = refusal(session, name, participant_count(session))
+    if refused:
+        raise SessionError(refused)
     new_token = tokens.new_token()
-    values = {
+    values = new_participant(session, new_token, name, locale)
+    # One INSERT ... RETURNING id, then the row as if just loaded: the unit of work's flush of
+    # a new object cost about twice as much (bench/NOTES.md, third round).
+    values["id"] = db.session.execute(_NEW_PARTICIPANT, values).scalar_one()
+    return as_loaded(values, session), new_token
+
+
+def refusal(session: LiveSession, name: str | None, head_count: int) -> str | None:
+    """Why a new participant may not join ``session`` of ``head_count`` participants (the
+    error code), or None. For a session that is not over."""
+    if session.joins_locked:
+        return "session_locked"  # the leader let no one new in; members resume
+    if session.team_mode and not name:
+        return "name_required"  # a table group answers under its group's name
+    if head_count >= current_app.config["MAX_PARTICIPANTS_PER_SESSION"]:
+        return "session_full"
+    return None
+
+
+def new_participant(session: LiveSession, token: str, name: str | None, locale: str) -> dict:
+    """The row of a new participant of ``session`` with ``token`` (its hash is stored)."""
+    return {
         "session_id": session.id,
-        "token_hash": hash_token(new_token),
+        "token_hash": hash_token(token),
         "name": name,
         "locale": locale,
         "proxy": False,
         "joined_at": utcnow(),
         "circle_member_id": None,
     }
-    # One INSERT ... RETURNING id, then the row as if just loaded: the unit of work's flush of
-    # a new object cost about twice as much (bench/NOTES.md, third round).
-    participant = Participant(
-        id=db.session.execute(_NEW_PARTICIPANT, values).scalar_one(), **values
-    )
+
+
+def as_loaded(row: dict, session: LiveSession) -> Participant:
+    """The participant of an inserted ``row`` (with its id) as if just loaded, in this database
+    session, without a query."""
+    participant = Participant(**row)
     make_transient_to_detached(participant)
     db.session.add(participant)
     # By id, and the session set as already loaded: setting ``session=`` would load every
     # participant of the session first (the relationship's other side), which makes each join
     # slower the fuller the room is.
     set_committed_value(participant, "session", session)
-    return participant, new_token
+    return participant
 
 
 #: Built once: every new participant runs it (on the table: no ORM bulk-insert machinery).
