@@ -168,6 +168,14 @@ def events(sio, name):
     return [r["args"][0] for r in sio.get_received(NS) if r["name"] == name]
 
 
+def commits(app) -> list:
+    """A list that grows by one on every commit of the app's engine."""
+    seen = []
+    with app.app_context():
+        sa.event.listen(db.engine, "commit", lambda connection: seen.append(1))
+    return seen
+
+
 @pytest.fixture
 def live_session(app, client, make_user, make_session, socket_client):
     """A factory: a session of a module part with its leader's console connected; returns

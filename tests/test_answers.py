@@ -10,6 +10,8 @@ from facilitate.extensions import db
 from facilitate.sessions import answers
 from facilitate.sessions.models import Response
 
+from .conftest import commits
+
 OPEN = "demografi-d-aldre"
 
 
@@ -37,18 +39,10 @@ def _submit_together(app, answers_: list[tuple]) -> list:
     return [g.value for g in greenlets]
 
 
-def _commits(app) -> list:
-    """A list that grows by one on every commit of the app's engine."""
-    seen = []
-    with app.app_context():
-        sa.event.listen(db.engine, "commit", lambda connection: seen.append(1))
-    return seen
-
-
 def test_answers_arriving_together_share_one_commit(app, live):
     phones = [live.phone(name=f"P{n}") for n in range(5)]
     people = [p.ack["participant"]["id"] for p in phones]
-    commits = _commits(app)
+    committed = commits(app)
     outcomes = _submit_together(
         app,
         [
@@ -59,7 +53,7 @@ def test_answers_arriving_together_share_one_commit(app, live):
         ],
     )
     assert outcomes == [False] * 5 + [True, "empty_text", "not_current_step"]
-    assert len(commits) == 1
+    assert len(committed) == 1
     stored = live.stored()
     assert sorted(stored) == sorted((pid, OPEN, f"svar {n}") for n, pid in enumerate(people))
     with app.app_context():

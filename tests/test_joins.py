@@ -10,7 +10,7 @@ from facilitate.auth import Role
 from facilitate.extensions import db, socketio
 from facilitate.sessions.models import LiveSession, Participant
 
-from .conftest import call, new_app
+from .conftest import call, commits, new_app
 
 
 @pytest.fixture
@@ -53,13 +53,6 @@ def _join_together(app, payloads: list[dict]) -> list[dict]:
     return [g.value for g in greenlets]
 
 
-def _commits(app) -> list:
-    seen = []
-    with app.app_context():
-        sa.event.listen(db.engine, "commit", lambda connection: seen.append(1))
-    return seen
-
-
 def _participants(app, code: str) -> list[Participant]:
     with app.app_context():
         return db.session.scalars(
@@ -69,9 +62,9 @@ def _participants(app, code: str) -> list[Participant]:
 
 def test_phones_joining_together_share_one_commit_and_each_gets_its_own_participant(hall):
     app, codes = hall()
-    commits = _commits(app)
+    committed = commits(app)
     acks = _join_together(app, [{"code": codes["open"], "name": f"Bord {n}"} for n in range(6)])
-    assert len(commits) == 1
+    assert len(committed) == 1
     assert all(ack["ok"] for ack in acks)
     assert len({ack["token"] for ack in acks}) == 6
     assert [ack["participant"]["name"] for ack in acks] == [f"Bord {n}" for n in range(6)]

@@ -114,7 +114,9 @@ def _store(batch: list[NewJoin]) -> None:
         join.outcome = True
 
 
-def _refusal(join: NewJoin, session: LiveSession | None, counts: dict[int, int]) -> DomainError:
+def _refusal(
+    join: NewJoin, session: LiveSession | None, counts: dict[int, int]
+) -> DomainError | None:
     """Why ``join`` may not make a new participant of ``session``, the session its code names
     (None: no such code), or None; ``counts`` are the sessions' head counts, this batch's
     joins included."""
