@@ -52,6 +52,9 @@ class Measures:
     generator_busy: list[float] = field(default_factory=list)
     #: Join storm: from each phone's arrival (its place in the schedule) to its join ack.
     join: list[float] = field(default_factory=list)
+    #: Join storm: from each phone's arrival to its connection (the part of ``join`` before
+    #: the join event was sent; the rest is the join's own round trip).
+    connected: list[float] = field(default_factory=list)
     #: Join storm: phones that did not get joined, by what went wrong.
     join_failed: dict[str, int] = field(default_factory=dict)
 
@@ -66,6 +69,7 @@ class Measures:
         self.acked_ids |= other.acked_ids
         self.generator_busy += other.generator_busy
         self.join += other.join
+        self.connected += other.connected
         for code, n in other.refused.items():
             self.refused[code] = self.refused.get(code, 0) + n
         for code, n in other.join_failed.items():
@@ -347,6 +351,7 @@ async def storm(phones: list[Phone], start: float, rate: float, measures: Measur
             reason = f"connect: {type(failure).__name__}"
             measures.join_failed[reason] = measures.join_failed.get(reason, 0) + 1
             return
+        measures.connected.append(time.monotonic() - arrival)
         try:
             await phone.join(STORM_CONNECT_TIMEOUT)
         except Exception as failure:

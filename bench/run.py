@@ -110,6 +110,8 @@ class Result:
             "join_p50": self.pct(m.join, 0.50),
             "join_p95": self.pct(m.join, 0.95),
             "join_p99": self.pct(m.join, 0.99),
+            "connected_p50": self.pct(m.connected, 0.50),
+            "connected_p99": self.pct(m.connected, 0.99),
             "joined": len(m.join),
             "join_failed": m.join_failed,
             "console_tallies": self.console_tallies,
@@ -400,10 +402,8 @@ def _storms(result: Result, run: Callable, work: Path, args, baseline: tuple | N
         if baseline:
             bases.append(_fresh_run(*baseline, work / f"{result.key}-base{n}", args.rounds))
         summaries.append(_fresh_run(result, run, work / f"{result.key}-run{n}", args.rounds))
-        paired = f", bare {bases[-1]['join_p99']:.3f}" if bases else ""
-        print(
-            f"bench: {result.key} run {n}: join p99 {summaries[-1]['join_p99']}{paired}", flush=True
-        )
+        shown = [("", summaries[-1])] + ([("bare ", bases[-1])] if bases else [])
+        print(f"bench: {result.key} run {n}: " + "; ".join(map(_storm_line, shown)), flush=True)
     ordered = sorted(summaries, key=lambda s: s["join_p99"] if s["join_p99"] is not None else 1e9)
     summary = dict(ordered[(len(ordered) - 1) // 2])
     summary["join_p99_runs"] = [s["join_p99"] for s in summaries]
@@ -520,6 +520,16 @@ def main() -> None:
     print(f"bench: wrote {output}", flush=True)
 
 
+def _storm_line(shown: tuple[str, dict]) -> str:
+    """A storm run's join p99 and where its joins' time went, for the log."""
+    name, r = shown
+    return (
+        f"{name}join p50 / p99 {_ms(r['join_p50'])} / {_ms(r['join_p99'])} ms, connected by "
+        f"{_ms(r.get('connected_p50'))} / {_ms(r.get('connected_p99'))} ms, "
+        f"CPU {r['server_cpu_seconds']:.2f} s"
+    )
+
+
 def _ms(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds * 1000:.0f}"
 
@@ -620,19 +630,23 @@ def report(results: list[dict], args) -> str:
         "server's pace), connects over WebSocket with a 20 s connect timeout (socket.io-client's "
         "default) and joins; *join* is from its arrival to its join ack. Each storm runs "
         "several times on a fresh server (*p99 of each run*); the run with the median p99 is "
-        "the one shown. *participants / duplicated*: rows in the database afterwards.",
+        "the one shown. *connected p50 / p99*: from arrival to connected, the part of *join* "
+        "before the join event was sent. *participants / duplicated*: rows in the database "
+        "afterwards.",
         "",
-        "| scenario | phones | load | rate /s | join p50 / p95 / p99 | p99 of each run | "
+        "| scenario | phones | load | rate /s | join p50 / p95 / p99 | connected p50 / p99 | "
+        "p99 of each run | "
         "joined (failed) | participants / duplicated | RSS/phone KB | join p99 × base | "
         "gen CPU | srv CPU | srv CPU-s (× base) | tallies console / screen |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if not r.get("storm_rate"):
             continue
         base = by_key.get(r.get("baseline") or "")
         if r.get("error"):
-            lines.append(f"| {r['title']} | {r['participants']} | failed: {r['error']} |||||||||| ")
+            failed = f"| {r['title']} | {r['participants']} | failed: {r['error']} "
+            lines.append(failed + "|" * 11 + " ")
             continue
         failed = sum(r["join_failed"].values())
         reasons = ", ".join(f"{k}: {v}" for k, v in r["join_failed"].items())
@@ -643,7 +657,8 @@ def report(results: list[dict], args) -> str:
         lines.append(
             f"| {r['title']} | {r['participants']} | {r.get('load', 0):.1f} | "
             f"{r['storm_rate']:.0f} | "
-            f"{_ms(r['join_p50'])} / {_ms(r['join_p95'])} / {_ms(r['join_p99'])} | {runs} | "
+            f"{_ms(r['join_p50'])} / {_ms(r['join_p95'])} / {_ms(r['join_p99'])} | "
+            f"{_ms(r.get('connected_p50'))} / {_ms(r.get('connected_p99'))} | {runs} | "
             f"{r['joined']} ({failed}{'; ' + reasons if reasons else ''}) | "
             + (f"{r['stored']} / {r['duplicated']}" if r["stored"] is not None else "– / –")
             + f" | {r['rss_per_participant'] / 1024:.0f} | "
