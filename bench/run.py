@@ -645,8 +645,8 @@ def report(results: list[dict], args) -> str:
             continue
         base = by_key.get(r.get("baseline") or "")
         if r.get("error"):
-            failed = f"| {r['title']} | {r['participants']} | failed: {r['error']} "
-            lines.append(failed + "|" * 11 + " ")
+            row = f"| {r['title']} | {r['participants']} | failed: {r['error']} "
+            lines.append(row + "|" * 11 + " ")
             continue
         failed = sum(r["join_failed"].values())
         reasons = ", ".join(f"{k}: {v}" for k, v in r["join_failed"].items())
