@@ -521,7 +521,7 @@ def main() -> None:
 
 
 def _storm_line(shown: tuple[str, dict]) -> str:
-    """A storm run's join p99 and where its joins' time went, for the log."""
+    """A storm run for the log: its join p50 / p99, how much of it was connecting, its CPU."""
     name, r = shown
     return (
         f"{name}join p50 / p99 {_ms(r['join_p50'])} / {_ms(r['join_p99'])} ms, connected by "

@@ -4,7 +4,6 @@ takes too long is stopped and reported, never waited for."""
 
 import os
 import pickle
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from facilitate.extensions import db
 
 from .analysisdata import STATEMENTS_STEP, plant
 from .conftest import log_in, new_app
+from .test_live_server import wait_for
 
 
 @worker.task
@@ -116,9 +116,8 @@ def test_a_worker_yields_to_the_server_from_its_start(app):
         started = worker.Worker(pickle.dumps(worker._settings()))
     try:
         pid, server = started.process.pid, os.getpriority(os.PRIO_PROCESS, 0)
-        hang = time.monotonic() + 60  # guards against a hang only, times nothing
-        while not _lowered(pid, server) and started.alive() and time.monotonic() < hang:
-            pass  # until its first two instructions
+        # Until its first two instructions (or its end): seconds before it imports anything.
+        wait_for(lambda: _lowered(pid, server) or not started.alive(), "its priority", 60)
         assert _niceness(pid) == server + worker.NICENESS
         assert os.sched_getscheduler(pid) == os.SCHED_IDLE  # only CPU time nothing else wants
         assert not _loaded(pid, "sklearn")  # still starting: scikit-learn not loaded yet
