@@ -48,3 +48,26 @@ def test_connecting_does_not_match_the_url_but_reads_the_login_cookie(
     assert call(console, "host", {"session": live.id})["ok"]
     assert call(socket_client(), "host", {"session": live.id})["error"] == "not_authenticated"
     assert matched == []
+
+
+def test_a_phone_without_a_cookie_connects_without_a_request_context_and_joins(
+    live, socket_client, monkeypatch
+):
+    from flask.sessions import SecureCookieSessionInterface
+
+    from facilitate.core.namespace import EventContext
+
+    opened, pushed = [], []
+    original_open, original_push = SecureCookieSessionInterface.open_session, EventContext.push
+    monkeypatch.setattr(
+        SecureCookieSessionInterface,
+        "open_session",
+        lambda self, app, request: opened.append(1) or original_open(self, app, request),
+    )
+    monkeypatch.setattr(EventContext, "push", lambda self: pushed.append(1) or original_push(self))
+    phone = socket_client()  # a phone that scanned the QR code: no cookie, no token
+    assert (opened, pushed) == ([], [])  # connected with nothing of Flask's
+    joined = call(phone, "join", {"code": live.code, "name": "Aino"})
+    assert joined["ok"] and joined["participant"]["name"] == "Aino"
+    assert opened == []  # its events get the connection's (empty) session, never the cookie's
+    assert call(phone, "host", {"session": live.id})["error"] == "not_authenticated"

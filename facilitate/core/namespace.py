@@ -11,7 +11,8 @@ connection's session copy and the app context, and the same teardown as before.
 ``connect`` gets the same light context, with the cookie session opened from the handshake
 (where a login cookie is read) and copied for the connection, as Flask-SocketIO does: without
 URL matching that was a quarter of the connect handler's CPU in a join storm (bench/NOTES.md,
-fourth round). ``disconnect`` keeps Flask-SocketIO's own path, as do events without a handler.
+fourth round). A connection that brings no cookie at all (every phone that scanned the QR
+code) may skip even that: see :meth:`Namespace.connect_plainly`. ``disconnect`` keeps Flask-SocketIO's own path, as do events without a handler.
 """
 
 import sys
@@ -65,12 +66,22 @@ class Namespace(_Namespace):
             return super().trigger_event(event, *args)
         if connecting:  # python-socketio passes the handshake's environ, then the auth data
             data = data[1:2]
+            if "HTTP_COOKIE" not in environ and self.connect_plainly(sid, *data):
+                environ["saved_session"] = ConnectionSession()
+                return None
         try:
             return self._handle(handler, event, environ, sid, data)
         except Exception as exc:
             if hasattr(self, "error"):
                 return self.error(exc)
             raise
+
+    def connect_plainly(self, sid: str, auth: Any = None) -> bool:
+        """Accept a connection that came without a cookie, with nothing of Flask (no request
+        context, no cookie session, no login check): True if done, False for ``on_connect`` in
+        an :class:`EventContext`. Here: never; namespaces that can tell who connects without a
+        cookie override it."""
+        return False
 
     def _handle(self, handler, event: str, environ: dict, sid: str, data: list) -> Any:
         """What ``SocketIO._handle_event`` does for an event, in an :class:`EventContext`; at

@@ -224,6 +224,15 @@ class LiveNamespace(Namespace):
     def _unknown(self, data=None):
         raise PayloadError("unknown_event")
 
+    def connect_plainly(self, sid: str, auth=None) -> bool:
+        """A connection without a cookie (no login) and without an API token is nobody's:
+        noted as such without Flask's request machinery (a join storm's phones, bench/NOTES.md,
+        seventh round). The rest go through :meth:`on_connect`."""
+        if isinstance(auth, dict) and "token" in auth:
+            return False
+        _connections[sid] = {"user_id": None}
+        return True
+
     def on_connect(self, auth=None):
         """Everyone may connect; leaders are recognised by their login cookie or an API token."""
         user = None
@@ -442,7 +451,8 @@ class LiveNamespace(Namespace):
         (sessions/joins.py), with the same limits as :meth:`_join_new`; also returns the count
         of broadcasts from before their session was read."""
         guesses = self._guesses()
-        db.session.rollback()  # a token that resumed no one: nothing was changed
+        if join.token:
+            db.session.rollback()  # a token that resumed no one: nothing was changed
         pending = joins.NewJoin(join.code, join.name, locale, guesses)
         try:
             participant, new_token = joins.submit(pending)
