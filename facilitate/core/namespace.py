@@ -12,7 +12,8 @@ connection's session copy and the app context, and the same teardown as before.
 (where a login cookie is read) and copied for the connection, as Flask-SocketIO does: without
 URL matching that was a quarter of the connect handler's CPU in a join storm (bench/NOTES.md,
 fourth round). A connection that brings no cookie at all (every phone that scanned the QR
-code) may skip even that: see :meth:`Namespace.connect_plainly`. ``disconnect`` keeps Flask-SocketIO's own path, as do events without a handler.
+code) may skip even that: see :meth:`Namespace.connect_plainly`. ``disconnect`` keeps
+Flask-SocketIO's own path, as do events without a handler.
 """
 
 import sys
