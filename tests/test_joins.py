@@ -137,3 +137,26 @@ def test_a_database_failure_answers_every_join_unavailable_and_stores_nobody(hal
     with app.app_context():
         sa.event.remove(db.engine, "before_cursor_execute", broken)
     assert [ack["ok"] for ack in _join_together(app, [{"code": codes["open"]}])] == [True]
+
+
+def test_a_stored_join_whose_ack_the_batch_cannot_build_still_gets_it(hall, monkeypatch):
+    """The batch builds each ack after its commit; where that fails, each phone's own handler
+    builds it: stored is stored, and nobody is told to join again (which would add them twice)."""
+    from facilitate.sessions import events as live_events
+
+    app, codes = hall()
+    original, failed = live_events._welcome, []
+
+    def fails_in_the_batch(*args, **kwargs):
+        if len(failed) < 3:  # the batch's three: it builds them before any phone goes on
+            failed.append(1)
+            raise RuntimeError("a snapshot section failed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(live_events, "_welcome", fails_in_the_batch)
+    acks = _join_together(app, [{"code": codes["open"], "name": f"Bord {n}"} for n in range(3)])
+    assert failed == [1, 1, 1]
+    assert [ack["participant"]["name"] for ack in acks] == ["Bord 0", "Bord 1", "Bord 2"]
+    assert all(ack["state"]["session"]["status"] == "running" for ack in acks)
+    stored = {p.id for p in _participants(app, codes["open"])}
+    assert stored == {ack["participant"]["id"] for ack in acks}

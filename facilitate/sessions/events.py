@@ -90,6 +90,40 @@ def _identity(participant: Participant, session: LiveSession | None = None) -> d
     }
 
 
+def _welcome(
+    participant: Participant,
+    session: LiveSession,
+    token: str,
+    locale: str,
+    circle_token: str | None = None,
+    *,
+    new: bool = True,
+) -> dict:
+    """A successful join's ack: the participant's token, who they are, their circle and their
+    snapshot in ``locale`` (``new``: joined just now)."""
+    return {
+        "ok": True,
+        "token": token,
+        "participant": _person(participant),
+        "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
+        if session.circle
+        else None,
+        "state": participant_state(session, locale, participant, new=new),
+    }
+
+
+def _enter(identity: dict, locale: str, before: int | None) -> bool:
+    """This connection is now the participant of ``identity``, in its rooms. Returns whether
+    the session as read is still what its clients were last sent: its snapshot ack may be
+    built from it unless a change of it was broadcast since ``before`` (the count of
+    broadcasts from before it was read). The phone, not yet in the rooms, missed that
+    broadcast (with a message queue, other processes broadcast too: never)."""
+    _remember_participant(identity, locale)
+    join_room(participants_room(identity["session_id"], locale))
+    join_room(participant_room(identity["participant_id"]))
+    return before is not None and broadcasts() == before
+
+
 def _remember_participant(identity: dict, locale: str | None = None) -> None:
     """This connection is now the participant of ``identity`` (:func:`_identity`), re-checked
     at every event. Whoever it was before, it leaves their rooms (another session's, or another
@@ -255,7 +289,7 @@ class LiveNamespace(Namespace):
         """A participant joins with a code, or resumes with the token a previous join gave.
         The language the join asks for is that of its own error acks, and of every one before
         the phone has joined."""
-        before = broadcasts()  # before the session is read: see below
+        before = broadcasts()  # before the session is read: see _enter
         asked = requested_locale(data)
         if asked:
             g.join_locale = asked
@@ -264,41 +298,24 @@ class LiveNamespace(Namespace):
         join = JoinRequest.parse(data)
         locale = join.locale or _locale()
         resumed = join.token and operations.resume(join.code, join.token, join.name, locale)
-        together = not resumed and not join.recognise
+        if not resumed and not join.recognise:  # the common case: stored with those arriving
+            return self._join_together(join, locale)
         if resumed:  # a valid token is never a guess: never limited
             participant, new_token = resumed, None
-        elif together:  # the common case: stored with the joins arriving with it, committed
-            participant, new_token, before = self._join_together(join, locale)
         else:  # a circle member is recognised in the transaction that makes the participant
             participant, new_token = self._join_new(join, locale)
-        # Read before the commit expires them: no query to load them again.
-        session, who = participant.session, {"id": participant.id, "name": participant.name}
-        identity = _identity(participant, session)
-        circle_token = None
-        if not together:
-            circle_token = recognise(participant, join.circle_token) if join.recognise else None
-            announce(session, tally=True)
-            # The new participant's row: nobody else can have changed it. The session's:
-            # see below.
-            with still_loaded(participant if new_token else None, session):
-                db.session.commit()
-        _remember_participant(identity, locale)
-        join_room(participants_room(session.id, locale))
-        join_room(participant_room(who["id"]))
-        # The session as read is kept unless a change of it was broadcast since before it was
-        # read: the phone, not yet in the rooms, missed that broadcast, so its ack must show
-        # the change (with a message queue, other processes broadcast too: always read again).
-        if before is None or broadcasts() != before:
+        session = participant.session
+        identity = _identity(participant, session)  # read before the commit expires them
+        circle_token = recognise(participant, join.circle_token) if join.recognise else None
+        announce(session, tally=True)
+        # The new participant's row: nobody else can have changed it. The session's: see
+        # _enter.
+        with still_loaded(participant if new_token else None, session):
+            db.session.commit()
+        if not _enter(identity, locale, before):
             db.session.expire(session)
-        return {
-            "ok": True,
-            "token": new_token or join.token,
-            "participant": who,
-            "circle": {"id": session.circle.id, "name": session.circle.name, "token": circle_token}
-            if session.circle
-            else None,
-            "state": participant_state(session, locale, participant, new=new_token is not None),
-        }
+        token = new_token or join.token
+        return _welcome(participant, session, token, locale, circle_token, new=bool(new_token))
 
     @acknowledged
     def on_answer(self, data):
@@ -446,21 +463,34 @@ class LiveNamespace(Namespace):
             "state": participant_state(session, locale, person, seed=pending["token_hash"]),
         }
 
-    def _join_together(self, join: JoinRequest, locale: str) -> tuple[Participant, str, int | None]:
+    def _join_together(self, join: JoinRequest, locale: str) -> dict:
         """A new participant, stored and committed with the joins arriving at the same time
-        (sessions/joins.py), with the same limits as :meth:`_join_new`; also returns the count
-        of broadcasts from before their session was read."""
+        (sessions/joins.py), with the same limits as :meth:`_join_new`; returns the join's
+        ack, which the batch built unless the session may have changed since it read it."""
         guesses = self._guesses()
         if join.token:
             db.session.rollback()  # a token that resumed no one: nothing was changed
-        pending = joins.NewJoin(join.code, join.name, locale, guesses)
+
+        def welcome(participant: Participant, session: LiveSession, token: str):
+            return _identity(participant, session), _welcome(participant, session, token, locale)
+
+        pending = joins.NewJoin(join.code, join.name, locale, guesses, welcome=welcome)
         try:
-            participant, new_token = joins.submit(pending)
+            joins.submit(pending)
         except operations.SessionError as failure:
             if failure.code == "unknown_code" and not throttle().take(**guesses):
                 raise PayloadError("rate_limited") from None
             raise
-        return participant, new_token, pending.before
+        identity, ack = pending.welcomed or (None, None)
+        participant = None
+        if identity is None:  # the batch could not build the ack
+            participant = joins.joined(pending)
+            identity = _identity(participant)
+        if _enter(identity, locale, pending.before) and ack is not None:
+            return ack
+        participant = participant or joins.joined(pending)
+        db.session.expire(participant.session)
+        return _welcome(participant, participant.session, pending.token, locale)
 
     def _join_new(self, join: JoinRequest, locale: str) -> tuple[Participant, str | None]:
         """A join with a code alone may be a guess, and only a guess is counted: the code is

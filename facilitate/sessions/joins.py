@@ -9,12 +9,17 @@ once, inserts every new participant in one statement and commits once. The check
 a single join (:func:`operations.refusal`, and the join limits of ``events.on_join``); a phone
 whose join was not acknowledged joins again, and nothing of it was stored.
 
-Each join's own greenlet then carries on in its own database session: the batch hands over the
-session as it read it and the new participant's row, both taken over without a query
-(:func:`joined`).
+Once committed, the batch also builds each join's ack with the join's own ``welcome``, from the
+session and rows it holds, so that a join's greenlet takes nothing over into its own database
+session. Where that ack may be out of date (a change of the session was broadcast meanwhile)
+or could not be built, the greenlet takes over the session as the batch read it and the new
+participant's row, without a query (:func:`joined`), and builds its ack itself.
 """
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +36,8 @@ from .models import LiveSession, Participant, SessionError, SessionStatus
 from .queries import participant_count, session_by_code
 from .schemas import PayloadError
 
+log = logging.getLogger(__name__)
+
 EXTENSION_KEY = "facilitate.joins"
 #: Most joins stored in one transaction; more wait for the next batch.
 MAX_BATCH = 200
@@ -45,24 +52,29 @@ class NewJoin(Pending):
     locale: str
     #: The join limits' keys of this connection and its address (``events._join_new``).
     guesses: dict[str, str]
+    #: ``welcome(participant, session, token)``: what the join answers once in, built by the
+    #: batch after its commit (``welcomed``); it may use nothing of the join's own request.
+    welcome: Callable[[Participant, LiveSession, str], Any] | None = None
     #: Set for a join that is in: the session as the batch read it, the new participant's row
     #: and token, and the count of broadcasts from before the read (``live.broadcasts``).
     session: LiveSession | None = None
     row: dict = field(default_factory=dict)
     token: str | None = None
     before: int | None = None
+    #: What ``welcome`` returned, or None if it was not called or failed.
+    welcomed: Any = None
 
 
-def submit(join: NewJoin) -> tuple[Participant, str]:
-    """Store a new participant with those joining at the same time; returns the participant
-    (in this database session) and their token, only after the commit. Raises the
-    :class:`DomainError` the join is refused with (``unknown_code`` is not counted here)."""
+def submit(join: NewJoin) -> None:
+    """Store a new participant with those joining at the same time; returns only after the
+    commit, with ``join`` holding what the batch made of it (its token, and its ``welcomed``
+    ack). Raises the :class:`DomainError` the join is refused with (``unknown_code`` is not
+    counted here)."""
     batcher = current_app.extensions.get(EXTENSION_KEY)
     if batcher is None:
         batcher = GroupCommit(_store, "JOIN_COMMIT_WINDOW", MAX_BATCH)
         current_app.extensions[EXTENSION_KEY] = batcher
     batcher.submit(join)
-    return joined(join), join.token
 
 
 def joined(join: NewJoin) -> Participant:
@@ -112,6 +124,20 @@ def _store(batch: list[NewJoin]) -> None:
         db.session.commit()
     for join in admitted:
         join.outcome = True
+    for join in admitted:
+        if join.welcome is not None:
+            _welcome(join)
+
+
+def _welcome(join: NewJoin) -> None:
+    """``join``'s ack, built in the batch's database session after the commit. Stored is stored:
+    if that fails, the join's own greenlet builds it (:func:`joined`), as for a broadcast."""
+    participant = operations.as_loaded(join.row, join.session)
+    try:
+        join.welcomed = join.welcome(participant, join.session, join.token)
+    except Exception:
+        log.exception("the ack of a stored join could not be built in its batch")
+        db.session.expunge(participant)  # the join's own greenlet may be this one
 
 
 def _refusal(
