@@ -474,21 +474,21 @@ class LiveNamespace(Namespace):
         def welcome(participant: Participant, session: LiveSession, token: str):
             return _identity(participant, session), _welcome(participant, session, token, locale)
 
-        pending = joins.NewJoin(join.code, join.name, locale, guesses, welcome=welcome)
+        pending = joins.NewJoin(join.code, join.name, locale, guesses, welcome)
         try:
             joins.submit(pending)
         except operations.SessionError as failure:
             if failure.code == "unknown_code" and not throttle().take(**guesses):
                 raise PayloadError("rate_limited") from None
             raise
-        identity, ack = pending.welcomed or (None, None)
-        participant = None
-        if identity is None:  # the batch could not build the ack
+        if pending.welcomed is not None:
+            identity, ack = pending.welcomed
+            if _enter(identity, locale, pending.before):
+                return ack
             participant = joins.joined(pending)
-            identity = _identity(participant)
-        if _enter(identity, locale, pending.before) and ack is not None:
-            return ack
-        participant = participant or joins.joined(pending)
+        else:  # the batch could not build the ack
+            participant = joins.joined(pending)
+            _enter(_identity(participant), locale, pending.before)
         db.session.expire(participant.session)
         return _welcome(participant, participant.session, pending.token, locale)
 

@@ -54,7 +54,7 @@ class NewJoin(Pending):
     guesses: dict[str, str]
     #: ``welcome(participant, session, token)``: what the join answers once in, built by the
     #: batch after its commit (``welcomed``); it may use nothing of the join's own request.
-    welcome: Callable[[Participant, LiveSession, str], Any] | None = None
+    welcome: Callable[[Participant, LiveSession, str], Any]
     #: Set for a join that is in: the session as the batch read it, the new participant's row
     #: and token, and the count of broadcasts from before the read (``live.broadcasts``).
     session: LiveSession | None = None
@@ -125,8 +125,7 @@ def _store(batch: list[NewJoin]) -> None:
     for join in admitted:
         join.outcome = True
     for join in admitted:
-        if join.welcome is not None:
-            _welcome(join)
+        _welcome(join)
 
 
 def _welcome(join: NewJoin) -> None:
